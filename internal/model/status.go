@@ -1,0 +1,94 @@
+// Package model is the one vocabulary every kumoguard package shares: the
+// clusters that sources build, the values they carry (known, unknown or
+// invalid, each with where it came from) and the findings that policy emits.
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Status is the verdict of one rule on one resource.
+type Status string
+
+const (
+	StatusPass          Status = "PASS"
+	StatusFail          Status = "FAIL"
+	StatusNotApplicable Status = "NOT_APPLICABLE"
+	StatusUnknown       Status = "UNKNOWN"
+	StatusError         Status = "ERROR"
+)
+
+// Statuses lists every status in report order.
+var Statuses = []Status{StatusPass, StatusFail, StatusNotApplicable, StatusUnknown, StatusError}
+
+// ParseStatus accepts a status name in any case ("fail", "NOT_APPLICABLE", "na").
+func ParseStatus(s string) (Status, error) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	if u == "NA" || u == "N/A" {
+		return StatusNotApplicable, nil
+	}
+	for _, st := range Statuses {
+		if string(st) == u {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown status %q (expected one of PASS, FAIL, NOT_APPLICABLE, UNKNOWN, ERROR)", s)
+}
+
+// Severity ranks how much a failing rule matters.
+type Severity string
+
+const (
+	SeverityCritical Severity = "CRITICAL"
+	SeverityHigh     Severity = "HIGH"
+	SeverityMedium   Severity = "MEDIUM"
+	SeverityLow      Severity = "LOW"
+	SeverityInfo     Severity = "INFO"
+)
+
+// Reason is a stable upper-snake-case code explaining a status. Codes are
+// extended, never renamed: downstream tooling keys on them.
+type Reason string
+
+const (
+	// Verdicts on in-scope clusters.
+	ReasonBacktrackEnabled        Reason = "BACKTRACK_ENABLED"
+	ReasonBacktrackDisabled       Reason = "BACKTRACK_DISABLED"
+	ReasonWindowMeetsMinimum      Reason = "WINDOW_MEETS_MINIMUM"
+	ReasonWindowBelowMinimum      Reason = "WINDOW_BELOW_MINIMUM"
+	ReasonWindowLikelyHours       Reason = "WINDOW_LIKELY_HOURS"
+	ReasonWindowOutOfRange        Reason = "WINDOW_OUT_OF_RANGE"
+	ReasonEnableOnExistingCluster Reason = "ENABLE_ON_EXISTING_CLUSTER"
+	ReasonDisableIrreversible     Reason = "DISABLE_IRREVERSIBLE"
+	ReasonCloneOfNonBacktrack     Reason = "CLONE_SOURCE_WITHOUT_BACKTRACK"
+
+	// Live (KG-BT-003).
+	ReasonActualWindowMeetsTarget Reason = "ACTUAL_WINDOW_MEETS_TARGET"
+	ReasonActualWindowBelowTarget Reason = "ACTUAL_WINDOW_BELOW_TARGET"
+	ReasonBacktrackWindowAlerts   Reason = "BACKTRACK_WINDOW_ALERTS"
+	ReasonMetricsUnavailable      Reason = "METRICS_UNAVAILABLE"
+
+	// Out of scope (NOT_APPLICABLE), each following backtrack-facts.md §2.
+	ReasonEngineNotAuroraMySQL  Reason = "ENGINE_NOT_AURORA_MYSQL"
+	ReasonServerlessV1          Reason = "SERVERLESS_V1"
+	ReasonEngineModeUnsupported Reason = "ENGINE_MODE_UNSUPPORTED"
+	ReasonGlobalDatabaseMember  Reason = "GLOBAL_DATABASE_MEMBER"
+	ReasonBinlogReplication     Reason = "BINLOG_REPLICATION"
+	ReasonRegionUnsupported     Reason = "REGION_UNSUPPORTED"
+	ReasonResourceDeleted       Reason = "RESOURCE_DELETED"
+
+	// Could not evaluate.
+	ReasonUnresolvedValue    Reason = "UNRESOLVED_VALUE"
+	ReasonModuleNotInstalled Reason = "MODULE_NOT_INSTALLED"
+	ReasonEngineNotSet       Reason = "ENGINE_NOT_SET"
+
+	// Broken input.
+	ReasonParseError      Reason = "PARSE_ERROR"
+	ReasonInvalidValue    Reason = "INVALID_VALUE"
+	ReasonReadError       Reason = "READ_ERROR"
+	ReasonReferenceError  Reason = "REFERENCE_ERROR"
+	ReasonAPIError        Reason = "API_ERROR"
+	ReasonAccessDenied    Reason = "ACCESS_DENIED"
+	ReasonEvaluationError Reason = "EVALUATION_ERROR"
+)

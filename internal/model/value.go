@@ -1,0 +1,111 @@
+package model
+
+// ValueState says what a source could tell about one attribute.
+type ValueState int
+
+const (
+	// Absent: the attribute is not written at all, so the platform default applies
+	// (for BacktrackWindow that default is 0, disabled; facts §0).
+	Absent ValueState = iota
+	// Known: the value was resolved.
+	Known
+	// Unknown: the value depends on something the source could not resolve
+	// (an unset variable, a module not downloaded, a parameter without default).
+	Unknown
+	// Invalid: the value is present but not of the expected type or form.
+	Invalid
+)
+
+func (s ValueState) String() string {
+	switch s {
+	case Absent:
+		return "absent"
+	case Known:
+		return "known"
+	case Unknown:
+		return "unknown"
+	case Invalid:
+		return "invalid"
+	}
+	return "?"
+}
+
+// OriginKind names the kind of place a value was written.
+type OriginKind string
+
+const (
+	OriginAttribute        OriginKind = "attribute"         // written on the resource itself
+	OriginVariableDefault  OriginKind = "variable_default"  // Terraform variable default
+	OriginVarFile          OriginKind = "var_file"          // terraform.tfvars, *.auto.tfvars, --var-file
+	OriginVarFlag          OriginKind = "var_flag"          // --var on the command line
+	OriginEnvironment      OriginKind = "environment"       // TF_VAR_name
+	OriginLocal            OriginKind = "local"             // locals { }
+	OriginModuleArgument   OriginKind = "module_argument"   // module "x" { name = ... }
+	OriginParameterDefault OriginKind = "parameter_default" // CloudFormation Parameters.X.Default
+	OriginParameterFile    OriginKind = "parameter_file"    // --parameter-file
+	OriginParameterFlag    OriginKind = "parameter_flag"    // --parameter Key=Value
+	OriginMapping          OriginKind = "mapping"           // CloudFormation Mappings
+	OriginPlan             OriginKind = "plan"              // terraform plan JSON
+	OriginAPI              OriginKind = "api"               // live AWS API
+	OriginReference        OriginKind = "reference"         // another resource's configured argument
+)
+
+// Origin is one step in a value's provenance: the place it was written and
+// what that place is. Provenance runs from the attribute that uses the value
+// to the place that finally defines it, so a fixer edits the last step.
+type Origin struct {
+	Kind     OriginKind `json:"kind"`
+	Name     string     `json:"name,omitempty"` // variable, local, parameter or module argument name
+	Location Location   `json:"location"`
+}
+
+// Value is an attribute as a source saw it: its value if known, where it was
+// set, why it is unknown or invalid, and the chain of places it came from.
+type Value[T comparable] struct {
+	V     T
+	State ValueState
+	// Where is the expression that decides the value (for Absent: zero; the
+	// resource's location applies).
+	Where Location
+	// Why explains an Unknown or Invalid value: what is missing, or what was expected.
+	Why Text
+	// Provenance lists where the value was defined, from use to definition.
+	Provenance []Origin
+	// Candidates holds every value the attribute can take when it is Unknown
+	// but its possibilities are enumerable (both branches of a conditional whose
+	// condition is unknown). Empty when the possibilities are open.
+	Candidates []T
+}
+
+// KnownValue builds a resolved value.
+func KnownValue[T comparable](v T, where Location, provenance ...Origin) Value[T] {
+	return Value[T]{V: v, State: Known, Where: where, Provenance: provenance}
+}
+
+// UnknownValue builds a value that could not be resolved, with the reason.
+func UnknownValue[T comparable](where Location, why Text, candidates ...T) Value[T] {
+	return Value[T]{State: Unknown, Where: where, Why: why, Candidates: candidates}
+}
+
+// InvalidValue builds a value that is present but malformed, saying what was expected.
+func InvalidValue[T comparable](where Location, why Text) Value[T] {
+	return Value[T]{State: Invalid, Where: where, Why: why}
+}
+
+// IsKnown reports whether the value was resolved.
+func (v Value[T]) IsKnown() bool { return v.State == Known }
+
+// Get returns the value and whether it is known.
+func (v Value[T]) Get() (T, bool) { return v.V, v.State == Known }
+
+// Possible returns the values the attribute can take: the value when Known,
+// the candidates when Unknown with enumerable possibilities, nil otherwise.
+func (v Value[T]) Possible() []T {
+	switch v.State {
+	case Known:
+		return []T{v.V}
+	case Unknown:
+		return v.Candidates
+	}
+	return nil
+}

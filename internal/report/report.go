@@ -1,0 +1,49 @@
+// Package report formats findings. A reporter only formats: it never
+// re-decides a verdict. One file per format.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+import "github.com/kumoguard/kumoguard/internal/model"
+
+// Options control presentation only.
+type Options struct {
+	// Lang is "en" or "ja".
+	Lang string
+	// Color enables ANSI colour (table only; set when stdout is a terminal).
+	Color bool
+}
+
+// Reporter writes one report in one format.
+type Reporter func(w io.Writer, r model.Report, o Options) error
+
+var formats = map[string]Reporter{}
+
+func registerFormat(name string, r Reporter) Reporter {
+	formats[name] = r
+	return r
+}
+
+// ByName returns the reporter for a format name.
+func ByName(name string) (Reporter, error) {
+	r, ok := formats[strings.ToLower(name)]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (expected one of %s)", name, strings.Join(Formats(), ", "))
+	}
+	return r, nil
+}
+
+// Formats lists the registered format names.
+func Formats() []string {
+	var out []string
+	for n := range formats {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
