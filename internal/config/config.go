@@ -1,0 +1,147 @@
+// Package config reads kumoguard.yaml: policy settings and suppressions that
+// live beside the code instead of inside it.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// FileName is the config file kumoguard looks for in the working directory
+// when --config is not given.
+const FileName = "kumoguard.yaml"
+
+// Config is the content of kumoguard.yaml.
+type Config struct {
+	// MinWindow is the policy minimum ("24h", "86400s", "1d").
+	MinWindow string `yaml:"min_window"`
+	// FailOn lists the statuses that make a scan exit 1.
+	FailOn []string `yaml:"fail_on"`
+	// Suppressions silence findings by rule and resource.
+	Suppressions []Suppression `yaml:"suppressions"`
+
+	// Path is where the config was read from.
+	Path string `yaml:"-"`
+}
+
+// Suppression is one entry of kumoguard.yaml's suppressions list. A finding
+// is suppressed when every given selector matches; rule and reason are required.
+//
+//	suppressions:
+//	  - rule: KG-BT-001
+//	    address: module.legacy.aws_rds_cluster.*   # glob: * and ? are wildcards
+//	    reason: "legacy cluster, migration ticket OPS-123"
+//	    until: 2027-03-31
+type Suppression struct {
+	Rule    string `yaml:"rule"`
+	Address string `yaml:"address"` // Terraform address, CloudFormation logical ID or stack path, or ARN
+	File    string `yaml:"file"`    // file path glob, relative to the scan root
+	Account string `yaml:"account"`
+	Region  string `yaml:"region"`
+	Reason  string `yaml:"reason"`
+	Until   string `yaml:"until"` // YYYY-MM-DD, inclusive
+
+	until    *time.Time
+	location model.Location
+}
+
+// Location is where the entry is written in kumoguard.yaml.
+func (s Suppression) Location() model.Location { return s.location }
+
+// UntilTime is the parsed expiry, or nil.
+func (s Suppression) UntilTime() *time.Time { return s.until }
+
+// Load reads a config file. A missing file at the default path is not an
+// error (ok=false); every problem in a file that exists is, naming file:line.
+func Load(path string, explicit bool) (cfg Config, ok bool, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !explicit {
+			return Config{}, false, nil
+		}
+		return Config{}, false, fmt.Errorf("reading config: %w", err)
+	}
+	cfg, err = Parse(path, data)
+	return cfg, err == nil, err
+}
+
+// Parse decodes and validates kumoguard.yaml content.
+func Parse(path string, data []byte) (Config, error) {
+	var cfg Config
+	if len(bytes.TrimSpace(data)) == 0 {
+		cfg.Path = path
+		return cfg, nil
+	}
+	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
+		return Config{}, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	}
+	cfg.Path = path
+	file, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	}
+	var problems []string
+	for i := range cfg.Suppressions {
+		s := &cfg.Suppressions[i]
+		s.location = entryLocation(file, path, i)
+		where := s.location.String()
+		s.Rule = strings.ToUpper(strings.TrimSpace(s.Rule))
+		if s.Rule == "" {
+			problems = append(problems, fmt.Sprintf("%s: suppression has no rule (expected e.g. rule: KG-BT-001, or \"*\" for every rule)", where))
+		} else if s.Rule != "*" && !validRuleID(s.Rule) {
+			problems = append(problems, fmt.Sprintf("%s: %q is not a rule ID (expected e.g. KG-BT-001)", where, s.Rule))
+		}
+		if strings.TrimSpace(s.Reason) == "" {
+			problems = append(problems, fmt.Sprintf("%s: suppression of %s has no reason (expected reason: why this is accepted)", where, s.Rule))
+		}
+		if s.Address == "" && s.File == "" && s.Account == "" && s.Region == "" {
+			problems = append(problems, fmt.Sprintf("%s: suppression of %s selects nothing (expected address, file, account or region)", where, s.Rule))
+		}
+		if s.Until != "" {
+			t, err := time.Parse("2006-01-02", s.Until)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: until %q is not a date (expected YYYY-MM-DD)", where, s.Until))
+			} else {
+				s.until = &t
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return Config{}, errors.New(strings.Join(problems, "\n"))
+	}
+	return cfg, nil
+}
+
+func validRuleID(id string) bool {
+	_, _, err := model.ParseIgnoreComment("kumoguard:ignore "+id+` reason="x"`, model.Location{})
+	return err == nil
+}
+
+func entryLocation(file *ast.File, path string, i int) model.Location {
+	loc := model.Location{File: path}
+	p, err := yaml.PathString(fmt.Sprintf("$.suppressions[%d]", i))
+	if err != nil {
+		return loc
+	}
+	n, err := p.FilterFile(file)
+	if err != nil || n == nil || n.GetToken() == nil {
+		return loc
+	}
+	tok := n.GetToken()
+	// A mapping's own token is its first ':'; point at its first key instead.
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && m.Values[0].Key != nil {
+		tok = m.Values[0].Key.GetToken()
+	}
+	loc.Line, loc.Column = tok.Position.Line, tok.Position.Column
+	return loc
+}

@@ -1,0 +1,76 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	good := `min_window: 48h
+fail_on: [FAIL, ERROR]
+suppressions:
+  - rule: KG-BT-001
+    address: module.legacy.aws_rds_cluster.*
+    reason: "legacy cluster, migration ticket OPS-123"
+    until: 2027-03-31
+  - rule: "*"
+    file: sandbox/**
+    reason: sandbox accounts are rebuilt nightly
+`
+	cfg, err := Parse("kumoguard.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MinWindow != "48h" || len(cfg.FailOn) != 2 || len(cfg.Suppressions) != 2 {
+		t.Fatalf("cfg = %+v", cfg)
+	}
+	s := cfg.Suppressions[0]
+	if s.UntilTime() == nil || s.UntilTime().Format("2006-01-02") != "2027-03-31" {
+		t.Errorf("until = %v", s.UntilTime())
+	}
+	if got := s.Location().String(); got != "kumoguard.yaml:4:5" {
+		t.Errorf("location = %s, want kumoguard.yaml:4:5", got)
+	}
+	if got := cfg.Suppressions[1].Location().Line; got != 8 {
+		t.Errorf("second entry line = %d, want 8", got)
+	}
+
+	bad := []struct {
+		name, in, want string
+	}{
+		{"no reason", "suppressions:\n  - rule: KG-BT-001\n    address: x\n", "kumoguard.yaml:2:5: suppression of KG-BT-001 has no reason"},
+		{"bad rule", "suppressions:\n  - rule: CKV_AWS_326\n    address: x\n    reason: r\n", `"CKV_AWS_326" is not a rule ID`},
+		{"selects nothing", "suppressions:\n  - rule: KG-BT-001\n    reason: r\n", "selects nothing"},
+		{"bad date", "suppressions:\n  - rule: KG-BT-001\n    address: x\n    reason: r\n    until: next year\n", `until "next year" is not a date`},
+		{"unknown key", "suppresions: []\n", "kumoguard.yaml"},
+		{"syntax", "suppressions: [\n", "kumoguard.yaml"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("kumoguard.yaml", []byte(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	dir := t.TempDir()
+	if _, ok, err := Load(filepath.Join(dir, FileName), false); ok || err != nil {
+		t.Fatalf("missing default config: ok=%v err=%v", ok, err)
+	}
+	if _, _, err := Load(filepath.Join(dir, "nope.yaml"), true); err == nil {
+		t.Fatal("missing explicit config must be an error")
+	}
+	p := filepath.Join(dir, FileName)
+	if err := os.WriteFile(p, []byte("min_window: 1d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, ok, err := Load(p, false)
+	if err != nil || !ok || cfg.MinWindow != "1d" {
+		t.Fatalf("cfg=%+v ok=%v err=%v", cfg, ok, err)
+	}
+}
