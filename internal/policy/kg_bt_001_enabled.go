@@ -28,7 +28,7 @@ var KGBT001 = register(&Rule{
 
 func checkEnabled(c model.Cluster, o Options) *model.Finding {
 	if s := scope(c); !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, remediation: scopeRemediation(s.reason)}.finding()
 	} else {
 		out := judgeWindow(c, func(w int64) outcome {
 			if pc := planChange(c, w, o.MinWindowSeconds); pc != nil {

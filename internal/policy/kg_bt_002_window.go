@@ -28,7 +28,7 @@ var KGBT002 = register(&Rule{
 func checkWindow(c model.Cluster, o Options) *model.Finding {
 	s := scope(c)
 	if !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, remediation: scopeRemediation(s.reason)}.finding()
 	}
 	min := o.MinWindowSeconds
 	out := judgeWindow(c, func(w int64) outcome {

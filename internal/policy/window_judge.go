@@ -74,12 +74,11 @@ func judgeWindow(c model.Cluster, judge func(w int64) outcome) outcome {
 		for _, w := range v.Candidates[len(vals):] {
 			vals = append(vals, fmt.Sprint(w))
 		}
-		first.notes = append(first.notes, model.T(
-			"%s depends on a value kumoguard could not resolve (%s), but every possible value (%s) gives this verdict.",
-			"%s は解決できない値（%s）に依存しますが、取り得るすべての値（%s）でこの判定になります。",
-			attr, v.Why.EN, strings.Join(vals, ", ")))
-		first.notes[len(first.notes)-1].JA = fmt.Sprintf("%s は解決できない値（%s）に依存しますが、取り得るすべての値（%s）でこの判定になります。",
-			attr, v.Why.JA, strings.Join(vals, ", "))
+		list := strings.Join(vals, ", ")
+		first.notes = append(first.notes, model.Text{
+			EN: fmt.Sprintf("%s depends on a value kumoguard could not resolve (%s), but every possible value (%s) gives this verdict.", attr, v.Why.EN, list),
+			JA: fmt.Sprintf("%s は解決できない値（%s）に依存しますが、取り得るすべての値（%s）でこの判定になります。", attr, v.Why.JA, list),
+		})
 		return first
 	case model.Absent:
 		return judgeKnown(c, 0, c.Location, judge)
