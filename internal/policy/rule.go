@@ -130,6 +130,10 @@ func finish(f *model.Finding, r *Rule, c model.Cluster) {
 		f.Location = model.Location{Account: c.Account, Region: c.Region, ARN: c.ARN}
 	}
 	f.Fingerprint = model.Fingerprint(r.ID, f.Resource, c.Root)
+	// The window's provenance lets a fixer edit the place that defines it.
+	if len(f.Provenance) == 0 && (r.ID == KGBT001.ID || r.ID == KGBT002.ID) {
+		f.Provenance = c.BacktrackWindow.Provenance
+	}
 	f.Notes = append(append([]model.Text{}, c.Notes...), f.Notes...)
 }
 
