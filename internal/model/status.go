@@ -91,4 +91,7 @@ const (
 	ReasonAPIError        Reason = "API_ERROR"
 	ReasonAccessDenied    Reason = "ACCESS_DENIED"
 	ReasonEvaluationError Reason = "EVALUATION_ERROR"
+	// ReasonScanInterrupted: a live scan was cancelled (Ctrl-C, deadline)
+	// before every account-region was scanned; the report is partial.
+	ReasonScanInterrupted Reason = "SCAN_INTERRUPTED"
 )
