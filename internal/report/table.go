@@ -1,0 +1,188 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/policy"
+)
+
+// Table writes findings for a terminal: one aligned row per finding (status,
+// rule, resource, file:line:column, message), grouped by file for IaC and by
+// account/region for live resources, with the remediation under every FAIL,
+// ERROR and UNKNOWN row, notes under any row, suppressed findings marked with
+// their reason, and a summary line at the end. PASS and N/A rows stay one
+// line each so that what passed, and why something is out of scope, is
+// visible without drowning the failures.
+//
+// Columns are aligned by display width (Japanese characters take two
+// columns), which text/tabwriter does not do. ANSI colour is used only when
+// Options.Color is set; the CLI sets it only when stdout is a terminal.
+var Table = registerFormat("table", writeTable)
+
+const (
+	ansiReset   = "\x1b[0m"
+	ansiBold    = "\x1b[1m"
+	ansiDim     = "\x1b[2m"
+	ansiRed     = "\x1b[31m"
+	ansiGreen   = "\x1b[32m"
+	ansiYellow  = "\x1b[33m"
+	ansiMagenta = "\x1b[35m"
+	ansiCyan    = "\x1b[36m"
+)
+
+var statusColor = map[model.Status]string{
+	model.StatusPass:          ansiGreen,
+	model.StatusFail:          ansiBold + ansiRed,
+	model.StatusNotApplicable: ansiCyan,
+	model.StatusUnknown:       ansiBold + ansiYellow,
+	model.StatusError:         ansiBold + ansiMagenta,
+}
+
+// tableRow is one finding's cells, already cleaned for a terminal.
+type tableRow struct {
+	status, rule, resource, location, message string
+	finding                                   model.Finding
+}
+
+func writeTable(w io.Writer, r model.Report, o Options) error {
+	lang := o.lang()
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !o.Color || code == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+
+	fmt.Fprintln(bw, tableHeading(r, lang))
+
+	groups := groupFindings(r.Findings, lang)
+	rows := make([][]tableRow, len(groups))
+	head := tableRow{status: words.ColStatus.In(lang), rule: words.ColRule.In(lang), resource: words.ColResource.In(lang),
+		location: words.ColLocation.In(lang), message: words.ColMessage.In(lang)}
+	wStatus, wRule, wResource, wLocation := displayWidth(head.status), displayWidth(head.rule), displayWidth(head.resource), displayWidth(head.location)
+	for i, g := range groups {
+		for _, f := range g.Findings {
+			msg := f.Message.In(lang)
+			if f.Suppressed != nil {
+				msg = words.SuppressedMark.In(lang) + " " + msg
+			}
+			row := tableRow{status: statusCode(f.Status), rule: terminalText(f.RuleID), resource: terminalText(resourceLabel(f)),
+				location: terminalText(locationLabel(f)), message: terminalText(msg), finding: f}
+			wStatus = max(wStatus, displayWidth(row.status))
+			wRule = max(wRule, displayWidth(row.rule))
+			wResource = max(wResource, displayWidth(row.resource))
+			wLocation = max(wLocation, displayWidth(row.location))
+			rows[i] = append(rows[i], row)
+		}
+	}
+
+	const indent = "  "
+	line := func(status string, row tableRow) string {
+		s := indent + status + strings.Repeat(" ", max(0, wStatus-displayWidth(row.status))) + "  " +
+			padRight(row.rule, wRule) + "  " + padRight(row.resource, wResource) + "  " +
+			padRight(row.location, wLocation) + "  " + row.message
+		return strings.TrimRight(s, " ")
+	}
+	// Continuation lines (remediation, notes, suppression) start under RULE.
+	sub := indent + strings.Repeat(" ", wStatus+2) + "↳ "
+
+	if len(r.Findings) == 0 {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, words.NoFindings.In(lang))
+	} else {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, paint(ansiBold, line(head.status, head)))
+	}
+	for i, g := range groups {
+		fmt.Fprintln(bw)
+		fmt.Fprintln(bw, paint(ansiBold, terminalText(g.Name)))
+		for _, row := range rows[i] {
+			f := row.finding
+			var extra []string
+			if f.Suppressed != nil {
+				extra = append(extra, words.Suppressed.In(lang)+": "+terminalText(suppressionText(f.Suppressed, lang)))
+			} else if needsAction(f) && !f.Remediation.IsZero() {
+				extra = append(extra, words.Fix.In(lang)+": "+terminalText(f.Remediation.In(lang)))
+			}
+			for _, n := range f.Notes {
+				extra = append(extra, words.Note.In(lang)+": "+terminalText(n.In(lang)))
+			}
+			if f.Suppressed != nil {
+				// A suppressed finding is shown whole but dimmed: it is
+				// there, accepted, and not counted.
+				fmt.Fprintln(bw, paint(ansiDim, line(row.status, row)))
+				for _, e := range extra {
+					fmt.Fprintln(bw, paint(ansiDim, sub+e))
+				}
+				continue
+			}
+			fmt.Fprintln(bw, line(paint(statusColor[f.Status], row.status), row))
+			for _, e := range extra {
+				fmt.Fprintln(bw, sub+e)
+			}
+		}
+	}
+
+	fmt.Fprintln(bw)
+	fmt.Fprintln(bw, summaryLine(r, lang, paint))
+	return bw.Flush()
+}
+
+// tableHeading is the first line: tool, scan kind, root, policy minimum.
+func tableHeading(r model.Report, lang string) string {
+	name := firstNonEmpty(r.Tool.Name, "kumoguard")
+	parts := []string{strings.TrimSpace(name + " " + r.Tool.Version)}
+	switch r.Scan.Kind {
+	case "iac":
+		parts = append(parts, words.ScanIaC.In(lang))
+	case "aws":
+		parts = append(parts, words.ScanAWS.In(lang))
+	case "":
+	default:
+		parts = append(parts, terminalText(r.Scan.Kind)+" "+words.Scan.In(lang))
+	}
+	if r.Scan.Root != "" {
+		parts = append(parts, words.Root.In(lang)+" "+terminalText(r.Scan.Root))
+	}
+	if r.Scan.MinWindow > 0 {
+		parts = append(parts, words.MinWindow.In(lang)+" "+policy.FormatDuration(r.Scan.MinWindow))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// summaryLine is "Summary: PASS 3 · FAIL 2 · N/A 1 · UNKNOWN 0 · ERROR 1 ·
+// suppressed 2 (not counted above)".
+func summaryLine(r model.Report, lang string, paint func(code, s string) string) string {
+	sum := summaryOf(r)
+	var parts []string
+	for _, st := range model.Statuses {
+		s := fmt.Sprintf("%s %d", statusCode(st), sum[st])
+		if sum[st] > 0 && st != model.StatusPass && st != model.StatusNotApplicable {
+			s = paint(statusColor[st], s)
+		}
+		parts = append(parts, s)
+	}
+	if n := suppressedCount(r.Findings); n > 0 {
+		parts = append(parts, paint(ansiDim, fmt.Sprintf(words.SuppressedNotCounted.In(lang), n)))
+	}
+	return words.Summary.In(lang) + ": " + strings.Join(parts, " · ")
+}
+
+// terminalText puts a text on one line and replaces control characters
+// (which could move the cursor or recolour the terminal when a scanned file
+// carries them) with U+FFFD.
+func terminalText(s string) string {
+	s = oneLine(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
