@@ -1,0 +1,245 @@
+// Package terraform turns Terraform HCL configurations into model.Cluster
+// values. It evaluates what Terraform would before a plan: input variables
+// (defaults, tfvars, --var-file, --var, TF_VAR_*), locals, conditionals,
+// functions, references to other resources' configured arguments, count and
+// for_each, and local and installed modules. Whatever needs AWS (computed
+// attributes, data sources) stays unknown, with the reason.
+package terraform
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// Options configure a scan.
+type Options struct {
+	Root     string   // scan root; every model.Location.File is relative to it, with forward slashes
+	VarFiles []string // --var-file values, applied in order after terraform.tfvars and *.auto.tfvars
+	Vars     []string // --var "name=value" raw strings, in order, highest precedence
+	Env      []string // environment as os.Environ(), for TF_VAR_name
+}
+
+// maxModuleDepth bounds module nesting (a module that calls itself).
+const maxModuleDepth = 32
+
+type flagVar struct{ name, raw string }
+
+type scanner struct {
+	o         Options
+	rootAbs   string
+	defs      map[string]*moduleDef
+	files     int
+	inv       model.Inventory
+	env       map[string]string
+	flagVars  []flagVar
+	flagFiles []*varFile
+	reported  map[string]bool
+}
+
+// rootModule is a root module: its directory, tfvars and installed modules.
+type rootModule struct {
+	dir      string
+	rel      string
+	varFiles []*varFile
+	modules  map[string]string // modules.json Key -> Dir; nil when there is none
+}
+
+// Scan finds the root modules under paths (directories or .tf files) and
+// evaluates each. A directory holding .tf files is a root module unless
+// another scanned module calls it as a local module. .terraform, .git,
+// node_modules and hidden directories are skipped.
+func Scan(paths []string, o Options) model.Inventory {
+	s := &scanner{o: o, defs: map[string]*moduleDef{}, env: map[string]string{}, reported: map[string]bool{}}
+	root := o.Root
+	if root == "" {
+		root = "."
+	}
+	if abs, err := filepath.Abs(root); err == nil {
+		s.rootAbs = abs
+	} else {
+		s.rootAbs = root
+	}
+	for _, kv := range o.Env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "TF_VAR_") {
+			s.env[strings.TrimPrefix(k, "TF_VAR_")] = v
+		}
+	}
+	for _, raw := range o.Vars {
+		name, val, ok := strings.Cut(raw, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
+				Status: model.StatusError, Reason: model.ReasonInvalidValue,
+				Message: model.T("--var %q: expected name=value", "--var %q：name=value の形式で指定してください", raw),
+			})
+			continue
+		}
+		s.flagVars = append(s.flagVars, flagVar{name: name, raw: val})
+	}
+	for _, f := range o.VarFiles {
+		p, err := filepath.Abs(f)
+		if err != nil {
+			p = f
+		}
+		if vf := s.parseVarFile(p); vf != nil {
+			s.flagFiles = append(s.flagFiles, vf)
+		}
+	}
+
+	dirs := s.discover(paths)
+	// Load every module found; a directory called by another as a local
+	// module is not a root.
+	called := map[string]bool{}
+	for _, d := range dirs {
+		m := s.loadModule(d)
+		for _, c := range m.calls {
+			if c.hasSource && isLocalSource(c.source) {
+				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
+			}
+		}
+	}
+	for _, d := range dirs {
+		if called[d] {
+			continue
+		}
+		s.evalRoot(d)
+	}
+	for _, d := range sortedDefs(s.defs) {
+		s.inv.Diagnostics = append(s.inv.Diagnostics, d.diags...)
+	}
+	s.inv.Coverage = map[string]int{"terraform_files": s.files, "terraform_modules": len(s.defs)}
+	return s.inv
+}
+
+func sortedDefs(m map[string]*moduleDef) []*moduleDef {
+	out := make([]*moduleDef, 0, len(m))
+	for _, d := range m {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
+	return out
+}
+
+// discover lists the directories holding configuration files under paths.
+func (s *scanner) discover(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(d string) {
+		d = filepath.Clean(d)
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			s.inv.Diagnostics = append(s.inv.Diagnostics, readError(s.rel(abs), err))
+			continue
+		}
+		if !st.IsDir() {
+			add(filepath.Dir(abs))
+			continue
+		}
+		_ = filepath.WalkDir(abs, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				s.inv.Diagnostics = append(s.inv.Diagnostics, readError(s.rel(path), err))
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				n := d.Name()
+				if path != abs && (strings.HasPrefix(n, ".") || n == "node_modules") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if isConfigFile(d.Name()) {
+				add(filepath.Dir(path))
+			}
+			return nil
+		})
+	}
+	sort.Strings(out)
+	return out
+}
+
+// rel makes a path relative to the scan root, with forward slashes.
+func (s *scanner) rel(p string) string {
+	if r, err := filepath.Rel(s.rootAbs, p); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
+}
+
+// evalRoot evaluates one root module and everything it calls.
+func (s *scanner) evalRoot(dir string) {
+	root := &rootModule{dir: dir, rel: s.rel(dir)}
+	for _, f := range autoVarFiles(dir) {
+		if vf := s.parseVarFile(f); vf != nil {
+			root.varFiles = append(root.varFiles, vf)
+		}
+	}
+	root.modules = readModulesJSON(filepath.Join(dir, ".terraform", "modules", "modules.json"))
+	in := newInstance(s, s.loadModule(dir), root)
+	var insts []*instance
+	var bs []built
+	s.walk(in, &insts, &bs)
+	relate(insts, bs)
+	for _, b := range bs {
+		s.inv.Clusters = append(s.inv.Clusters, b.c)
+	}
+}
+
+// readModulesJSON reads the module manifest terraform init writes.
+func readModulesJSON(path string) map[string]string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var mf struct {
+		Modules []struct {
+			Key string `json:"Key"`
+			Dir string `json:"Dir"`
+		} `json:"Modules"`
+	}
+	if json.Unmarshal(b, &mf) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, m := range mf.Modules {
+		if m.Key != "" {
+			out[m.Key] = m.Dir
+		}
+	}
+	return out
+}
+
+// walk builds the clusters of an instance, then of its module calls.
+func (s *scanner) walk(in *instance, insts *[]*instance, bs *[]built) {
+	if len(in.keys) > maxModuleDepth {
+		return // a module calling itself
+	}
+	*insts = append(*insts, in)
+	*bs = append(*bs, in.clusters()...)
+	for _, c := range in.def.calls {
+		cc := in.child(c.name)
+		if cc == nil {
+			continue
+		}
+		for _, ci := range cc.insts {
+			s.walk(ci, insts, bs)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+backtrack_hours = 72

@@ -1,0 +1,2 @@
+# Backtrack window for staging
+window = 72

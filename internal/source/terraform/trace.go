@@ -1,0 +1,366 @@
+package terraform
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+const maxTraceDepth = 24
+
+// resolve follows an expression (evaluated in instance in, repetition r) to
+// where its value is defined. path is the part of the value still to select
+// (object keys, list indexes). It returns the range within this expression
+// that decides the value and the origins of the places the value comes from
+// after this one, ending with the place that finally defines it.
+func resolve(expr hcl.Expression, in *instance, r *rep, path []cty.Value, depth int) (hcl.Range, []model.Origin) {
+	if expr == nil {
+		return hcl.Range{}, nil
+	}
+	here := expr.Range()
+	if depth > maxTraceDepth {
+		return here, nil
+	}
+	switch e := unwrap(expr).(type) {
+	case *hclsyntax.ObjectConsExpr:
+		if len(path) == 0 {
+			return here, nil
+		}
+		want, ok := pathString(path[0])
+		if !ok {
+			return here, nil
+		}
+		for _, item := range e.Items {
+			if k, ok := objectKey(item.KeyExpr, in, r); ok && k == want {
+				return resolve(item.ValueExpr, in, r, path[1:], depth+1)
+			}
+		}
+		return here, nil
+	case *hclsyntax.TupleConsExpr:
+		if len(path) == 0 {
+			return here, nil
+		}
+		i, ok := pathIndex(path[0])
+		if !ok || i < 0 || i >= len(e.Exprs) {
+			return here, nil
+		}
+		return resolve(e.Exprs[i], in, r, path[1:], depth+1)
+	case *hclsyntax.ConditionalExpr:
+		c, _ := unmark(evalIn(in, e.Condition, r))
+		if !c.IsKnown() || c.IsNull() {
+			return here, nil
+		}
+		cb, err := convertSafe(c, cty.Bool)
+		if err != nil || !cb.IsKnown() || cb.IsNull() {
+			return here, nil
+		}
+		if cb.True() {
+			return resolve(e.TrueResult, in, r, path, depth+1)
+		}
+		return resolve(e.FalseResult, in, r, path, depth+1)
+	case *hclsyntax.IndexExpr:
+		k, _ := unmark(evalIn(in, e.Key, r))
+		if !k.IsWhollyKnown() || k.IsNull() {
+			return here, nil
+		}
+		return resolve(e.Collection, in, r, append([]cty.Value{k}, path...), depth+1)
+	case *hclsyntax.RelativeTraversalExpr:
+		steps, ok := traversalPath(e.Traversal)
+		if !ok {
+			return here, nil
+		}
+		return resolve(e.Source, in, r, append(steps, path...), depth+1)
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "lookup" && len(e.Args) >= 2 && in != nil {
+			k, _ := unmark(evalIn(in, e.Args[1], r))
+			m, _ := unmark(evalIn(in, e.Args[0], r))
+			if k.IsKnown() && !k.IsNull() && k.Type() == cty.String && m.IsWhollyKnown() && !m.IsNull() &&
+				(m.Type().IsObjectType() || m.Type().IsMapType()) {
+				if hasKey(m, k.AsString()) {
+					return resolve(e.Args[0], in, r, append([]cty.Value{k}, path...), depth+1)
+				}
+				if len(e.Args) == 3 {
+					return resolve(e.Args[2], in, r, path, depth+1)
+				}
+			}
+		}
+		return here, nil
+	case *hclsyntax.ScopeTraversalExpr:
+		return here, traceReference(e.Traversal, in, r, path, depth)
+	}
+	return here, nil
+}
+
+// traceReference follows var.*, local.*, each.value, resource arguments and
+// module outputs to their definitions.
+func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, depth int) []model.Origin {
+	if in == nil || len(t) < 2 {
+		return nil
+	}
+	name, ok := attrAt(t, 1)
+	if !ok {
+		return nil
+	}
+	switch t.RootName() {
+	case "var":
+		rest, ok := traversalPath(t[2:])
+		if !ok {
+			return nil
+		}
+		in.initVars()
+		vv := in.vars[name]
+		if vv == nil {
+			return nil
+		}
+		full := append(rest, path...)
+		switch vv.origin {
+		case model.OriginVariableDefault, model.OriginVarFile:
+			h, next := resolve(vv.expr, nil, nil, full, depth+1)
+			return append([]model.Origin{{Kind: vv.origin, Name: name, Location: loc(h)}}, next...)
+		case model.OriginModuleArgument:
+			h, next := resolve(vv.expr, in.parent, &in.rep, full, depth+1)
+			return append([]model.Origin{{Kind: vv.origin, Name: name, Location: loc(h)}}, next...)
+		case model.OriginVarFlag, model.OriginEnvironment:
+			return []model.Origin{{Kind: vv.origin, Name: vv.name}}
+		}
+		return nil
+	case "local":
+		a := in.def.locals[name]
+		if a == nil {
+			return nil
+		}
+		rest, ok := traversalPath(t[2:])
+		if !ok {
+			return nil
+		}
+		h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
+		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Location: loc(h)}}, next...)
+	case "each":
+		if r == nil || r.kind != 2 || r.forEach == nil || name != "value" || !r.key.IsKnown() {
+			return nil
+		}
+		rest, ok := traversalPath(t[2:])
+		if !ok {
+			return nil
+		}
+		k, _ := unmark(r.key)
+		h, next := resolve(r.forEach, r.owner, r.ownRep, append(append([]cty.Value{k}, rest...), path...), depth+1)
+		return append([]model.Origin{{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}}, next...)
+	case "module":
+		cc := in.child(name)
+		if cc == nil || cc.missing != nil || cc.keyed != 0 || len(cc.insts) != 1 {
+			return nil
+		}
+		out, ok := attrAt(t, 2)
+		if !ok {
+			return nil
+		}
+		c := cc.insts[0]
+		a := c.def.outputs[out]
+		if a == nil {
+			return nil
+		}
+		rest, ok := traversalPath(t[3:])
+		if !ok {
+			return nil
+		}
+		h, next := resolve(a.Expr, c, nil, append(rest, path...), depth+1)
+		return append([]model.Origin{{Kind: model.OriginReference, Name: "module." + name + "." + out, Location: loc(h)}}, next...)
+	}
+	res := in.def.byAddr[t.RootName()+"."+name]
+	if res == nil || res.count != nil || res.forEach != nil {
+		return nil
+	}
+	arg, ok := attrAt(t, 2)
+	if !ok {
+		return nil
+	}
+	a := attrOf(res.body, arg)
+	if a == nil {
+		return nil
+	}
+	rest, ok := traversalPath(t[3:])
+	if !ok {
+		return nil
+	}
+	h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
+	return append([]model.Origin{{Kind: model.OriginReference, Name: res.addr() + "." + arg, Location: loc(h)}}, next...)
+}
+
+// possible enumerates the values an expression can take when it is unknown
+// only because a condition (or a map key) is unknown: both branches of a
+// conditional, every element of a map indexed by an unknown key. ok is false
+// when the possibilities are open.
+func possible(expr hcl.Expression, in *instance, r *rep, depth int) ([]cty.Value, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	v, _ := unmark(evalIn(in, expr, r))
+	if v.IsWhollyKnown() {
+		return []cty.Value{v}, true
+	}
+	switch e := unwrap(expr).(type) {
+	case *hclsyntax.ConditionalExpr:
+		c, _ := unmark(evalIn(in, e.Condition, r))
+		if c.IsKnown() && !c.IsNull() && c.Type() == cty.Bool {
+			if c.True() {
+				return possible(e.TrueResult, in, r, depth+1)
+			}
+			return possible(e.FalseResult, in, r, depth+1)
+		}
+		a, ok1 := possible(e.TrueResult, in, r, depth+1)
+		b, ok2 := possible(e.FalseResult, in, r, depth+1)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		return limit(append(a, b...))
+	case *hclsyntax.ScopeTraversalExpr:
+		if in == nil || len(e.Traversal) != 2 {
+			return nil, false
+		}
+		name, _ := attrAt(e.Traversal, 1)
+		switch e.Traversal.RootName() {
+		case "local":
+			if a := in.def.locals[name]; a != nil {
+				return possible(a.Expr, in, nil, depth+1)
+			}
+		case "var":
+			in.initVars()
+			if vv := in.vars[name]; vv != nil && vv.origin == model.OriginModuleArgument {
+				return possible(vv.expr, in.parent, &in.rep, depth+1)
+			}
+		}
+	case *hclsyntax.IndexExpr:
+		c, _ := unmark(evalIn(in, e.Collection, r))
+		return elements(c, nil)
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "lookup" && len(e.Args) >= 2 {
+			m, _ := unmark(evalIn(in, e.Args[0], r))
+			var dflt []cty.Value
+			if len(e.Args) == 3 {
+				d, ok := possible(e.Args[2], in, r, depth+1)
+				if !ok {
+					return nil, false
+				}
+				dflt = d
+			}
+			return elements(m, dflt)
+		}
+	}
+	return nil, false
+}
+
+func elements(c cty.Value, extra []cty.Value) ([]cty.Value, bool) {
+	if !c.IsWhollyKnown() || c.IsNull() {
+		return nil, false
+	}
+	ty := c.Type()
+	if !(ty.IsMapType() || ty.IsObjectType() || ty.IsTupleType() || ty.IsListType()) || c.LengthInt() == 0 {
+		return nil, false
+	}
+	var out []cty.Value
+	for it := c.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		out = append(out, e)
+	}
+	return limit(append(out, extra...))
+}
+
+func limit(vs []cty.Value) ([]cty.Value, bool) {
+	if len(vs) > 32 {
+		return nil, false
+	}
+	return vs, true
+}
+
+func evalIn(in *instance, expr hcl.Expression, r *rep) cty.Value {
+	if in == nil {
+		v, diags := (*instance)(nil).eval(expr, nil)
+		if diags.HasErrors() || v == cty.NilVal {
+			return cty.DynamicVal
+		}
+		return v
+	}
+	return in.evalValue(expr, r)
+}
+
+// unwrap removes parentheses and "${...}" template wrappers.
+func unwrap(expr hcl.Expression) hcl.Expression {
+	for i := 0; i < 64; i++ {
+		switch e := expr.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			expr = e.Expression
+		case *hclsyntax.TemplateWrapExpr:
+			expr = e.Wrapped
+		default:
+			return expr
+		}
+	}
+	return expr
+}
+
+// objectKey returns the key of an object constructor item.
+func objectKey(k hcl.Expression, in *instance, r *rep) (string, bool) {
+	if kw := hcl.ExprAsKeyword(k); kw != "" {
+		return kw, true
+	}
+	v, _ := unmark(evalIn(in, k, r))
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	return pathString(v)
+}
+
+func pathString(v cty.Value) (string, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	s, err := convertSafe(v, cty.String)
+	if err != nil || !s.IsKnown() || s.IsNull() {
+		return "", false
+	}
+	return s.AsString(), true
+}
+
+func pathIndex(v cty.Value) (int, bool) {
+	if !v.IsKnown() || v.IsNull() {
+		return 0, false
+	}
+	n, err := convertSafe(v, cty.Number)
+	if err != nil || n.IsNull() {
+		return 0, false
+	}
+	i, acc := n.AsBigFloat().Int64()
+	if acc != 0 || i > 1<<20 {
+		return 0, false
+	}
+	return int(i), true
+}
+
+func hasKey(m cty.Value, k string) bool {
+	if m.Type().IsObjectType() {
+		return m.Type().HasAttribute(k)
+	}
+	return m.HasIndex(cty.StringVal(k)).True()
+}
+
+// traversalPath converts static attribute and index steps into a path.
+func traversalPath(t hcl.Traversal) ([]cty.Value, bool) {
+	out := make([]cty.Value, 0, len(t))
+	for _, s := range t {
+		switch st := s.(type) {
+		case hcl.TraverseAttr:
+			out = append(out, cty.StringVal(st.Name))
+		case hcl.TraverseIndex:
+			if st.Key.IsMarked() {
+				return nil, false
+			}
+			out = append(out, st.Key)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
