@@ -1,0 +1,295 @@
+package fix
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// Options are what remediation needs from the scan's settings.
+type Options struct {
+	// MinWindowSeconds is the policy minimum (--min-window); default 86400.
+	MinWindowSeconds int64
+}
+
+func (o Options) min() int64 {
+	if o.MinWindowSeconds <= 0 {
+		return DefaultMinWindowSeconds
+	}
+	return o.MinWindowSeconds
+}
+
+// Remediate returns the exact way out of one finding. c is the cluster the
+// finding is about when the caller has it (it adds the plan action, the
+// engine version, the instance classes and the prior window); nil is fine.
+//
+// Which way applies follows backtrack-facts.md §3:
+//   - a cluster not created yet: set the window;
+//   - an enabled cluster with a short window: modify in place, no outage;
+//   - an existing cluster without backtrack, or one whose window was set to 0:
+//     migrate (snapshot, restore with --backtrack-window, cut over; §11);
+//   - out of scope: nothing to do, with why (the policy's scope text).
+func Remediate(f model.Finding, c *model.Cluster, o Options) model.Remediation {
+	switch f.Status {
+	case model.StatusPass:
+		return model.Remediation{Path: model.PathNone,
+			Summary: model.T("Nothing to do: the check passes.", "対応は不要です：チェックに合格しています。")}
+	case model.StatusNotApplicable:
+		r := model.Remediation{Path: model.PathNone, Summary: f.Remediation}
+		if r.Summary.IsZero() {
+			r.Summary = model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
+		}
+		return r
+	case model.StatusUnknown:
+		return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
+	case model.StatusError:
+		r := model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
+		if f.Reason == model.ReasonWindowOutOfRange && f.Resource.Kind != model.SourceAWS {
+			w, _ := window(f, c)
+			t, why := TargetWindow(f.Reason, w, o.min())
+			r.TargetWindowSeconds = t
+			r.IaC = iacChange(f, t)
+			r.Notes = append(r.Notes, why)
+		}
+		return r
+	}
+	if f.Status != model.StatusFail {
+		return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
+	}
+
+	t := targetOf(f)
+	w, _ := window(f, c)
+	switch f.Reason {
+	case model.ReasonDisableIrreversible:
+		return keep(f, c, o)
+	case model.ReasonEnableOnExistingCluster:
+		target, _ := TargetWindow(f.Reason, 0, o.min())
+		return migrate(f, c, t, target)
+	case model.ReasonBacktrackDisabled, model.ReasonWindowBelowMinimum, model.ReasonWindowLikelyHours:
+		target, why := TargetWindow(f.Reason, w, o.min())
+		if w > 0 {
+			return raise(f, c, t, target, why)
+		}
+		switch f.Resource.Kind {
+		case model.SourceAWS:
+			return migrate(f, c, t, target)
+		case model.SourceTerraformPlan:
+			if c != nil && (c.Action == model.ActionCreate || c.Action == model.ActionReplace) {
+				return setWindow(f, c, t, target)
+			}
+			if c == nil {
+				return setOrMigrate(f, c, t, target)
+			}
+			return migrate(f, c, t, target)
+		}
+		return setOrMigrate(f, c, t, target)
+	}
+	return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
+}
+
+// window is the current window of the finding's cluster: from the finding's
+// details (window_seconds), else from the cluster.
+func window(f model.Finding, c *model.Cluster) (int64, bool) {
+	if v, ok := f.Details["window_seconds"]; ok {
+		switch n := v.(type) {
+		case int64:
+			return n, true
+		case int:
+			return int64(n), true
+		case float64:
+			return int64(n), true
+		}
+	}
+	if c != nil {
+		if v, ok := c.BacktrackWindow.Get(); ok {
+			return v, true
+		}
+		if c.BacktrackWindow.State == model.Absent {
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+func targetOf(f model.Finding) target {
+	id := f.Resource.Name
+	if id == "" {
+		id = "<cluster-id>"
+	}
+	return target{id: id, account: f.Resource.Account, region: f.Resource.Region}
+}
+
+func runbookCommand(f model.Finding) string {
+	if f.Resource.Kind == model.SourceAWS {
+		ref := f.Resource.ARN
+		if ref == "" {
+			ref = f.Resource.Name
+		}
+		s := "kumoguard runbook " + shellQuote(ref)
+		if f.Resource.Region != "" && f.Resource.ARN == "" {
+			s += " --region " + shellQuote(f.Resource.Region)
+		}
+		return s
+	}
+	file := f.Location.File
+	if file == "" {
+		file = "."
+	}
+	return "kumoguard runbook --iac " + shellQuote(file) + " --resource " + shellQuote(f.Resource.Address)
+}
+
+func setWindow(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {
+	ver := ""
+	if c != nil {
+		ver, _ = c.EngineVersion.Get()
+	}
+	return model.Remediation{
+		Path:                model.PathSetWindow,
+		TargetWindowSeconds: target,
+		Summary: model.T("The cluster is not created yet, so backtrack can be enabled now: set the target window to %d seconds (%s) before it is created.",
+			"クラスターはまだ作成されていないため、今ならバックトラックを有効化できます。作成前にターゲットウィンドウを %d 秒（%s）に設定してください。",
+			target, Duration(target)),
+		Console: consoleCreate(target, t.region),
+		CLI:     cliCreate(t, ver, target),
+		IaC:     iacChange(f, target),
+	}
+}
+
+func raise(f model.Finding, c *model.Cluster, t target, target int64, why model.Text) model.Remediation {
+	r := model.Remediation{
+		Path:                model.PathRaiseWindow,
+		TargetWindowSeconds: target,
+		Summary: model.T("Backtrack is enabled, so the window can be raised in place with no outage: set the target window to %d seconds (%s).",
+			"バックトラックは有効なので、停止なしでその場でウィンドウを引き上げられます。ターゲットウィンドウを %d 秒（%s）にしてください。",
+			target, Duration(target)),
+		Console: consoleRaise(t.id, t.account, t.region, target),
+		CLI:     cliRaise(t, target),
+		Notes:   []model.Text{model.Join(model.T(" ", ""), model.T("Target:", "目標値："), why)},
+	}
+	if f.Resource.Kind != model.SourceAWS {
+		r.IaC = iacChange(f, target)
+		r.Notes = append(r.Notes, model.T(
+			"Change the code rather than the console or CLI alone, or the next deployment sets the old window again. If the cluster was created without backtrack after all, AWS rejects the change: migrate instead.",
+			"コンソールや CLI だけで変えず、コードを変更してください。さもないと次のデプロイで元のウィンドウに戻ります。クラスターが実はバックトラックなしで作成されていた場合、AWS は変更を拒否するため、移行が必要です。"))
+	}
+	return r
+}
+
+func migrate(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {
+	r := model.Remediation{
+		Path:                model.PathMigrate,
+		TargetWindowSeconds: target,
+		Summary: model.T("This cluster exists without backtrack, and backtrack can only be enabled when a cluster is created: modify-db-cluster and clones do not work, and a window once set to 0 can never be raised again. "+
+			"Migrate: snapshot it, restore the snapshot into a new cluster with --backtrack-window %d (%s), validate, cut over, and keep the old cluster until rollback is no longer needed.",
+			"このクラスターはバックトラックなしで存在しており、バックトラックはクラスター作成時にしか有効化できません。modify-db-cluster やクローンでは有効化できず、一度 0 にしたウィンドウは二度と引き上げられません。"+
+				"移行してください：スナップショットを取得し、--backtrack-window %d（%s）を指定して新しいクラスターに復元し、検証・切り替えを行い、ロールバック不要になるまで旧クラスターを残します。",
+			target, Duration(target)),
+		Console: consoleMigrate(t.id, t.account, t.region, target),
+		CLI:     cliMigrate(t, c, target),
+		Runbook: runbookCommand(f),
+		Notes: []model.Text{model.T("kumoguard migrate performs the non-destructive part (snapshot, restore with backtrack, instances, verification) and never touches the source cluster.",
+			"kumoguard migrate は破壊的でない部分（スナップショット、バックトラック付き復元、インスタンス作成、検証）を実行し、元のクラスターには一切触れません。")},
+	}
+	if f.Resource.Kind != model.SourceAWS {
+		r.Notes = append(r.Notes, model.T(
+			"Do not just add the window to the code: on the existing cluster the apply fails. Adopt the new cluster in the code after the cutover (the runbook shows the import/moved blocks).",
+			"コードにウィンドウを追加するだけではいけません。既存クラスターでは apply が失敗します。切り替え後に新しいクラスターをコードに取り込んでください（runbook に import/moved ブロックがあります）。"))
+	}
+	return r
+}
+
+func setOrMigrate(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {
+	m := migrate(f, c, t, target)
+	return model.Remediation{
+		Path:                model.PathSetOrMigrate,
+		TargetWindowSeconds: target,
+		Summary: model.T("If this cluster is not created yet, set the target window to %d seconds (%s); `kumoguard fix` makes the change. "+
+			"If it already exists without backtrack, AWS rejects the change and the apply fails (backtrack can only be enabled at creation): migrate it instead (`%s`).",
+			"このクラスターが未作成なら、ターゲットウィンドウを %d 秒（%s）に設定してください（`kumoguard fix` で変更できます）。"+
+				"バックトラックなしで既に存在する場合、AWS は変更を拒否し apply は失敗します（バックトラックは作成時にしか有効化できません）。その場合は移行してください（`%s`）。",
+			target, Duration(target), m.Runbook),
+		Console: m.Console,
+		CLI:     m.CLI,
+		IaC:     iacChange(f, target),
+		Runbook: m.Runbook,
+		Notes: []model.Text{model.T("The console and CLI steps are for the case where the cluster already exists; the code change is for a cluster not yet created.",
+			"コンソールと CLI の手順はクラスターが既に存在する場合のもの、コードの変更は未作成のクラスター向けです。")},
+	}
+}
+
+// keep: the plan would set the window to 0, which can never be undone.
+func keep(f model.Finding, c *model.Cluster, o Options) model.Remediation {
+	prior := o.min()
+	if c != nil {
+		if p, ok := c.PriorBacktrackWindow.Get(); ok && p > 0 {
+			prior = p
+		}
+	}
+	r := model.Remediation{
+		Path:                model.PathKeepWindow,
+		TargetWindowSeconds: prior,
+		Summary: model.T("Do not apply: setting the window to 0 disables backtrack for good. Keep the target window at %d seconds (%s) or raise it.",
+			"apply しないでください：ウィンドウを 0 にするとバックトラックは永久に無効になります。ターゲットウィンドウを %d 秒（%s）のまま維持するか、引き上げてください。",
+			prior, Duration(prior)),
+		IaC: iacChange(f, prior),
+	}
+	return r
+}
+
+// Render returns the compact bilingual text of a remediation, as reporters
+// that show one paragraph per finding print it.
+func Render(r model.Remediation) model.Text {
+	out := r.Summary
+	if len(r.IaC) > 0 {
+		var en, ja []string
+		for _, ch := range r.IaC {
+			en = append(en, ch.Description.EN)
+			ja = append(ja, ch.Description.JA)
+		}
+		out = model.Join(model.T(" ", ""), out, model.Text{EN: "Code: " + strings.Join(en, " "), JA: "コード：" + strings.Join(ja, "")})
+	}
+	if len(r.CLI) > 0 {
+		var parts []string
+		for i, c := range r.CLI {
+			parts = append(parts, fmt.Sprintf("%d) %s", i+1, c.Command))
+		}
+		out = model.Join(model.T(" ", ""), out, model.Text{EN: "AWS CLI: " + strings.Join(parts, " "), JA: "AWS CLI：" + strings.Join(parts, " ")})
+	}
+	if r.Runbook != "" {
+		out = model.Join(model.T(" ", ""), out, model.T("Runbook: %s", "手順書：%s", r.Runbook))
+	}
+	return out
+}
+
+// Enrich computes the remediation of every finding, replaces each finding's
+// Remediation text with its exact rendering, and returns the structured
+// remediations in the same order as findings (for reporters that show
+// console steps, commands and code changes; see the lead's notes).
+// Findings are matched to their cluster by fingerprint.
+func Enrich(findings []model.Finding, inv model.Inventory, o Options) []model.Remediation {
+	byRes := map[model.Resource][]*model.Cluster{}
+	for i := range inv.Clusters {
+		c := &inv.Clusters[i]
+		r := model.ResourceOf(*c)
+		byRes[r] = append(byRes[r], c)
+	}
+	clusterOf := func(f model.Finding) *model.Cluster {
+		for _, c := range byRes[f.Resource] {
+			if model.Fingerprint(f.RuleID, f.Resource, c.Root) == f.Fingerprint {
+				return c
+			}
+		}
+		return nil
+	}
+	out := make([]model.Remediation, len(findings))
+	for i := range findings {
+		f := &findings[i]
+		r := Remediate(*f, clusterOf(*f), o)
+		out[i] = r
+		if t := Render(r); !t.IsZero() {
+			f.Remediation = t
+		}
+	}
+	return out
+}
