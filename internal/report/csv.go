@@ -54,8 +54,10 @@ func positive(n int) string {
 	return strconv.Itoa(n)
 }
 
-// csvSafe defuses spreadsheet formulas.
+// csvSafe defuses spreadsheet formulas and replaces control characters
+// (other than line breaks) with U+FFFD.
 func csvSafe(s string) string {
+	s = withoutControls(s)
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
@@ -205,4 +206,16 @@ func ruleTitle(id, lang string) string {
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// withoutControls replaces control characters other than line breaks and
+// tabs with U+FFFD: a scanned file could otherwise carry terminal escape
+// sequences or invisible characters into a report.
+func withoutControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

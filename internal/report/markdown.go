@@ -133,8 +133,8 @@ func renderMarkdown(r model.Report, o Options, limit int) string {
 		sections = append(sections, passed)
 	}
 
-	footer := fmt.Sprintf("<sub>%s</sub>\n", markdownText(fmt.Sprintf(words.MarkdownFooter.In(lang),
-		strings.TrimSpace(firstNonEmpty(r.Tool.Name, "kumoguard") + " " + r.Tool.Version)[len(firstNonEmpty(r.Tool.Name, "kumoguard")):])))
+	tool := strings.TrimSpace(firstNonEmpty(r.Tool.Name, "kumoguard") + " " + r.Tool.Version)
+	footer := fmt.Sprintf("<sub>%s</sub>\n", markdownText(fmt.Sprintf(words.MarkdownFooter.In(lang), tool)))
 	// Room kept for the truncation note and the footer.
 	reserve := len(footer) + len(words.MarkdownTruncated.In(lang)) + 64
 	omitted := map[int]bool{}
@@ -205,8 +205,9 @@ var markdownReplacer = strings.NewReplacer(
 	"<", "&lt;", ">", "&gt;", "&", "&amp;", "|", `\|`, "~", `\~`,
 )
 
-// markdownText escapes s for Markdown prose.
-func markdownText(s string) string { return markdownReplacer.Replace(s) }
+// markdownText escapes s for Markdown prose. Control characters other than
+// line breaks are replaced with U+FFFD.
+func markdownText(s string) string { return markdownReplacer.Replace(withoutControls(s)) }
 
 // markdownCell escapes s for a table cell: one line, | escaped.
 func markdownCell(s string) string { return markdownText(oneLine(s)) }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
@@ -63,8 +62,8 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 
 	groups := groupFindings(r.Findings, lang)
 	rows := make([][]tableRow, len(groups))
-	head := tableRow{status: words.ColStatus.In(lang), rule: words.ColRule.In(lang), resource: words.ColResource.In(lang),
-		location: words.ColLocation.In(lang), message: words.ColMessage.In(lang)}
+	head := tableRow{status: upper(words.ColStatus.In(lang)), rule: upper(words.ColRule.In(lang)), resource: upper(words.ColResource.In(lang)),
+		location: upper(words.ColLocation.In(lang)), message: upper(words.ColMessage.In(lang))}
 	wStatus, wRule, wResource, wLocation := displayWidth(head.status), displayWidth(head.rule), displayWidth(head.resource), displayWidth(head.location)
 	for i, g := range groups {
 		for _, f := range g.Findings {
@@ -177,12 +176,7 @@ func summaryLine(r model.Report, lang string, paint func(code, s string) string)
 // terminalText puts a text on one line and replaces control characters
 // (which could move the cursor or recolour the terminal when a scanned file
 // carries them) with U+FFFD.
-func terminalText(s string) string {
-	s = oneLine(s)
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
+func terminalText(s string) string { return withoutControls(oneLine(s)) }
+
+// upper capitalises a column heading (Japanese is unchanged).
+func upper(s string) string { return strings.ToUpper(s) }

@@ -21,11 +21,11 @@ var words = struct {
 
 	JUnitSuppressed model.Text
 }{
-	ColStatus:   model.T("STATUS", "状態"),
-	ColRule:     model.T("RULE", "ルール"),
-	ColResource: model.T("RESOURCE", "リソース"),
-	ColLocation: model.T("LOCATION", "場所"),
-	ColMessage:  model.T("MESSAGE", "メッセージ"),
+	ColStatus:   model.T("Status", "状態"),
+	ColRule:     model.T("Rule", "ルール"),
+	ColResource: model.T("Resource", "リソース"),
+	ColLocation: model.T("Location", "場所"),
+	ColMessage:  model.T("Message", "メッセージ"),
 	ColCount:    model.T("Count", "件数"),
 	ColReason:   model.T("Reason", "理由"),
 	ColUntil:    model.T("Expires", "期限"),
