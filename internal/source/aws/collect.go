@@ -1,0 +1,277 @@
+package awssource
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/pricing"
+)
+
+// ClusterType is model.Cluster.Type for live clusters.
+const ClusterType = "AWS::RDS::DBCluster"
+
+// pageSize is the DescribeDBClusters/DescribeDBInstances page size: the
+// maximum AWS accepts, so calls grow with clusters / 100.
+const pageSize = 100
+
+type scopeResult struct {
+	clusters []model.Cluster
+	diag     *model.Diagnostic
+	skipped  bool
+}
+
+// globalMembership caches DescribeGlobalClusters once per account: global
+// clusters are visible from any region of the partition, so one call per
+// account (not per region) lists every member ARN.
+type globalMembership struct {
+	mu   sync.Mutex
+	once map[string]*sync.Once
+	arns map[string]map[string]string // account → member cluster ARN → global cluster ID
+}
+
+func newGlobalMembership() *globalMembership {
+	return &globalMembership{once: map[string]*sync.Once{}, arns: map[string]map[string]string{}}
+}
+
+func (g *globalMembership) get(acct string, load func() map[string]string) map[string]string {
+	g.mu.Lock()
+	o, ok := g.once[acct]
+	if !ok {
+		o = &sync.Once{}
+		g.once[acct] = o
+	}
+	g.mu.Unlock()
+	o.Do(func() {
+		m := load()
+		g.mu.Lock()
+		g.arns[acct] = m
+		g.mu.Unlock()
+	})
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.arns[acct]
+}
+
+// scanScope collects one account-region: clusters (paginated), instances
+// where needed, global membership, then CloudWatch metrics in batches.
+func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMembership) scopeResult {
+	cfg := s.base.Copy()
+	cfg.Region = sc.region
+	cfg.Credentials = sc.creds
+	client := rds.NewFromConfig(cfg)
+
+	var raw []rdstypes.DBCluster
+	p := rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{MaxRecords: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		cctx, cancel := s.call(ctx)
+		page, err := p.NextPage(cctx)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return scopeResult{skipped: true}
+			}
+			d := diagnostic(sc.account, sc.region, err, model.T("rds:DescribeDBClusters", "rds:DescribeDBClusters"))
+			return scopeResult{diag: &d}
+		}
+		raw = append(raw, page.DBClusters...)
+	}
+	now := s.o.Now().UTC()
+
+	// Instance classes tell Serverless v2 (db.serverless) apart; only needed
+	// when there is an Aurora MySQL cluster, and fetched once per region.
+	var (
+		classes   map[string][]string // cluster ID → instance classes
+		classErr  error
+		needClass bool
+	)
+	for _, c := range raw {
+		if isAuroraMySQL(aws.ToString(c.Engine)) {
+			needClass = true
+			break
+		}
+	}
+	if needClass {
+		classes, classErr = s.instanceClasses(ctx, client)
+	}
+
+	var members map[string]string
+	if globals != nil && len(raw) > 0 {
+		members = globals.get(sc.account, func() map[string]string { return s.globalMembers(ctx, client) })
+	}
+
+	out := make([]model.Cluster, 0, len(raw))
+	writers := make(map[string]string, len(raw))
+	for _, c := range raw {
+		out = append(out, buildCluster(c, sc.account, sc.region, now, classes, classErr, members))
+		writers[aws.ToString(c.DBClusterIdentifier)] = writerInstance(c)
+	}
+	s.collectMetrics(ctx, cfg, out, writers, now)
+	return scopeResult{clusters: out}
+}
+
+func isAuroraMySQL(engine string) bool {
+	e := strings.ToLower(engine)
+	return e == "aurora-mysql" || e == "aurora"
+}
+
+func (s *Scanner) instanceClasses(ctx context.Context, client *rds.Client) (map[string][]string, error) {
+	out := map[string][]string{}
+	p := rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{
+		MaxRecords: aws.Int32(pageSize),
+		Filters:    []rdstypes.Filter{{Name: aws.String("engine"), Values: []string{"aurora-mysql", "aurora"}}},
+	})
+	for p.HasMorePages() {
+		cctx, cancel := s.call(ctx)
+		page, err := p.NextPage(cctx)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range page.DBInstances {
+			id := aws.ToString(in.DBClusterIdentifier)
+			out[id] = append(out[id], aws.ToString(in.DBInstanceClass))
+		}
+	}
+	return out, nil
+}
+
+// globalMembers maps member cluster ARNs to their global cluster. A failure
+// leaves the map empty: GlobalClusterIdentifier on each cluster still tells
+// membership (facts §4.2).
+func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[string]string {
+	out := map[string]string{}
+	p := rds.NewDescribeGlobalClustersPaginator(client, &rds.DescribeGlobalClustersInput{MaxRecords: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		cctx, cancel := s.call(ctx)
+		page, err := p.NextPage(cctx)
+		cancel()
+		if err != nil {
+			return out
+		}
+		for _, g := range page.GlobalClusters {
+			for _, m := range g.GlobalClusterMembers {
+				out[aws.ToString(m.DBClusterArn)] = aws.ToString(g.GlobalClusterIdentifier)
+			}
+		}
+	}
+	return out
+}
+
+// buildCluster maps one DBCluster to the model. Only facts: no verdicts.
+func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
+	classes map[string][]string, classErr error, globals map[string]string) model.Cluster {
+	arn := aws.ToString(c.DBClusterArn)
+	id := aws.ToString(c.DBClusterIdentifier)
+	loc := model.Location{Account: acct, Region: region, ARN: arn}
+	api := func(field string) model.Origin {
+		return model.Origin{Kind: model.OriginAPI, Name: "DescribeDBClusters." + field, Location: loc}
+	}
+	str := func(field string, p *string) model.Value[string] {
+		if p == nil {
+			return model.Value[string]{}
+		}
+		return model.KnownValue(*p, loc, api(field))
+	}
+	mc := model.Cluster{
+		Source:        model.SourceAWS,
+		Type:          ClusterType,
+		Address:       arn,
+		Name:          id,
+		Location:      loc,
+		Account:       acct,
+		Region:        region,
+		ARN:           arn,
+		Status:        aws.ToString(c.Status),
+		Engine:        str("Engine", c.Engine),
+		EngineVersion: str("EngineVersion", c.EngineVersion),
+		EngineMode:    str("EngineMode", c.EngineMode),
+		ReadReplicas:  append([]string(nil), c.ReadReplicaIdentifiers...),
+	}
+	// Facts §4.2: an absent BacktrackWindow means 0 (disabled).
+	if c.BacktrackWindow != nil {
+		mc.BacktrackWindow = model.KnownValue(*c.BacktrackWindow, loc, api("BacktrackWindow"))
+	} else {
+		mc.BacktrackWindow = model.KnownValue(int64(0), loc, api("BacktrackWindow"))
+		mc.BacktrackWindow.Why = model.T("BacktrackWindow is absent from DescribeDBClusters; absent means 0 (disabled).",
+			"DescribeDBClusters に BacktrackWindow がありません。未設定は 0（無効）を意味します。")
+	}
+	// Global membership: the cluster's own field, or its ARN among the
+	// members DescribeGlobalClusters lists.
+	switch {
+	case aws.ToString(c.GlobalClusterIdentifier) != "":
+		mc.GlobalClusterID = model.KnownValue(aws.ToString(c.GlobalClusterIdentifier), loc, api("GlobalClusterIdentifier"))
+	case globals[arn] != "":
+		mc.GlobalClusterID = model.KnownValue(globals[arn], loc,
+			model.Origin{Kind: model.OriginAPI, Name: "DescribeGlobalClusters.GlobalClusterMembers", Location: loc})
+	default:
+		mc.GlobalClusterID = model.KnownValue("", loc, api("GlobalClusterIdentifier"))
+	}
+	mc.ReplicationSource = model.KnownValue(aws.ToString(c.ReplicationSourceIdentifier), loc, api("ReplicationSourceIdentifier"))
+
+	// Serverless v2: a v2 scaling configuration, or db.serverless instances.
+	// (moto returns an empty ScalingConfigurationInfo on every cluster, so v1
+	// is told by EngineMode alone; testing-aws.md §1.)
+	cls := classes[id]
+	mc.InstanceClasses = append([]string(nil), cls...)
+	sort.Strings(mc.InstanceClasses)
+	switch {
+	case c.ServerlessV2ScalingConfiguration != nil && c.ServerlessV2ScalingConfiguration.MaxCapacity != nil:
+		mc.ServerlessV2 = model.KnownValue(true, loc, api("ServerlessV2ScalingConfiguration"))
+	case classErr != nil && isAuroraMySQL(aws.ToString(c.Engine)):
+		mc.ServerlessV2 = model.UnknownValue[bool](loc, model.T("DescribeDBInstances failed: %s", "DescribeDBInstances が失敗しました：%s", errorText(classErr)))
+	default:
+		sv2 := false
+		for _, k := range cls {
+			if k == "db.serverless" {
+				sv2 = true
+			}
+		}
+		mc.ServerlessV2 = model.KnownValue(sv2, loc, model.Origin{Kind: model.OriginAPI, Name: "DescribeDBInstances.DBInstanceClass", Location: loc})
+	}
+	if len(c.TagList) > 0 {
+		mc.Tags = make(map[string]string, len(c.TagList))
+		for _, t := range c.TagList {
+			mc.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+
+	live := &model.LiveState{ObservedAt: now}
+	if c.EarliestBacktrackTime != nil {
+		t := c.EarliestBacktrackTime.UTC()
+		live.EarliestBacktrackTime = &t
+		// Facts §4.2/§7.1: actual window = now − EarliestBacktrackTime,
+		// preferred over BacktrackWindowActual whose semantics are unconfirmed.
+		live.ActualWindowSeconds = model.KnownValue(int64(now.Sub(t)/time.Second), loc, api("EarliestBacktrackTime"))
+	} else {
+		live.ActualWindowSeconds = model.UnknownValue[int64](loc, model.T(
+			"DescribeDBClusters returned no EarliestBacktrackTime for this cluster.",
+			"DescribeDBClusters がこのクラスターの EarliestBacktrackTime を返しませんでした。"))
+	}
+	if c.BacktrackConsumedChangeRecords != nil {
+		live.ConsumedChangeRecords = model.KnownValue(*c.BacktrackConsumedChangeRecords, loc, api("BacktrackConsumedChangeRecords"))
+	}
+	if p, ok := pricing.BacktrackPrice(region); ok {
+		live.PricePerMillionRecordHours = p.USDPerMillionRecordHours
+	}
+	mc.Live = live
+	return mc
+}
+
+// writerInstance returns the writer's DBInstanceIdentifier from
+// DBClusterMembers (instance-level metrics use it, facts §7.1).
+func writerInstance(c rdstypes.DBCluster) string {
+	for _, m := range c.DBClusterMembers {
+		if aws.ToBool(m.IsClusterWriter) {
+			return aws.ToString(m.DBInstanceIdentifier)
+		}
+	}
+	return ""
+}
