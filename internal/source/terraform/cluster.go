@@ -52,6 +52,10 @@ func (e *evaluated) whyUnknown() model.Text {
 	if len(e.rs.unknown) > 0 {
 		return joinReasons(e.rs.unknown)
 	}
+	// Some functions drop the marks of unknown arguments: ask each reference.
+	if ts := referenceReasons(e.attr.Expr, e.in, e.rep, 0); len(ts) > 0 {
+		return joinReasons(ts)
+	}
 	return model.T("%s at %s is only known when Terraform runs", "%s（%s）は Terraform の実行時にしか決まりません",
 		e.attr.Name, loc(e.attr.Expr.Range()).String())
 }

@@ -54,7 +54,7 @@ type attrKey struct {
 type childCall struct {
 	insts   []*instance
 	byKey   map[string]*instance
-	keyed   int // 0 single, 1 count, 2 for_each
+	keyed   int         // 0 single, 1 count, 2 for_each
 	missing *model.Text // module not installed / not found: why
 }
 

@@ -364,3 +364,40 @@ func traversalPath(t hcl.Traversal) ([]cty.Value, bool) {
 	}
 	return out, true
 }
+
+// referenceReasons evaluates each reference of an expression on its own and
+// returns why the unknown ones are unknown, following locals and module
+// arguments whose own values lost their reasons.
+func referenceReasons(expr hcl.Expression, in *instance, r *rep, depth int) []model.Text {
+	if in == nil || depth > 8 {
+		return nil
+	}
+	var out []model.Text
+	for _, t := range expr.Variables() {
+		v, ms := unmark(in.evalValue(&hclsyntax.ScopeTraversalExpr{Traversal: t, SrcRange: t.SourceRange()}, r))
+		if v.IsWhollyKnown() {
+			continue
+		}
+		rs := collectReasons(ms)
+		found := append(rs.invalid, rs.unknown...)
+		if len(found) == 0 {
+			name, _ := attrAt(t, 1)
+			switch t.RootName() {
+			case "local":
+				if a := in.def.locals[name]; a != nil {
+					found = referenceReasons(a.Expr, in, nil, depth+1)
+				}
+			case "var":
+				in.initVars()
+				if vv := in.vars[name]; vv != nil && vv.origin == model.OriginModuleArgument {
+					found = referenceReasons(vv.expr, in.parent, &in.rep, depth+1)
+				}
+			}
+		}
+		for _, f := range found {
+			out = appendUnique(out, f)
+		}
+	}
+	sortTexts(out)
+	return out
+}

@@ -1,0 +1,89 @@
+package terraform
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+
+// TestGolden scans each fixture and compares the whole inventory (values,
+// states, locations, provenance, diagnostics) with its golden file.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		paths []string
+		opts  Options
+	}{
+		{name: "multienv", paths: []string{"multienv"}},
+		{name: "multienv_prod_only", paths: []string{"multienv/envs/prod"}},
+		{name: "foreach", paths: []string{"foreach"}},
+		{name: "conditional_unset", paths: []string{"conditional"}},
+		{name: "conditional_prod", paths: []string{"conditional"}, opts: Options{Vars: []string{"env=prod"}}},
+		{name: "conditional_staging_env", paths: []string{"conditional"}, opts: Options{Env: []string{"PATH=/bin", "TF_VAR_env=staging"}}},
+		{name: "global", paths: []string{"global"}},
+		{name: "serverless", paths: []string{"serverless"}},
+		{name: "postgres", paths: []string{"postgres"}},
+		{name: "mistakes", paths: []string{"mistakes"}},
+		{name: "remote_installed", paths: []string{"remote/installed"}},
+		{name: "remote_missing", paths: []string{"remote/missing"}},
+		{name: "syntax", paths: []string{"syntax"}},
+		{name: "suppress", paths: []string{"suppress"}},
+		{name: "unknowncount", paths: []string{"unknowncount"}},
+		{name: "precedence", paths: []string{"precedence"}, opts: Options{
+			VarFiles: []string{"testdata/precedence/extra.tfvars"},
+			Vars:     []string{"f=6"},
+			Env:      []string{"TF_VAR_a=7", "TF_VAR_b=8"},
+		}},
+		{name: "json", paths: []string{"json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := tt.opts
+			o.Root = "testdata"
+			var paths []string
+			for _, p := range tt.paths {
+				paths = append(paths, filepath.Join("testdata", p))
+			}
+			got := render(Scan(paths, o))
+			golden := filepath.Join("testdata", "golden", tt.name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("inventory differs from %s (run go test -update and review the diff):\n%s", golden, diffLines(string(want), got))
+			}
+		})
+	}
+}
+
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("- " + wl + "\n+ " + gl + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "broken" {
+  engine           = "aurora-mysql"
+  backtrack_window = 
+}

@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "ok" {
+  engine           = "aurora-mysql"
+  backtrack_window = 86400
+}
