@@ -112,7 +112,7 @@ func TestTableShowsEverything(t *testing.T) {
 	out := string(render(t, "table", r, Options{Lang: "en"}))
 	for _, want := range []string{
 		"envs/prod/main.tf\n", "account 123456789012 / us-east-1\n", // groups
-		"envs/prod/main.tf:12:1", // file:line:col
+		"envs/prod/main.tf:12:1",                                  // file:line:col
 		"↳ Fix: Set backtrack_window when the cluster is created", // remediation of a FAIL
 		"↳ Fix: Pass -var 'window=86400'",                         // of an UNKNOWN
 		"↳ Fix: Fix the syntax",                                   // of an ERROR
