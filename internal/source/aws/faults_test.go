@@ -1,0 +1,147 @@
+package awssource
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/testenv"
+)
+
+// synthFleet generates n Aurora MySQL clusters with a 24 h window, achieved.
+func synthFleet(n int, now time.Time) func(account, region string) []testenv.SyntheticCluster {
+	return func(account, region string) []testenv.SyntheticCluster {
+		out := make([]testenv.SyntheticCluster, n)
+		for i := range out {
+			e := now.Add(-25 * time.Hour)
+			out[i] = testenv.SyntheticCluster{
+				ID: fmt.Sprintf("db-%03d", i), Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.08.0",
+				EngineMode: "provisioned", Status: "available", BacktrackWindow: aws.Int64(86400),
+				EarliestBacktrackTime: &e, Writer: fmt.Sprintf("db-%03d-w", i),
+			}
+		}
+		return out
+	}
+}
+
+// TestScanFaults: throttling is retried (adaptive mode), a region that
+// answers AccessDenied is one ERROR diagnostic and the scan goes on, a
+// CloudWatch denial leaves metrics unknown with the AWS code, and 250
+// clusters come in 3 DescribeDBClusters pages with 2 GetMetricData calls
+// (750 queries / 500).
+func TestScanFaults(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	ctx := testenv.WithTimeout(t, 60*time.Second)
+	now := time.Now().UTC().Truncate(time.Second)
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{
+		Synthetic:     synthFleet(250, now),
+		ThrottleEvery: 3,
+		Deny: func(account, region, action string) bool {
+			return (region == "ap-east-1" && strings.HasPrefix(action, "rds:")) ||
+				(region == "eu-west-1" && action == "cloudwatch:GetMetricData")
+		},
+	})
+	defer fake.Close()
+	scanEnv(t)
+	inv, err := Scan(ctx, Options{EndpointURL: fake.URL, Regions: []string{"us-east-1", "eu-west-1", "ap-east-1"},
+		Now: func() time.Time { return now }, MaxAttempts: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Coverage[CoverageScanned] != 2 || inv.Coverage[CoverageFailed] != 1 || inv.Coverage[CoverageClusters] != 500 {
+		t.Errorf("coverage: %v", inv.Coverage)
+	}
+	if len(inv.Diagnostics) != 1 {
+		t.Fatalf("diagnostics: %+v", inv.Diagnostics)
+	}
+	d := inv.Diagnostics[0]
+	if d.Reason != model.ReasonAccessDenied || d.Resource.Region != "ap-east-1" || d.Resource.Account != testenv.DefaultAccount ||
+		!strings.Contains(d.Message.EN, "AccessDenied") || !strings.Contains(d.Message.EN, "rds:DescribeDBClusters") {
+		t.Errorf("diagnostic: %+v", d)
+	}
+	calls := fake.Calls()
+	// 2 scanned regions × 3 pages, plus the throttled attempts that were
+	// retried, plus the denied region's one call.
+	if n := calls["rds:DescribeDBClusters"]; n < 7 || n > 12 {
+		t.Errorf("DescribeDBClusters calls = %d", n)
+	}
+	if n := calls["cloudwatch:GetMetricData"]; n != 4 { // 2 per region (750 queries), eu-west-1's denied
+		t.Errorf("GetMetricData calls = %d, want 4", n)
+	}
+	for _, c := range inv.Clusters {
+		switch c.Region {
+		case "eu-west-1":
+			if c.Live.WindowAlerts.IsKnown() || !strings.Contains(c.Live.WindowAlerts.Why.EN, "AccessDenied") {
+				t.Fatalf("denied metrics must be unknown with the code: %+v", c.Live.WindowAlerts)
+			}
+			if !c.Live.ActualWindowSeconds.IsKnown() {
+				t.Fatalf("the actual window comes from DescribeDBClusters and stays known")
+			}
+		case "us-east-1":
+			if !c.Live.ActualWindowSeconds.IsKnown() {
+				t.Fatalf("actual window unknown: %+v", c.Live.ActualWindowSeconds)
+			}
+		}
+	}
+}
+
+// TestScanCancelGivesPartialReport: cancelling mid-scan returns what was
+// collected, counts the rest as skipped, and says the report is partial.
+func TestScanCancelGivesPartialReport(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	now := time.Now().UTC()
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{Synthetic: synthFleet(3, now), Latency: 40 * time.Millisecond})
+	defer fake.Close()
+	scanEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := NewScanner(ctx, Options{EndpointURL: fake.URL, Concurrency: 1,
+		Regions: []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-northeast-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(300 * time.Millisecond); cancel() }()
+	inv, err := s.Scan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, sk := inv.Coverage[CoverageScanned], inv.Coverage[CoverageSkipped]
+	if sc == 0 || sk == 0 || sc+sk+inv.Coverage[CoverageFailed] != 8 {
+		t.Errorf("coverage: %v", inv.Coverage)
+	}
+	if len(inv.Clusters) != 3*sc {
+		t.Errorf("clusters %d for %d scanned regions", len(inv.Clusters), sc)
+	}
+	last := inv.Diagnostics[len(inv.Diagnostics)-1]
+	if last.Reason != model.ReasonScanInterrupted || last.Message.JA == "" {
+		t.Errorf("want a SCAN_INTERRUPTED diagnostic, got %+v", last)
+	}
+}
+
+// TestScanRejectsBadInput: setup errors are fatal and say what was expected.
+func TestScanRejectsBadInput(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	scanEnv(t)
+	ctx := testenv.WithTimeout(t, 20*time.Second)
+	for _, tt := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Accounts: []string{"12345"}}, "12-digit"},
+		{Options{Org: true}, "--role-name"},
+		{Options{Accounts: []string{"111122223333"}}, "needs --role-name"},
+	} {
+		tt.o.EndpointURL = moto.URL
+		_, err := Scan(ctx, tt.o)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%+v: err %v, want %q", tt.o, err, tt.want)
+		}
+	}
+}
