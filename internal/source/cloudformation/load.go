@@ -1,0 +1,302 @@
+package cloudformation
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	goyaml "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// template is one loaded template file, independent of parameter values.
+type template struct {
+	file string // path relative to the scan root, forward slashes
+	abs  string // path on disk, to resolve nested templates
+	root *node
+
+	params     map[string]*paramDecl
+	paramOrder []string
+	conditions map[string]*node
+	condPos    map[string]pos
+	mappings   *node
+	resources  map[string]*resource
+	resOrder   []string
+	outputs    *node
+	transforms []string
+
+	// diags are problems found while loading and checking the template
+	// itself; they do not depend on parameter values.
+	diags []model.Diagnostic
+	// broken is true when the file could not be parsed at all.
+	broken bool
+}
+
+// resource is one entry of Resources.
+type resource struct {
+	id       string
+	keyPos   pos
+	n        *node
+	typ      string
+	props    *node
+	cond     string
+	condPos  pos
+	metadata *node
+}
+
+// paramDecl is one entry of Parameters.
+type paramDecl struct {
+	name          string
+	keyPos        pos
+	typ           string
+	def           *node
+	allowed       []*node
+	noEcho        bool
+	allowedPos    pos
+	minValue      *node
+	maxValue      *node
+	allowedRegexp *node
+}
+
+func (t *template) loc(p pos) model.Location {
+	return model.Location{File: t.file, Line: int(p.line), Column: int(p.col)}
+}
+
+func (t *template) diag(reason model.Reason, p pos, msg model.Text) {
+	t.diags = append(t.diags, model.Diagnostic{Status: model.StatusError, Reason: reason, Location: t.loc(p),
+		Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "AWS::CloudFormation::Template", Address: t.file},
+		Message:  msg})
+}
+
+// looksLikeJSON reports whether the document starts with '{' or '['.
+func looksLikeJSON(data []byte) bool {
+	d := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	d = bytes.TrimPrefix(d, []byte("\xef\xbb\xbf"))
+	return len(d) > 0 && (d[0] == '{' || d[0] == '[')
+}
+
+// lineCol converts a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) pos {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	line := int32(1 + bytes.Count(data[:off], []byte("\n")))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return pos{line, int32(len([]rune(string(data[start:off])))) + 1}
+}
+
+// parseDocument parses YAML or JSON into a node tree. A JSON document is
+// checked with encoding/json first, because YAML accepts some text that JSON
+// does not (a missing value, a trailing comma), and CloudFormation would
+// reject it.
+func parseDocument(data []byte) (*node, pos, model.Text, bool) {
+	if looksLikeJSON(data) {
+		var raw json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil {
+			var se *json.SyntaxError
+			p := pos{1, 1}
+			if errors.As(err, &se) {
+				p = lineCol(data, se.Offset)
+				if se.Offset > 0 {
+					p = lineCol(data, se.Offset-1)
+				}
+			}
+			return nil, p, model.T("invalid JSON: %s (expected a JSON object)", "JSON が不正です：%s（JSON オブジェクトが必要です）", err.Error()), false
+		}
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		p := pos{1, 1}
+		msg := err.Error()
+		var se *goyaml.SyntaxError
+		if errors.As(err, &se) {
+			msg = se.GetMessage()
+			if tk := se.GetToken(); tk != nil && tk.Position != nil {
+				p = pos{int32(tk.Position.Line), int32(tk.Position.Column)}
+			}
+		} else if i := strings.IndexByte(msg, '\n'); i > 0 {
+			msg = msg[:i]
+		}
+		kind := "YAML"
+		if looksLikeJSON(data) {
+			kind = "JSON"
+		}
+		return nil, p, model.T("invalid %s: %s", "%s が不正です：%s", kind, msg), false
+	}
+	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
+		return nil, pos{1, 1}, model.T("empty document (expected a template mapping with Resources)", "空のドキュメントです（Resources を持つテンプレートのマッピングが必要です）"), false
+	}
+	if len(f.Docs) > 1 {
+		return nil, tokenPos(f.Docs[1]), model.T("more than one YAML document (CloudFormation reads exactly one)", "YAML ドキュメントが複数あります（CloudFormation は 1 つだけ読みます）"), false
+	}
+	c := converter{}
+	return c.convert(f.Docs[0].Body, 0), pos{}, model.Text{}, true
+}
+
+// loadTemplate parses one template and reads its sections. It never panics
+// and always returns a template; a file that does not parse is broken, with a
+// PARSE_ERROR diagnostic naming the line and column.
+func loadTemplate(data []byte, file, abs string) (t *template) {
+	t = &template{file: file, abs: abs, params: map[string]*paramDecl{}, conditions: map[string]*node{},
+		condPos: map[string]pos{}, resources: map[string]*resource{}}
+	defer func() {
+		// goccy/go-yaml is trusted, not proven: a panic inside the parser
+		// becomes a parse error for this file, and the scan goes on.
+		if r := recover(); r != nil {
+			t.broken = true
+			t.diag(model.ReasonParseError, pos{1, 1}, model.T("the template could not be parsed (parser failure: %v)", "テンプレートを解析できませんでした（パーサーの失敗：%v）", r))
+		}
+	}()
+	root, p, msg, ok := parseDocument(data)
+	if !ok {
+		t.broken = true
+		t.diag(model.ReasonParseError, p, msg)
+		return t
+	}
+	t.root = root
+	if root.kind != kindMap {
+		t.broken = true
+		t.diag(model.ReasonParseError, root.pos, model.T("the template is a %s (expected a mapping with Resources)", "テンプレートが %s です（Resources を持つマッピングが必要です）", root.kind))
+		return t
+	}
+	t.readSections()
+	return t
+}
+
+func (t *template) readSections() {
+	root := t.root
+	for i, k := range root.keys {
+		v := root.vals[i]
+		switch k {
+		case "Parameters":
+			t.readParameters(v)
+		case "Conditions":
+			if !t.expectMap("Conditions", v) {
+				continue
+			}
+			for j, name := range v.keys {
+				t.conditions[name] = v.vals[j]
+				t.condPos[name] = v.keyPos[j]
+			}
+		case "Mappings":
+			if t.expectMap("Mappings", v) {
+				t.mappings = v
+			}
+		case "Resources":
+			t.readResources(v)
+		case "Outputs":
+			if t.expectMap("Outputs", v) {
+				t.outputs = v
+			}
+		case "Transform":
+			switch v.kind {
+			case kindString:
+				t.transforms = append(t.transforms, v.str)
+			case kindSeq:
+				for _, e := range v.vals {
+					if e.kind == kindString {
+						t.transforms = append(t.transforms, e.str)
+					}
+				}
+			}
+		}
+	}
+	if _, ok := root.keyPosOf("Resources"); !ok {
+		t.diag(model.ReasonParseError, root.pos, model.T("the template has no Resources section (CloudFormation requires one)", "テンプレートに Resources セクションがありません（CloudFormation では必須です）"))
+	}
+}
+
+func (t *template) expectMap(section string, v *node) bool {
+	if v.kind == kindMap {
+		return true
+	}
+	if v.kind == kindNull {
+		return false
+	}
+	t.diag(model.ReasonParseError, v.pos, model.T("%s is %s (expected a mapping)", "%s が %s です（マッピングが必要です）", section, v.describe()))
+	return false
+}
+
+func (t *template) readParameters(v *node) {
+	if !t.expectMap("Parameters", v) {
+		return
+	}
+	for i, name := range v.keys {
+		d := v.vals[i]
+		pd := &paramDecl{name: name, keyPos: v.keyPos[i], typ: "String"}
+		if d.kind != kindMap {
+			t.diag(model.ReasonParseError, d.pos, model.T("parameter %q is %s (expected a mapping with Type)", "パラメーター %q が %s です（Type を持つマッピングが必要です）", name, d.describe()))
+			continue
+		}
+		if ty := d.get("Type"); ty != nil && ty.kind == kindString {
+			pd.typ = ty.str
+		} else {
+			p := d.pos
+			if ty != nil {
+				p = ty.pos
+			}
+			t.diag(model.ReasonParseError, p, model.T("parameter %q has no Type (expected String, Number, CommaDelimitedList, List<Number> or an AWS type)",
+				"パラメーター %q に Type がありません（String、Number、CommaDelimitedList、List<Number> または AWS 固有の型が必要です）", name))
+		}
+		pd.def = d.get("Default")
+		if av := d.get("AllowedValues"); av != nil {
+			pd.allowedPos = av.pos
+			if av.kind == kindSeq {
+				pd.allowed = av.vals
+			} else {
+				t.diag(model.ReasonParseError, av.pos, model.T("AllowedValues of parameter %q is %s (expected a list)", "パラメーター %q の AllowedValues が %s です（リストが必要です）", name, av.describe()))
+			}
+		}
+		if ne := d.get("NoEcho"); ne != nil && (ne.str == "true" || ne.str == "True" || ne.str == "TRUE") {
+			pd.noEcho = true
+		}
+		pd.minValue, pd.maxValue, pd.allowedRegexp = d.get("MinValue"), d.get("MaxValue"), d.get("AllowedPattern")
+		t.params[name] = pd
+		t.paramOrder = append(t.paramOrder, name)
+	}
+}
+
+func (t *template) readResources(v *node) {
+	if !t.expectMap("Resources", v) {
+		return
+	}
+	for i, id := range v.keys {
+		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i]}
+		if r.n.kind != kindMap {
+			t.diag(model.ReasonParseError, r.n.pos, model.T("resource %q is %s (expected a mapping with Type)", "リソース %q が %s です（Type を持つマッピングが必要です）", id, r.n.describe()))
+			continue
+		}
+		if strings.HasPrefix(id, "Fn::ForEach::") {
+			r.typ = "Fn::ForEach"
+			t.resources[id] = r
+			t.resOrder = append(t.resOrder, id)
+			continue
+		}
+		if ty := r.n.get("Type"); ty != nil && ty.kind == kindString {
+			r.typ = ty.str
+		} else {
+			t.diag(model.ReasonParseError, r.keyPos, model.T("resource %q has no Type string (expected e.g. AWS::RDS::DBCluster)", "リソース %q に Type の文字列がありません（例：AWS::RDS::DBCluster）", id))
+		}
+		r.props = r.n.get("Properties")
+		if r.props != nil && r.props.kind != kindMap && r.props.kind != kindNull {
+			t.diag(model.ReasonParseError, r.props.pos, model.T("Properties of resource %q is %s (expected a mapping)", "リソース %q の Properties が %s です（マッピングが必要です）", id, r.props.describe()))
+			r.props = nil
+		}
+		if c := r.n.get("Condition"); c != nil {
+			if c.kind == kindString {
+				r.cond, r.condPos = c.str, c.pos
+			} else {
+				t.diag(model.ReasonParseError, c.pos, model.T("Condition of resource %q is %s (expected a condition name)", "リソース %q の Condition が %s です（条件名が必要です）", id, c.describe()))
+			}
+		}
+		r.metadata = r.n.get("Metadata")
+		t.resources[id] = r
+		t.resOrder = append(t.resOrder, id)
+	}
+}
