@@ -209,9 +209,10 @@ func oneLine(s string) string {
 }
 
 // withoutControls replaces control characters other than line breaks and
-// tabs with U+FFFD: a scanned file could otherwise carry terminal escape
-// sequences or invisible characters into a report.
+// tabs, and invalid UTF-8, with U+FFFD: a scanned file could otherwise carry
+// terminal escape sequences or broken bytes into a report.
 func withoutControls(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.Map(func(r rune) rune {
 		if r != '\n' && r != '\t' && unicode.IsControl(r) {
 			return '\uFFFD'

@@ -216,7 +216,7 @@ func markdownCell(s string) string { return markdownText(oneLine(s)) }
 // run of backticks inside. In a table cell, | is still escaped (GFM splits
 // cells before it reads code spans). An empty s gives "".
 func markdownCode(s string, inTable bool) string {
-	s = oneLine(s)
+	s = withoutControls(oneLine(s))
 	if s == "" {
 		return ""
 	}
