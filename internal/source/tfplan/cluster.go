@@ -6,6 +6,10 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
+// regenerate is the remediation for a plan that is not as Terraform writes it.
+var regenerate = model.T("Write the plan again with `terraform show -json plan.tfplan > plan.json` instead of editing it by hand, and scan it again.",
+	"手で編集せず、`terraform show -json plan.tfplan > plan.json` でプランを書き出し直してから、再度スキャンしてください。")
+
 // link is a fact about a cluster found on another resource: an instance
 // class, or membership of a global cluster.
 type link struct {
@@ -23,6 +27,7 @@ func (r *reader) mapClusters() {
 			Resource: model.Resource{Kind: model.SourceTerraformPlan, Type: e.ref.typ, Address: e.addr},
 			Message: model.T("%s appears more than once in resource_changes; expected each resource instance once. Only the first one was read.",
 				"%s が resource_changes に複数回現れます。各リソースインスタンスは 1 回だけのはずです。最初のものだけを読み込みました。", e.addr),
+			Remediation: regenerate,
 		})
 	}
 	instances := r.linkInstances()
@@ -47,7 +52,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 		r.diags = append(r.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonInvalidValue, Location: where, Resource: res,
 			Message: model.T("The change actions [%s] of %s are not ones kumoguard knows; expected [\"create\"], [\"update\"], [\"no-op\"], [\"delete\",\"create\"], [\"create\",\"delete\"], [\"delete\"], [\"read\"] or [\"forget\"]. The cluster was not evaluated.",
 				"%[2]s の変更アクション [%[1]s] は kumoguard が扱えるものではありません。[\"create\"]、[\"update\"]、[\"no-op\"]、[\"delete\",\"create\"]、[\"create\",\"delete\"]、[\"delete\"]、[\"read\"]、[\"forget\"] のいずれかが必要です。クラスターは評価していません。",
-				strings.Join(got, ","), e.addr)})
+				strings.Join(got, ","), e.addr), Remediation: regenerate})
 		return model.Cluster{}, false
 	}
 	for _, p := range []struct {
@@ -62,7 +67,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 			where := r.locOr(e, p.path)
 			r.diags = append(r.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonInvalidValue, Location: where, Resource: res,
 				Message: text("The %s value of %s is %s; expected an object with the resource's attributes. The cluster was not evaluated.",
-					"%[2]s の %[1]s の値が %[3]s です。リソースの属性を持つオブジェクトが必要です。クラスターは評価していません。", p.what, e.addr, kindName(kindOf(p.v)))})
+					"%[2]s の %[1]s の値が %[3]s です。リソースの属性を持つオブジェクトが必要です。クラスターは評価していません。", p.what, e.addr, kindName(kindOf(p.v))), Remediation: regenerate})
 			return model.Cluster{}, false
 		}
 	}
@@ -70,7 +75,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 		// Nothing to read (e.g. a hand-trimmed plan). Say so rather than pass.
 		r.diags = append(r.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: loc, Resource: res,
 			Message: model.T("%s has no attribute values in the plan (change.after is null), so it could not be evaluated.",
-				"%s にはプラン内の属性値がありません（change.after が null）。評価できませんでした。", e.addr)})
+				"%s にはプラン内の属性値がありません（change.after が null）。評価できませんでした。", e.addr), Remediation: regenerate})
 		return model.Cluster{}, false
 	}
 
@@ -166,7 +171,7 @@ func (r *reader) creation(e *entry, c *model.Cluster) {
 		}
 		sens := nestedFlags(e.sensitive, "restore_to_point_in_time")
 		for _, k := range []string{"source_cluster_identifier", "source_cluster_resource_id"} {
-			if s, _ := b[k].(string); s != "" && !flag(sens, k) {
+			if s, _ := b[k].(string); s != "" && !marked(sens, k) {
 				c.CreationSource = s
 				break
 			}
@@ -175,7 +180,7 @@ func (r *reader) creation(e *entry, c *model.Cluster) {
 	}
 	if b, ok := r.firstBlock(e, "s3_import"); ok {
 		c.Creation = model.CreateFromS3
-		if s, _ := b["bucket_name"].(string); s != "" && !flag(nestedFlags(e.sensitive, "s3_import"), "bucket_name") {
+		if s, _ := b["bucket_name"].(string); s != "" && !marked(nestedFlags(e.sensitive, "s3_import"), "bucket_name") {
 			c.CreationSource = "s3://" + s
 		}
 		return

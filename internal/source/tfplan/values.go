@@ -32,9 +32,9 @@ func asObject(v any) (map[string]any, bool) {
 	return m, ok
 }
 
-// flag reports whether the deep boolean object (after_unknown,
+// marked reports whether the deep boolean object (after_unknown,
 // after_sensitive) marks the attribute as a whole.
-func flag(obj any, name string) bool {
+func marked(obj any, name string) bool {
 	m, ok := asObject(obj)
 	if !ok {
 		return obj == true
@@ -46,7 +46,7 @@ func flag(obj any, name string) bool {
 // get reads one attribute of the entry's after-values (or planned values).
 func (r *reader) get(e *entry, name string) attr {
 	a := attr{name: name}
-	if flag(e.unknown, name) {
+	if marked(e.unknown, name) {
 		a.state = attrUnknown
 		a.where = r.locOr(e, append(clone(e.unknownPath), name))
 		return a
@@ -61,7 +61,7 @@ func (r *reader) get(e *entry, name string) attr {
 		return a
 	}
 	a.where = r.locOr(e, append(clone(e.valuesPath), name))
-	if flag(e.sensitive, name) {
+	if marked(e.sensitive, name) {
 		a.state = attrSensitive
 		return a
 	}
@@ -111,15 +111,17 @@ func sensitiveWhy(name string) model.Text {
 }
 
 // describe renders a present value for a message: its JSON kind, and the
-// value itself when short (only attributes from readAttributes reach here,
-// and never sensitive ones).
+// value itself only for numbers and booleans. Strings are never quoted: a
+// hand-edited plan may hold a secret where a number was expected.
 func describe(raw any) model.Text {
 	kind := kindName(kindOf(raw))
-	b, err := json.Marshal(raw)
-	if err != nil || len(b) > 40 || kindOf(raw) == '{' || kindOf(raw) == '[' {
-		return kind
+	switch raw.(type) {
+	case json.Number, float64, bool:
+		if b, err := json.Marshal(raw); err == nil && len(b) <= 40 {
+			return text("%s %s", "%s %s", kind, string(b))
+		}
 	}
-	return text("%s %s", "%s %s", kind, string(b))
+	return kind
 }
 
 func kindOf(raw any) byte {
@@ -232,7 +234,7 @@ func (r *reader) priorWindow(e *entry) model.Value[int64] {
 		return model.Value[int64]{}
 	}
 	where := r.locOr(e, append(clone(e.beforePath), name))
-	if flag(e.beforeSensitive, name) {
+	if marked(e.beforeSensitive, name) {
 		v := model.UnknownValue[int64](where, sensitiveWhy(name))
 		v.Provenance = planOrigin(where)
 		return v
