@@ -381,7 +381,9 @@ func (s *stack) condition(name string, at pos, w *world, visiting []string) resu
 	return r
 }
 
-func boolResult(b bool, use model.Location) result { return known(strconv.FormatBool(b), kindBool, use) }
+func boolResult(b bool, use model.Location) result {
+	return known(strconv.FormatBool(b), kindBool, use)
+}
 
 // condExpr evaluates a condition function: Fn::Equals, Fn::And, Fn::Or,
 // Fn::Not or Condition. Fn::And is false as soon as one operand is false,

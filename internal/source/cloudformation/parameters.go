@@ -181,7 +181,7 @@ func (s *stack) newTopSlots(given map[string]givenValue) {
 				}
 				s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonInvalidValue, Location: loc,
 					Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "AWS::CloudFormation::Parameter", Address: s.address + "Parameters/" + name},
-					Message: bi("%s (value from %s; CloudFormation rejects the stack).", "%s（値の指定元：%s。CloudFormation はこのスタックを拒否します）。", *why, p.sourceText())})
+					Message:  bi("%s (value from %s; CloudFormation rejects the stack).", "%s（値の指定元：%s。CloudFormation はこのスタックを拒否します）。", *why, p.sourceText())})
 			}
 		}
 	}

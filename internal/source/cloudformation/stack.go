@@ -23,7 +23,7 @@ type stack struct {
 	slots     map[string]*paramSlot
 	// notes are carried by every cluster of the stack (a nested stack created
 	// only under a condition that could not be resolved).
-	notes []model.Text
+	notes    []model.Text
 	depth    int
 	children map[string]*stack
 	// reported collects the problems found while evaluating this stack that
