@@ -160,7 +160,7 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 		}
 		noData := func(metric string) model.Text {
 			return model.T("CloudWatch has no %s datapoints for this cluster over the last %s.",
-				"過去 %[2]s の %[1]s のデータポイントが CloudWatch にありません。", metric, lookback.String())
+				"過去 %[2]s の %[1]s のデータポイントが CloudWatch にありません。", metric, formatLookback(lookback))
 		}
 		if a.seen[metricAlert] {
 			if len(a.alerts) == 0 {
@@ -200,4 +200,17 @@ func sum(v []float64) float64 {
 		t += x
 	}
 	return t
+}
+
+// formatLookback renders a look-back period as people say it: "7d", "36h", "90m".
+func formatLookback(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", int64(d/(24*time.Hour)))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", int64(d/time.Hour))
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", int64(d/time.Minute))
+	}
+	return d.String()
 }

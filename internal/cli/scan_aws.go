@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kumoguard/kumoguard/internal/i18n"
+	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/securityhub"
+	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
+)
+
+func init() { scanCommands = append(scanCommands, newScanAWSCommand) }
+
+type scanAWSFlags struct {
+	reportFlags
+	profile     string
+	endpointURL string
+	regions     []string
+	accounts    []string
+	org         bool
+	roleName    string
+	externalID  string
+	concurrency int
+	lookback    time.Duration
+	callTimeout time.Duration
+	securityHub bool
+}
+
+func newScanAWSCommand(g *globalFlags) *cobra.Command {
+	f := &scanAWSFlags{}
+	cmd := &cobra.Command{
+		Use:   "aws",
+		Short: "Scan live AWS accounts and regions for Aurora backtracking",
+		Long: `Scan live Aurora clusters across accounts and regions (read-only).
+
+Credentials come from the standard AWS chain: environment, shared config (--profile), SSO, web identity, IMDS.
+By default the caller's own account is scanned in every region enabled for it (account:ListRegions).
+With --org, kumoguard lists the organization's active accounts (from the management or a delegated-admin
+account) and assumes arn:aws:iam::ACCOUNT:role/ROLE-NAME (session "kumoguard") in each.
+
+Per cluster: KG-BT-001/002 (scope and target window) and KG-BT-003, the window really achieved
+(now - EarliestBacktrackTime), BacktrackWindowAlert over --lookback, and the monthly cost of the stored
+change records. An account or region that cannot be scanned is an ERROR finding (KG-BT-000) with the
+AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the partial report.`,
+		Example: `  # Your account, every enabled region
+  kumoguard scan aws --profile prod
+
+  # The whole organization, two regions, fail CI on FAIL or on accounts/regions that could not be scanned
+  kumoguard scan aws --org --role-name KumoguardScanner --regions us-east-1,ap-northeast-1 --fail-on FAIL,ERROR
+
+  # Import the findings into Security Hub, and keep an ASFF file
+  kumoguard scan aws --org --role-name KumoguardScanner --security-hub --format asff --output findings.asff.json
+
+  # Against an emulator
+  kumoguard scan aws --endpoint-url http://127.0.0.1:5000 --regions us-east-1`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScanAWS(cmd, g, f)
+		},
+	}
+	addReportFlags(cmd, &f.reportFlags)
+	fl := cmd.Flags()
+	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
+	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
+	fl.StringSliceVar(&f.regions, "regions", nil, "comma-separated regions, or \"all\" (default: the regions enabled for each account)")
+	fl.StringSliceVar(&f.accounts, "accounts", nil, "comma-separated account IDs to scan (with --org: only these members)")
+	fl.BoolVar(&f.org, "org", false, "scan every active account of the AWS Organization (needs --role-name)")
+	fl.StringVar(&f.roleName, "role-name", "", "role assumed in each scanned account: arn:aws:iam::ACCOUNT:role/ROLE-NAME")
+	fl.StringVar(&f.externalID, "external-id", "", "external ID for the role's trust policy")
+	fl.IntVar(&f.concurrency, "concurrency", awssource.DefaultConcurrency, "account-regions scanned at once")
+	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
+	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "timeout of each AWS API call")
+	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
+	return cmd
+}
+
+func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
+	started := time.Now()
+	s, err := f.resolve(g, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if f.concurrency < 1 {
+		return usageErr("--concurrency must be at least 1")
+	}
+	if f.lookback < time.Minute {
+		return usageErr("--lookback must be at least 1m")
+	}
+	parent := cmd.Context()
+	if parent == nil {
+		parent = context.Background()
+	}
+	// Ctrl-C cancels the scan; what was collected is still reported.
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var progress io.Writer
+	if fh, ok := cmd.ErrOrStderr().(*os.File); ok {
+		progress = awssource.ProgressWriter(fh)
+	}
+	now := s.policy.Now
+	scanner, err := awssource.NewScanner(ctx, awssource.Options{
+		Profile: f.profile, EndpointURL: f.endpointURL,
+		Org: f.org, RoleName: f.roleName, ExternalID: f.externalID,
+		Accounts: f.accounts, Regions: f.regions,
+		Concurrency: f.concurrency, Lookback: f.lookback, CallTimeout: f.callTimeout,
+		Now: func() time.Time { return now }, Progress: progress,
+	})
+	if err != nil {
+		return fatalErr("%v", err)
+	}
+	inv, err := scanner.Scan(ctx)
+	if err != nil {
+		return fatalErr("%v", err)
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), coverageLine(inv.Coverage, s.lang))
+
+	// Findings without an account (none today for live scans) are attributed
+	// to the caller in ASFF and Security Hub.
+	home, _ := scanner.ConfigFor("", "")
+	defaults := report.ASFFDefaults{Account: scanner.CallerAccount(), Region: home.Region}
+	if s.format == "asff" {
+		s.reporter = report.ASFFWith(defaults)
+	}
+	var written *model.Report
+	inner := s.reporter
+	s.reporter = func(w io.Writer, r model.Report, o report.Options) error {
+		written = &r
+		return inner(w, r, o)
+	}
+	finishErr := f.finish(cmd, s, scanRun{kind: "aws", started: started, inventory: inv})
+	if !f.securityHub || written == nil {
+		return finishErr
+	}
+	// A fresh context: an interrupted scan's partial findings still go out.
+	ictx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	res, err := securityhub.Import(ictx, *written, securityhub.Options{
+		ConfigFor: scanner.ConfigFor, Defaults: defaults, Lang: s.lang,
+	})
+	if err != nil {
+		return fatalErr("Security Hub import: %v", err)
+	}
+	if s.lang == i18n.JA {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Security Hub：%d 件取り込み、%d 件失敗（%d 回の呼び出し）\n", res.Imported, res.Failed, res.Calls)
+	} else {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Security Hub: %d imported, %d failed (%d calls)\n", res.Imported, res.Failed, res.Calls)
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(cmd.ErrOrStderr(), "  "+e)
+	}
+	if res.Failed > 0 {
+		return fatalErr("Security Hub import: %d findings failed", res.Failed)
+	}
+	return finishErr
+}
+
+func coverageLine(c map[string]int, lang string) string {
+	if lang == i18n.JA {
+		return fmt.Sprintf("アカウント×リージョン：スキャン済み %d、失敗 %d、スキップ %d（アカウント %d、クラスター %d）",
+			c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+	}
+	return fmt.Sprintf("account-regions: %d scanned, %d failed, %d skipped (%d accounts, %d clusters)",
+		c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+}
