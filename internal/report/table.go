@@ -34,6 +34,11 @@ const (
 	ansiCyan    = "\x1b[36m"
 )
 
+// tableLineWidth is where remediation, notes and suppression lines wrap.
+// Finding rows themselves are never wrapped, so that each stays one line for
+// grep.
+const tableLineWidth = 120
+
 var statusColor = map[model.Status]string{
 	model.StatusPass:          ansiGreen,
 	model.StatusFail:          ansiBold + ansiRed,
@@ -88,8 +93,21 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 			padRight(row.location, wLocation) + "  " + row.message
 		return strings.TrimRight(s, " ")
 	}
-	// Continuation lines (remediation, notes, suppression) start under RULE.
-	sub := indent + strings.Repeat(" ", wStatus+2) + "↳ "
+	// Continuation lines (remediation, notes, suppression) start under RULE
+	// and wrap at tableLineWidth with a hanging indent.
+	subIndent := indent + strings.Repeat(" ", wStatus+2)
+	continuation := func(text string) []string {
+		wrapped := wrapText(text, max(40, tableLineWidth-displayWidth(subIndent)-2))
+		out := make([]string, len(wrapped))
+		for i, l := range wrapped {
+			if i == 0 {
+				out[i] = subIndent + "↳ " + l
+			} else {
+				out[i] = subIndent + "  " + l
+			}
+		}
+		return out
+	}
 
 	if len(r.Findings) == 0 {
 		fmt.Fprintln(bw)
@@ -117,13 +135,17 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 				// there, accepted, and not counted.
 				fmt.Fprintln(bw, paint(ansiDim, line(row.status, row)))
 				for _, e := range extra {
-					fmt.Fprintln(bw, paint(ansiDim, sub+e))
+					for _, l := range continuation(e) {
+						fmt.Fprintln(bw, paint(ansiDim, l))
+					}
 				}
 				continue
 			}
 			fmt.Fprintln(bw, line(paint(statusColor[f.Status], row.status), row))
 			for _, e := range extra {
-				fmt.Fprintln(bw, sub+e)
+				for _, l := range continuation(e) {
+					fmt.Fprintln(bw, l)
+				}
 			}
 		}
 	}
