@@ -191,7 +191,7 @@ func (s *stack) refParam(p *paramSlot, use model.Location, w *world, depth int) 
 			return invalid(use, model.T("nested stack %s does not pass parameter %q, which has no Default: CloudFormation rejects the stack",
 				"ネストされたスタック %s はパラメーター %q を渡しておらず、Default もないため、CloudFormation はスタックを拒否します", strings.TrimSuffix(s.address, "/"), d.name))
 		}
-		if len(d.allowed) == 0 {
+		if len(d.allowed) == 0 || d.noEcho {
 			return unknown(use, p.missingWhy())
 		}
 		i, chosen := w.choice[p]

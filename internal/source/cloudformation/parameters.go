@@ -27,6 +27,9 @@ func (d *paramDecl) isSSM() bool { return strings.HasPrefix(d.typ, "AWS::SSM::Pa
 
 // allowedText renders AllowedValues for messages.
 func (d *paramDecl) allowedText() string {
+	if d.noEcho {
+		return "(NoEcho values hidden)"
+	}
 	parts := make([]string, 0, len(d.allowed))
 	for _, a := range d.allowed {
 		parts = append(parts, a.str)
