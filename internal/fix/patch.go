@@ -1,0 +1,395 @@
+package fix
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// PatchOptions configure Patches.
+type PatchOptions struct {
+	// Root is the scan root: findings' file paths are relative to it.
+	Root string
+	// MinWindowSeconds is --min-window; default 86400.
+	MinWindowSeconds int64
+}
+
+// FileChange is the patch of one file: its content before and after, and the
+// changes made. After has been re-parsed; an invalid file is never produced.
+type FileChange struct {
+	Path    string // relative to the root, forward slashes
+	Abs     string
+	Before  []byte
+	After   []byte
+	Changes []Change
+}
+
+// Change is one edit: the window of one or more clusters set to To.
+type Change struct {
+	Addresses []string
+	RuleIDs   []string
+	Reason    model.Reason
+	// Kind is where the edit goes: the resource attribute, a variable
+	// default, a tfvars assignment, a local, a module argument, a parameter
+	// default.
+	Kind     model.OriginKind
+	Name     string
+	What     model.Text
+	From     string // the literal replaced, "" for an insertion
+	To       int64
+	Why      model.Text
+	Location model.Location
+	insert   bool
+	resource string // logical ID or block, for insertions
+}
+
+// Refusal is a finding kumoguard will not patch in place, and why.
+type Refusal struct {
+	Address  string
+	Location model.Location
+	Why      model.Text
+	// Runbook is the command that writes the migration runbook, when the
+	// way out is a migration.
+	Runbook string
+}
+
+// Result is what Patches decided.
+type Result struct {
+	Files    []FileChange
+	Refusals []Refusal
+}
+
+// existingWithoutBacktrack returns the Terraform addresses that a plan shows
+// as existing clusters without backtrack: the plan keeps or updates them
+// (not create or replace) and their window before the change is 0 or unset.
+// Editing their code to enable backtrack would make the apply fail (facts §3).
+func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
+	out := map[string]model.Cluster{}
+	for _, c := range inv.Clusters {
+		if c.Source != model.SourceTerraformPlan && c.Source != model.SourceAWS {
+			continue
+		}
+		if c.Source == model.SourceTerraformPlan {
+			if c.Action != model.ActionNoop && c.Action != model.ActionUpdate {
+				continue
+			}
+			prior := c.PriorBacktrackWindow
+			if c.Action == model.ActionNoop && prior.State == model.Absent {
+				prior = c.BacktrackWindow
+			}
+			if p, ok := prior.Get(); (ok && p == 0) || prior.State == model.Absent {
+				out[c.Address] = c
+			}
+			continue
+		}
+		// Live clusters match IaC by identifier.
+		if w, ok := c.BacktrackWindow.Get(); (ok && w == 0) || c.BacktrackWindow.State == model.Absent {
+			if c.Name != "" {
+				out["name:"+strings.ToLower(c.Name)] = c
+			}
+		}
+	}
+	return out
+}
+
+type planned struct {
+	file   string
+	key    string // file + position: one edit per place
+	change Change
+}
+
+// Patches computes the edits that fix the findings kumoguard can fix in
+// code: FAIL findings of KG-BT-001/002 (and out-of-range windows) on
+// Terraform and CloudFormation, following each finding's provenance. Edits
+// to the same place are merged (the largest target wins). Findings whose
+// cluster a plan (or live state in inv) shows to exist without backtrack are
+// refused, with the runbook command.
+func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Result, error) {
+	var res Result
+	existing := existingWithoutBacktrack(inv)
+	clusters := map[string]*model.Cluster{}
+	for i := range inv.Clusters {
+		c := &inv.Clusters[i]
+		clusters[model.Fingerprint("KG-BT-001", model.ResourceOf(*c), c.Root)] = c
+		clusters[model.Fingerprint("KG-BT-002", model.ResourceOf(*c), c.Root)] = c
+	}
+	byKey := map[string]*planned{}
+	var order []string
+	refused := map[string]bool{}
+	for _, f := range findings {
+		if f.Suppressed != nil || (f.RuleID != "KG-BT-001" && f.RuleID != "KG-BT-002") {
+			continue
+		}
+		if f.Resource.Kind != model.SourceTerraform && f.Resource.Kind != model.SourceCloudFormation {
+			continue
+		}
+		if f.Status != model.StatusFail && !(f.Status == model.StatusError && f.Reason == model.ReasonWindowOutOfRange) {
+			continue
+		}
+		c := clusters[f.Fingerprint]
+		r := Remediate(f, c, Options{MinWindowSeconds: o.MinWindowSeconds})
+		if len(r.IaC) != 1 {
+			continue
+		}
+		ch := r.IaC[0]
+		w, _ := window(f, c)
+		if w == 0 && f.Resource.Kind == model.SourceTerraform {
+			ex, ok := existing[f.Resource.Address]
+			if !ok && f.Resource.Name != "" {
+				ex, ok = existing["name:"+strings.ToLower(f.Resource.Name)]
+			}
+			if ok {
+				if !refused[f.Resource.Address] {
+					refused[f.Resource.Address] = true
+					res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: f.Location,
+						Runbook: runbookCommand(f),
+						Why: model.Text{
+							EN: describeEvidence(ex).EN + " shows this cluster already exists without backtrack: adding the window in code would make the apply fail (backtrack can only be enabled when a cluster is created). Migrate it instead.",
+							JA: describeEvidence(ex).JA + " では、このクラスターはバックトラックなしで既に存在しています。コードにウィンドウを追加すると apply が失敗します（バックトラックは作成時にしか有効化できません）。移行してください。"}})
+				}
+				continue
+			}
+		}
+		if !ch.Automatic {
+			if !refused[f.Resource.Address+"/manual"] {
+				refused[f.Resource.Address+"/manual"] = true
+				res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: ch.Location, Why: ch.Description})
+			}
+			continue
+		}
+		def, has := definition(f.Provenance)
+		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID}, Reason: f.Reason, To: r.TargetWindowSeconds}}
+		_, why := TargetWindow(f.Reason, w, o.MinWindowSeconds)
+		p.change.Why = why
+		if has {
+			p.file = def.Location.File
+			p.change.Kind, p.change.Name, p.change.Location = def.Kind, def.Name, def.Location
+			p.key = fmt.Sprintf("%s:%d:%d", def.Location.File, def.Location.Line, def.Location.Column)
+		} else {
+			p.file = f.Location.File
+			p.change.Kind, p.change.Location, p.change.insert = model.OriginAttribute, f.Location, true
+			p.change.resource = lastSegment(f.Resource.Address)
+			p.key = fmt.Sprintf("%s:%d:insert", f.Location.File, f.Location.Line)
+		}
+		p.change.What = what(f.Resource.Kind, p.change)
+		if strings.Contains(p.file, ".terraform/modules/") {
+			res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: p.change.Location,
+				Why: model.T("The window is defined in a downloaded module (%s); set it through the module's input in your configuration instead.",
+					"ウィンドウはダウンロードされたモジュール（%s）内で定義されています。構成側のモジュール入力で設定してください。", p.file)})
+			continue
+		}
+		if q, ok := byKey[p.key]; ok {
+			q.change.Addresses = appendUniq(q.change.Addresses, f.Resource.Address)
+			q.change.RuleIDs = appendUniq(q.change.RuleIDs, f.RuleID)
+			if p.change.To > q.change.To {
+				q.change.To, q.change.Why, q.change.Reason = p.change.To, p.change.Why, p.change.Reason
+			}
+			continue
+		}
+		byKey[p.key] = &p
+		order = append(order, p.key)
+	}
+
+	// Group by file and apply.
+	byFile := map[string][]*planned{}
+	var files []string
+	for _, k := range order {
+		p := byKey[k]
+		if _, ok := byFile[p.file]; !ok {
+			files = append(files, p.file)
+		}
+		byFile[p.file] = append(byFile[p.file], p)
+	}
+	sort.Strings(files)
+	for _, file := range files {
+		fc, refusals := patchFile(o.Root, file, byFile[file])
+		res.Refusals = append(res.Refusals, refusals...)
+		if fc != nil {
+			res.Files = append(res.Files, *fc)
+		}
+	}
+	return res, nil
+}
+
+func describeEvidence(c model.Cluster) model.Text {
+	if c.Source == model.SourceAWS {
+		return model.T("Live state (%s)", "実環境の状態（%s）", c.ARN)
+	}
+	return model.T("The Terraform plan (%s)", "Terraform プラン（%s）", c.Location.File)
+}
+
+func what(kind model.SourceKind, c Change) model.Text {
+	switch c.Kind {
+	case model.OriginVariableDefault:
+		return model.T("default of variable %q", "変数 %q の既定値", c.Name)
+	case model.OriginVarFile:
+		return model.T("%s in the variable file", "変数ファイルの %s", c.Name)
+	case model.OriginLocal:
+		return model.T("local.%s", "local.%s", c.Name)
+	case model.OriginModuleArgument:
+		return model.T("module argument %s", "モジュール引数 %s", c.Name)
+	case model.OriginParameterDefault:
+		return model.T("Default of parameter %s", "パラメータ %s の Default", c.Name)
+	}
+	if kind == model.SourceCloudFormation {
+		return model.T("BacktrackWindow", "BacktrackWindow")
+	}
+	return model.T("backtrack_window", "backtrack_window")
+}
+
+func lastSegment(addr string) string {
+	if i := strings.LastIndex(addr, "/"); i >= 0 {
+		return addr[i+1:]
+	}
+	return addr
+}
+
+func appendUniq(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// patchFile applies the planned edits to one file, re-parses the result and
+// returns the change, or refusals when an edit cannot be made safely.
+func patchFile(root, file string, ps []*planned) (*FileChange, []Refusal) {
+	abs := file
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(root, filepath.FromSlash(file))
+	}
+	refuse := func(p *planned, err error) Refusal {
+		return Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
+			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		var out []Refusal
+		for _, p := range ps {
+			out = append(out, refuse(p, err))
+		}
+		return nil, out
+	}
+	after, changes, refusals := patchBytes(file, src, ps)
+	if after == nil {
+		return nil, refusals
+	}
+	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes}, refusals
+}
+
+// fileKind tells how to patch a file: native HCL (.tf, .tfvars), JSON-syntax
+// Terraform (.tf.json, .tfvars.json), or a CloudFormation template.
+func fileKind(file string, src []byte) string {
+	base := strings.ToLower(path.Base(filepath.ToSlash(file)))
+	switch {
+	case strings.HasSuffix(base, ".tf.json"), strings.HasSuffix(base, ".tfvars.json"):
+		return "json"
+	case strings.HasSuffix(base, ".tf"), strings.HasSuffix(base, ".tfvars"), strings.HasSuffix(base, ".hcl"):
+		return "hcl"
+	}
+	return "cfn"
+}
+
+// Write writes the patched file through a temporary file and a rename, keeping
+// the file's mode. The content was re-parsed when the change was computed.
+func (fc FileChange) Write() error {
+	info, err := os.Stat(fc.Abs)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(fc.Abs), ".kumoguard-fix-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	if _, err := w.Write(fc.After); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), fc.Abs)
+}
+
+// patchBytes applies the planned edits to the content of one file and
+// re-parses the result. It returns nil when nothing changes or when the
+// result would not parse: an invalid file is never produced.
+func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []Refusal) {
+	refuse := func(p *planned, err error) Refusal {
+		return Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
+			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
+	}
+	kind := fileKind(file, src)
+	var edits []edit
+	var changes []Change
+	var refusals []Refusal
+	for _, p := range ps {
+		var e edit
+		var old string
+		var err error
+		switch {
+		case kind == "hcl" && p.change.insert:
+			e, err = hclInsertWindow(src, file, p.change.Location, p.change.To)
+		case kind == "hcl":
+			e, old, err = hclSetLiteral(src, file, p.change.Location, p.change.To)
+		case kind == "cfn" && p.change.insert:
+			e, err = cfnInsertWindow(src, file, p.change.resource, p.change.Location, p.change.To)
+		case p.change.insert:
+			err = fmt.Errorf("%s: adding the window to a JSON-syntax Terraform file is not supported; add it by hand", file)
+		default:
+			e, old, err = setScalar(src, file, p.change.Location, p.change.To)
+		}
+		if err != nil {
+			refusals = append(refusals, refuse(p, err))
+			continue
+		}
+		if old == strconv.FormatInt(p.change.To, 10) || strings.Trim(old, `"'`) == strconv.FormatInt(p.change.To, 10) {
+			continue // already set: running fix twice changes nothing
+		}
+		p.change.From = old
+		edits = append(edits, e)
+		changes = append(changes, p.change)
+	}
+	if len(edits) == 0 {
+		return nil, nil, refusals
+	}
+	after, err := applyEdits(src, edits)
+	if err == nil {
+		switch kind {
+		case "hcl":
+			err = checkHCL(after, file)
+		case "cfn":
+			err = checkCloudFormation(after, file)
+		default:
+			err = checkJSON(after, file)
+		}
+	}
+	if err != nil {
+		for _, p := range ps {
+			refusals = append(refusals, refuse(p, fmt.Errorf("the patched file would not parse (%v); nothing written", err)))
+		}
+		return nil, nil, refusals
+	}
+	return after, changes, refusals
+}

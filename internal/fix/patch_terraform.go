@@ -1,0 +1,160 @@
+package fix
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// Terraform patches. The place to edit comes from the finding's provenance
+// (the range of the literal that finally defines the window: on the resource,
+// in a variable default, a tfvars file, a local or a module argument). The
+// literal is found with hclsyntax, which gives exact byte ranges, and
+// replaced in place; the new literal is rendered by hclwrite. hclwrite's own
+// File.Bytes() re-spaces aligned attributes when it round-trips a file, so
+// kumoguard splices instead of writing the hclwrite tree back: every other
+// byte of the file stays as it was. The result is re-parsed by both hclsyntax
+// and hclwrite before it can be written.
+
+// hclNumber renders an integer the way hclwrite writes a cty number.
+func hclNumber(v int64) string {
+	return strings.TrimSpace(string(hclwrite.TokensForValue(cty.NumberIntVal(v)).Bytes()))
+}
+
+func parseHCL(src []byte, file string) (*hclsyntax.Body, error) {
+	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("%s", diags.Error())
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, fmt.Errorf("%s: not native HCL syntax", file)
+	}
+	return body, nil
+}
+
+// hclSetLiteral returns the edit that sets the number literal starting at loc
+// to value, and the literal's current text.
+func hclSetLiteral(src []byte, file string, loc model.Location, value int64) (edit, string, error) {
+	body, err := parseHCL(src, file)
+	if err != nil {
+		return edit{}, "", err
+	}
+	var found hclsyntax.Expression
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		e, ok := n.(hclsyntax.Expression)
+		if !ok {
+			return nil
+		}
+		r := e.Range()
+		if r.Start.Line != loc.Line || r.Start.Column != loc.Column {
+			return nil
+		}
+		if loc.EndLine > 0 && (r.End.Line != loc.EndLine || r.End.Column != loc.EndColumn) {
+			return nil
+		}
+		// The innermost expression at the position wins.
+		if found == nil || r.End.Byte-r.Start.Byte < found.Range().End.Byte-found.Range().Start.Byte {
+			found = e
+		}
+		return nil
+	})
+	if found == nil {
+		return edit{}, "", fmt.Errorf("%s: no expression starts at line %d, column %d (the file changed since the scan?)", file, loc.Line, loc.Column)
+	}
+	r := found.Range()
+	old := string(src[r.Start.Byte:r.End.Byte])
+	switch e := found.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		if e.Val.Type() != cty.Number {
+			return edit{}, old, fmt.Errorf("%s:%d:%d: %s is not a number", file, loc.Line, loc.Column, old)
+		}
+		return edit{start: r.Start.Byte, end: r.End.Byte, text: hclNumber(value)}, old, nil
+	case *hclsyntax.TemplateExpr:
+		if !e.IsStringLiteral() {
+			break
+		}
+		v, _ := e.Value(nil)
+		if _, err := strconv.ParseInt(v.AsString(), 10, 64); err != nil {
+			return edit{}, old, fmt.Errorf("%s:%d:%d: %s is not a number", file, loc.Line, loc.Column, old)
+		}
+		// Keep the author's quoting: "3600" becomes "86400".
+		return edit{start: r.Start.Byte, end: r.End.Byte, text: strconv.Quote(hclNumber(value))}, old, nil
+	}
+	return edit{}, old, fmt.Errorf("%s:%d:%d: the window is computed by the expression %s; change it by hand", file, loc.Line, loc.Column, old)
+}
+
+// hclInsertWindow returns the edit that adds backtrack_window to the
+// aws_rds_cluster block whose header is at loc. The line goes after the
+// block's last attribute before any nested block, with that attribute's
+// indentation, and its "=" aligned with it when the names allow.
+func hclInsertWindow(src []byte, file string, loc model.Location, value int64) (edit, error) {
+	body, err := parseHCL(src, file)
+	if err != nil {
+		return edit{}, err
+	}
+	var blk *hclsyntax.Block
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "aws_rds_cluster" && b.TypeRange.Start.Line == loc.Line {
+			blk = b
+			break
+		}
+	}
+	if blk == nil {
+		return edit{}, fmt.Errorf("%s:%d: no aws_rds_cluster block starts here (the file changed since the scan?)", file, loc.Line)
+	}
+	if _, ok := blk.Body.Attributes["backtrack_window"]; ok {
+		return edit{}, fmt.Errorf("%s:%d: the block already sets backtrack_window", file, loc.Line)
+	}
+	if blk.OpenBraceRange.Start.Line == blk.CloseBraceRange.Start.Line {
+		return edit{}, fmt.Errorf("%s:%d: a one-line block; add backtrack_window by hand", file, loc.Line)
+	}
+	firstBlock := blk.CloseBraceRange.Start.Byte
+	for _, nb := range blk.Body.Blocks {
+		if nb.TypeRange.Start.Byte < firstBlock {
+			firstBlock = nb.TypeRange.Start.Byte
+		}
+	}
+	var last *hclsyntax.Attribute
+	for _, a := range blk.Body.Attributes {
+		if a.SrcRange.Start.Byte < firstBlock && (last == nil || a.SrcRange.Start.Byte > last.SrcRange.Start.Byte) {
+			last = a
+		}
+	}
+	name := "backtrack_window"
+	if last == nil {
+		at := lineEnd(src, blk.OpenBraceRange.End.Byte)
+		indent := indentOf(src, blk.TypeRange.Start.Byte) + "  "
+		return edit{start: at, end: at, text: indent + name + " = " + hclNumber(value) + "\n"}, nil
+	}
+	at := lineEnd(src, last.SrcRange.End.Byte)
+	indent := indentOf(src, last.SrcRange.Start.Byte)
+	pad := " "
+	// Align with the previous attribute's "=" as terraform fmt would.
+	if eq := last.EqualsRange.Start.Column - 1 - len(indent); eq > len(name) {
+		pad = strings.Repeat(" ", eq-len(name))
+	}
+	text := indent + name + pad + "= " + hclNumber(value) + "\n"
+	if at == len(src) && (len(src) == 0 || src[len(src)-1] != '\n') {
+		text = "\n" + strings.TrimSuffix(text, "\n")
+	}
+	return edit{start: at, end: at, text: text}, nil
+}
+
+// checkHCL re-parses a patched file with both parsers.
+func checkHCL(src []byte, file string) error {
+	if _, err := parseHCL(src, file); err != nil {
+		return err
+	}
+	if _, diags := hclwrite.ParseConfig(src, file, hcl.InitialPos); diags.HasErrors() {
+		return fmt.Errorf("%s", diags.Error())
+	}
+	return nil
+}

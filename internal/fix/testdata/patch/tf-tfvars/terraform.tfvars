@@ -1,0 +1,3 @@
+# Production settings
+window = 7200 # 2h
+db_password = "do-not-print-me"

@@ -1,0 +1,5 @@
+variable "backtrack_hours_as_seconds" {
+  description = "Target backtrack window"
+  type        = number
+  default     = 24 # hours
+}
