@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	goyaml "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -110,7 +112,9 @@ func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 			return nil, p, model.T("invalid JSON: %s (expected a JSON object)", "JSON が不正です：%s（JSON オブジェクトが必要です）", err.Error()), false
 		}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	tokens := lexer.Tokenize(string(data))
+	fixTagColumns(tokens)
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		p := pos{1, 1}
 		msg := err.Error()
@@ -137,6 +141,28 @@ func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 	}
 	c := converter{}
 	return c.convert(f.Docs[0].Body, 0), pos{}, model.Text{}, true
+}
+
+// fixTagColumns corrects token columns after a tag. goccy/go-yaml v1.19.2
+// does not count the space that ends a tag, so every token that follows one
+// or more tags on the same line is reported that many columns too far left
+// ("Engine: !Ref Name" puts Name one column early). Exact columns matter:
+// findings, SARIF regions and `kumoguard fix` point at them. The tests
+// assert exact columns, so a fixed upstream shows up there.
+func fixTagColumns(tokens token.Tokens) {
+	line, tags := -1, 0
+	for _, tk := range tokens {
+		if tk == nil || tk.Position == nil {
+			continue
+		}
+		if tk.Position.Line != line {
+			line, tags = tk.Position.Line, 0
+		}
+		tk.Position.Column += tags
+		if tk.Type == token.TagType {
+			tags++
+		}
+	}
 }
 
 // loadTemplate parses one template and reads its sections. It never panics
