@@ -1,0 +1,92 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// FuzzLoad feeds arbitrary bytes to the loader as the main.tf of a module
+// (which also calls a local module and reads terraform.tfvars), and as a
+// tfvars file, and requires that Scan never panics and that every
+// diagnostic carries a bilingual message.
+func FuzzLoad(f *testing.F) {
+	for _, p := range []string{
+		"multienv/modules/aurora/main.tf", "multienv/envs/prod/main.tf", "foreach/main.tf", "conditional/main.tf",
+		"global/main.tf", "serverless/main.tf", "mistakes/main.tf", "suppress/main.tf", "unknowncount/main.tf",
+		"syntax/broken.tf", "precedence/main.tf", "remote/missing/main.tf",
+	} {
+		b, err := os.ReadFile(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, false)
+	}
+	f.Add([]byte("window = 72\nclusters = { a = { backtrack_window = \"x\" } }\n"), true)
+	f.Add([]byte(`{"window": [1, 2], "env": null}`), true)
+	f.Fuzz(func(t *testing.T, src []byte, asTfvars bool) {
+		dir := t.TempDir()
+		mod := filepath.Join(dir, "modules", "m")
+		if err := os.MkdirAll(mod, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		caller := `
+variable "window" {}
+variable "env" {
+  default = "prod"
+}
+variable "clusters" {
+  default = {}
+}
+module "m" {
+  source   = "./modules/m"
+  for_each = { one = var.window }
+  window   = each.value
+  env      = var.env
+}
+resource "aws_rds_cluster" "c" {
+  for_each         = var.clusters
+  engine           = "aurora-mysql"
+  backtrack_window = try(each.value.backtrack_window, var.window)
+}
+`
+		main := src
+		if asTfvars {
+			if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			main = []byte(caller)
+		} else {
+			if err := os.WriteFile(filepath.Join(mod, "main.tf"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), main, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !asTfvars {
+			if err := os.WriteFile(filepath.Join(dir, "caller.tf"), []byte(caller), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		inv := Scan([]string{dir}, Options{Root: dir, Vars: []string{"window=86400"}})
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("Scan took %v", d)
+		}
+		for _, d := range inv.Diagnostics {
+			if d.Message.EN == "" || d.Message.JA == "" {
+				t.Fatalf("diagnostic without a bilingual message: %+v", d)
+			}
+		}
+		for _, c := range inv.Clusters {
+			if c.Address == "" || c.Location.File == "" {
+				t.Fatalf("cluster without address or location: %+v", c)
+			}
+		}
+	})
+}
