@@ -280,4 +280,3 @@ func skipDir(name string) bool {
 	}
 	return strings.HasPrefix(name, ".") && name != "." && name != ".."
 }
-
