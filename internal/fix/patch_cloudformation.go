@@ -58,7 +58,7 @@ func scalarAt(src []byte, off int) (int, int, byte) {
 }
 
 // setScalar returns the edit that sets the number scalar at loc to value,
-// and the scalar's current text. A key position is followed to its value.
+// and the scalar's current text.
 func setScalar(src []byte, file string, loc model.Location, value int64) (edit, string, error) {
 	off, ok := offsetOf(src, loc.Line, loc.Column)
 	if !ok {
