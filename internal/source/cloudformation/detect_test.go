@@ -51,7 +51,7 @@ func TestFixturesAreTemplates(t *testing.T) {
 				return nil
 			}
 			data, _ := os.ReadFile(p)
-			isParams := filepath.Base(filepath.Dir(p)) == "params" || filepath.Base(filepath.Dir(p)) == "golden"
+			isParams := filepath.Base(filepath.Dir(p)) == "params" || filepath.Base(p) == "manifest.json"
 			if IsTemplate(data) == isParams {
 				t.Errorf("%s: IsTemplate = %v", p, !isParams)
 			}
