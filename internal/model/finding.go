@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -120,4 +121,21 @@ type ScanInfo struct {
 	MinWindow  int64          `json:"min_window_seconds"`
 	Coverage   map[string]int `json:"coverage,omitempty"`
 	Suppressed int            `json:"suppressed"`
+}
+
+// MarshalJSON writes the counts in the order DESIGN.md shows them (PASS,
+// FAIL, NOT_APPLICABLE, UNKNOWN, ERROR), not alphabetically.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	var b []byte
+	b = append(b, '{')
+	for i, st := range Statuses {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, st...)
+		b = append(b, `":`...)
+		b = strconv.AppendInt(b, int64(s[st]), 10)
+	}
+	return append(b, '}'), nil
 }

@@ -80,7 +80,7 @@ func TestJSONSchemaRejects(t *testing.T) {
 		{"lower-case reason", `"reason": "BACKTRACK_DISABLED"`, `"reason": "backtrack_disabled"`, "/findings/0/reason"},
 		{"bad rule id", `"rule_id": "KG-BT-001"`, `"rule_id": "CKV_AWS_326"`, "/findings/0/rule_id"},
 		{"unknown field", `"severity": "HIGH",`, `"severity": "HIGH", "verdict": "bad",`, "/findings/0"},
-		{"summary without ERROR", `"ERROR": 2,`, ``, "/summary"},
+		{"summary without ERROR", "2,\n    \"ERROR\": 2", "2", "/summary"},
 		{"schema version 2", `"schema_version": 1`, `"schema_version": 2`, "/schema_version"},
 		{"suppression without reason", `"reason": "KG-BT-001 covers this template",`, `"reason": "",`, "/suppressed"},
 		{"bad date", `"started_at": "2026-11-25T01:02:03Z"`, `"started_at": "25/11/2026"`, "/scan/started_at"},
