@@ -64,7 +64,7 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 	}
 	if !ok {
 		return outcome{status: model.StatusUnknown, reason: model.ReasonUnresolvedValue, notes: s.notes,
-			message: model.Join(model.T(" ", " "), model.T("The target backtrack window is not known.", "ターゲットバックトラックウィンドウが不明です。"), c.BacktrackWindow.Why)}.finding()
+			message: model.Join(sentenceSep, model.T("The target backtrack window is not known.", "ターゲットバックトラックウィンドウが不明です。"), c.BacktrackWindow.Why)}.finding()
 	}
 	if target <= 0 {
 		return outcome{status: model.StatusNotApplicable, reason: model.ReasonBacktrackDisabled, notes: s.notes,
@@ -113,11 +113,11 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 			why = model.T("no data", "データなし")
 		}
 		details["monthly_cost_unknown_reason"] = why.EN
-		notes = append(notes, model.Join(model.T(" ", " "),
+		notes = append(notes, model.Join(sentenceSep,
 			model.T("The monthly cost could not be estimated:", "月額費用を見積もれませんでした："), why))
 	}
 	if !alertsOK && !live.WindowAlerts.Why.IsZero() {
-		notes = append(notes, model.Join(model.T(" ", " "),
+		notes = append(notes, model.Join(sentenceSep,
 			model.T("BacktrackWindowAlert could not be read:", "BacktrackWindowAlert を取得できませんでした："), live.WindowAlerts.Why))
 	}
 
@@ -138,7 +138,7 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 	case !actualOK:
 		why := live.ActualWindowSeconds.Why
 		return outcome{status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable, details: details, notes: notes,
-			message: model.Join(model.T(" ", " "),
+			message: model.Join(sentenceSep,
 				model.T("The achieved backtrack window could not be measured.", "実際のバックトラックウィンドウを測定できませんでした。"), why),
 			remediation: model.T("Allow rds:DescribeDBClusters and cloudwatch:GetMetricData to the scanning role and scan again; a newly enabled cluster reports EarliestBacktrackTime once change records accrue.",
 				"スキャン用ロールに rds:DescribeDBClusters と cloudwatch:GetMetricData を許可して再スキャンしてください。有効化直後のクラスターは、変更レコードが蓄積されると EarliestBacktrackTime を返します。")}.finding()

@@ -161,3 +161,7 @@ func FormatDuration(sec int64) string {
 	}
 	return fmt.Sprintf("%ds", s)
 }
+
+// sentenceSep joins sentences: a space in English, nothing in Japanese,
+// where sentences end in 。 and run on without spaces.
+var sentenceSep = model.Text{EN: " ", JA: ""}

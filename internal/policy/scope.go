@@ -35,7 +35,7 @@ func scope(c model.Cluster) scopeVerdict {
 	switch c.Engine.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.Engine.Where,
-			message: model.Join(model.T(" ", " "), model.T("The engine value is invalid.", "engine の値が不正です。"), c.Engine.Why)}
+			message: model.Join(sentenceSep, model.T("The engine value is invalid.", "engine の値が不正です。"), c.Engine.Why)}
 	case model.Absent:
 		return scopeVerdict{status: model.StatusUnknown, reason: model.ReasonEngineNotSet,
 			message: model.T("The engine is not set, so kumoguard cannot tell whether this is Aurora MySQL. "+
@@ -75,7 +75,7 @@ func scope(c model.Cluster) scopeVerdict {
 	switch c.EngineMode.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
-			message: model.Join(model.T(" ", " "), model.T("The engine mode value is invalid.", "engine_mode の値が不正です。"), c.EngineMode.Why)}
+			message: model.Join(sentenceSep, model.T("The engine mode value is invalid.", "engine_mode の値が不正です。"), c.EngineMode.Why)}
 	case model.Unknown:
 		allProvisioned := len(c.EngineMode.Candidates) > 0
 		for _, m := range c.EngineMode.Candidates {
@@ -215,7 +215,7 @@ func allEmpty(ss []string) bool {
 
 func unresolved[T comparable](what string, v model.Value[T]) scopeVerdict {
 	return scopeVerdict{status: model.StatusUnknown, reason: model.ReasonUnresolvedValue, where: v.Where,
-		message: model.Join(model.T(" ", " "),
+		message: model.Join(sentenceSep,
 			model.T("The %s could not be resolved, so kumoguard cannot tell whether backtrack applies.",
 				"%s を解決できないため、バックトラックが適用対象か判断できません。", what),
 			v.Why)}

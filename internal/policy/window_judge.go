@@ -42,14 +42,14 @@ func judgeWindow(c model.Cluster, judge func(w int64) outcome) outcome {
 	switch v.State {
 	case model.Invalid:
 		return outcome{status: model.StatusError, reason: model.ReasonInvalidValue, where: v.Where,
-			message: model.Join(model.T(" ", " "),
+			message: model.Join(sentenceSep,
 				model.T("%s is not a valid number of seconds.", "%s が有効な秒数ではありません。", attr), v.Why),
 			remediation: model.T("Set %s to a whole number of seconds from 0 to 259200 (72 hours), e.g. 86400 for 24 hours.",
 				"%s には 0～259200（72 時間）の整数の秒数を設定してください（例：24 時間なら 86400）。", attr)}
 	case model.Unknown:
 		if len(v.Candidates) == 0 {
 			return outcome{status: model.StatusUnknown, reason: model.ReasonUnresolvedValue, where: v.Where,
-				message: model.Join(model.T(" ", " "),
+				message: model.Join(sentenceSep,
 					model.T("%s could not be resolved.", "%s を解決できませんでした。", attr), v.Why),
 				remediation: model.T("Give the missing value (for Terraform --var/--var-file or TF_VAR_*, for CloudFormation --parameter/--parameter-file) so kumoguard can evaluate it.",
 					"不足している値を指定してください（Terraform は --var/--var-file または TF_VAR_*、CloudFormation は --parameter/--parameter-file）。")}
@@ -65,7 +65,7 @@ func judgeWindow(c model.Cluster, judge func(w int64) outcome) outcome {
 			}
 			if o.status != first.status || o.reason != first.reason {
 				return outcome{status: model.StatusUnknown, reason: model.ReasonUnresolvedValue, where: v.Where,
-					message: model.Join(model.T(" ", " "),
+					message: model.Join(sentenceSep,
 						model.T("%s depends on a value kumoguard could not resolve, and its possible values (%s) give different verdicts.",
 							"%s は解決できない値に依存しており、取り得る値（%s）で判定が異なります。", attr, strings.Join(vals, ", ")), v.Why),
 					remediation: model.T("Give the missing value so kumoguard can evaluate it.", "評価できるよう、不足している値を指定してください。")}
@@ -171,7 +171,7 @@ func enableText(c model.Cluster, minWindow int64) model.Text {
 		}
 		return migrationText(c, minWindow)
 	}
-	return model.Join(model.T(" ", " "),
+	return model.Join(sentenceSep,
 		model.T("If this cluster is not created yet, set %s = %d (the unit is seconds: %s; at most 259200 = 72 h).",
 			"このクラスターが未作成なら、%s = %d を設定してください（単位は秒：%s、最大 259200 = 72 時間）。",
 			attr, minWindow, FormatDuration(minWindow)),
