@@ -51,6 +51,10 @@ type FakeOptions struct {
 	// and DescribeGlobalClusters itself from generated clusters, without moto
 	// (benchmarks with thousands of clusters).
 	Synthetic func(account, region string) []SyntheticCluster
+	// SyntheticMetrics, when set, answers CloudWatch GetMetricData (awsJson1_0)
+	// itself: the values of each query's metric for its dimension value. It
+	// keeps benchmarks from measuring moto's CloudWatch speed.
+	SyntheticMetrics func(account, region, metric, dimension string) []float64
 }
 
 // DefaultRegions is what ListRegions answers when FakeOptions.Regions is nil.
@@ -247,6 +251,11 @@ func (f *FakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 	case "sts:AssumeRole":
 		f.assumeRole(w, r, q)
 		return
+	case "cloudwatch:GetMetricData":
+		if f.opts.SyntheticMetrics != nil && q.form == nil {
+			f.syntheticMetrics(w, q)
+			return
+		}
 	}
 	f.proxy(w, r)
 }
@@ -513,4 +522,49 @@ func (f *FakeAWS) synthetic(w http.ResponseWriter, q fakeReq) {
 		return
 	}
 	f.writePage(w, q.action, rdsLists[q.action], items, maxRecords, marker)
+}
+
+// syntheticMetrics answers GetMetricData in awsJson1_0.
+func (f *FakeAWS) syntheticMetrics(w http.ResponseWriter, q fakeReq) {
+	var in struct {
+		MetricDataQueries []struct {
+			Id         string
+			MetricStat struct {
+				Metric struct {
+					MetricName string
+					Dimensions []struct{ Name, Value string }
+				}
+			}
+		}
+		EndTime float64
+	}
+	if err := json.Unmarshal(q.body, &in); err != nil {
+		f.writeError(w, q, 400, "InvalidParameterValue", err.Error())
+		return
+	}
+	if len(in.MetricDataQueries) > 500 {
+		f.writeError(w, q, 400, "InvalidParameterValue", "The collection MetricDataQueries must not have a size greater than 500.")
+		return
+	}
+	type result struct {
+		Id         string
+		StatusCode string
+		Timestamps []float64
+		Values     []float64
+	}
+	out := struct{ MetricDataResults []result }{MetricDataResults: []result{}}
+	for _, mq := range in.MetricDataQueries {
+		dim := ""
+		if d := mq.MetricStat.Metric.Dimensions; len(d) > 0 {
+			dim = d[0].Value
+		}
+		vals := f.opts.SyntheticMetrics(q.account, q.region, mq.MetricStat.Metric.MetricName, dim)
+		ts := make([]float64, len(vals))
+		for i := range ts {
+			ts[i] = in.EndTime - float64(i*300)
+		}
+		out.MetricDataResults = append(out.MetricDataResults, result{Id: mq.Id, StatusCode: "Complete", Timestamps: ts, Values: vals})
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	json.NewEncoder(w).Encode(out)
 }
