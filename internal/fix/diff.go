@@ -1,6 +1,8 @@
 package fix
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	udiff "github.com/aymanbagabas/go-udiff"
@@ -19,9 +21,8 @@ func (fc FileChange) Diff(lang string) string {
 		b.WriteString(c.Summary().In(lang))
 		b.WriteString("\n")
 	}
-	edits := udiff.Lines(string(fc.Before), string(fc.After))
-	d, err := udiff.ToUnified("a/"+fc.Path, "b/"+fc.Path, string(fc.Before), edits, udiff.DefaultContextLines)
-	if err != nil {
+	d := unifiedDiff("a/"+fc.Path, "b/"+fc.Path, fc.Before, lineEdits(fc.Before, fc.edits), 3)
+	if len(fc.edits) == 0 {
 		d = udiff.Unified("a/"+fc.Path, "b/"+fc.Path, string(fc.Before), string(fc.After))
 	}
 	for _, line := range strings.SplitAfter(d, "\n") {
@@ -80,4 +81,125 @@ func refusalLine(rf Refusal, lang string) string {
 		s += " " + model.T("Runbook: %s", "手順書：%s", rf.Runbook).In(lang)
 	}
 	return MaskSecrets(s) + "\n"
+}
+
+// lineEdits widens the patch's own edits to whole lines, so the diff shows
+// exactly the lines kumoguard changed or added.
+func lineEdits(src []byte, edits []edit) []udiff.Edit {
+	sorted := append([]edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].start < sorted[j].start })
+	var out []udiff.Edit
+	for _, e := range sorted {
+		if e.start == e.end && e.start == lineStart(src, e.start) && strings.HasSuffix(e.text, "\n") {
+			out = append(out, udiff.Edit{Start: e.start, End: e.end, New: e.text})
+			continue
+		}
+		ls, le := lineStart(src, e.start), lineEnd(src, e.end)
+		if e.end > e.start && e.end == lineStart(src, e.end) {
+			le = e.end
+		}
+		text := string(src[ls:e.start]) + e.text + string(src[e.end:le])
+		if n := len(out); n > 0 && out[n-1].End > ls {
+			// Two edits on one line: merge them.
+			prev := out[n-1]
+			out[n-1] = udiff.Edit{Start: prev.Start, End: le, New: prev.New[:len(prev.New)-(prev.End-ls)] + text}
+			continue
+		}
+		out = append(out, udiff.Edit{Start: ls, End: le, New: text})
+	}
+	return out
+}
+
+// unifiedDiff renders line-aligned edits as a unified diff with ctx lines of
+// context. (go-udiff's ToUnified miscounts the new-file line of a later hunk
+// when given line-aligned edits, so the hunks are laid out here; go-udiff is
+// kept for the fallback.)
+func unifiedDiff(from, to string, src []byte, edits []udiff.Edit, ctx int) string {
+	type change struct {
+		oldStart, oldEnd int // 0-based line range replaced
+		newLines         []string
+	}
+	splitLines := func(s string) []string {
+		if s == "" {
+			return nil
+		}
+		ls := strings.SplitAfter(s, "\n")
+		if ls[len(ls)-1] == "" {
+			ls = ls[:len(ls)-1]
+		}
+		return ls
+	}
+	old := splitLines(string(src))
+	var cs []change
+	for _, e := range edits {
+		cs = append(cs, change{
+			oldStart: strings.Count(string(src[:e.Start]), "\n"),
+			oldEnd:   strings.Count(string(src[:e.End]), "\n") + boolInt(e.End == len(src) && e.End > e.Start && src[e.End-1] != '\n'),
+			newLines: splitLines(e.New),
+		})
+	}
+	var b strings.Builder
+	b.WriteString("--- " + from + "\n+++ " + to + "\n")
+	line := func(prefix, l string) {
+		b.WriteString(prefix + l)
+		if !strings.HasSuffix(l, "\n") {
+			b.WriteString("\n\\ No newline at end of file\n")
+		}
+	}
+	delta := 0 // new line number minus old line number before the hunk
+	for i := 0; i < len(cs); {
+		j := i
+		for j+1 < len(cs) && cs[j+1].oldStart-cs[j].oldEnd <= 2*ctx {
+			j++
+		}
+		hs := max(cs[i].oldStart-ctx, 0)
+		he := min(cs[j].oldEnd+ctx, len(old))
+		var body strings.Builder
+		oldN, newN := 0, 0
+		pos := hs
+		hDelta := delta
+		for k := i; k <= j; k++ {
+			for ; pos < cs[k].oldStart; pos++ {
+				body.WriteString(" " + old[pos])
+				oldN++
+				newN++
+			}
+			for ; pos < cs[k].oldEnd; pos++ {
+				body.WriteString("-" + old[pos])
+				oldN++
+			}
+			for _, l := range cs[k].newLines {
+				body.WriteString("+" + l)
+				newN++
+			}
+			delta += len(cs[k].newLines) - (cs[k].oldEnd - cs[k].oldStart)
+		}
+		for ; pos < he; pos++ {
+			body.WriteString(" " + old[pos])
+			oldN++
+			newN++
+		}
+		oldStart, newStart := hs+1, hs+1+hDelta
+		if oldN == 0 {
+			oldStart--
+		}
+		if newN == 0 {
+			newStart--
+		}
+		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@\n", oldStart, oldN, newStart, newN)
+		for _, l := range strings.SplitAfter(body.String(), "\n") {
+			if l != "" {
+				line(l[:1], l[1:])
+			}
+		}
+		i = j + 1
+	}
+	return b.String()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

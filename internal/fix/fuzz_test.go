@@ -60,7 +60,7 @@ func FuzzPatchTerraform(f *testing.F) {
 			}
 		}
 		for _, p := range ps {
-			after, _, _ := patchBytes("main.tf", src, []*planned{p})
+			after, _, _, _ := patchBytes("main.tf", src, []*planned{p})
 			if after == nil {
 				continue
 			}
@@ -98,7 +98,7 @@ func FuzzPatchCloudFormation(f *testing.F) {
 			}
 		}
 		for _, p := range ps {
-			after, _, _ := patchBytes(name, src, []*planned{p})
+			after, _, _, _ := patchBytes(name, src, []*planned{p})
 			if after == nil {
 				continue
 			}

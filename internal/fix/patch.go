@@ -29,6 +29,7 @@ type FileChange struct {
 	Before  []byte
 	After   []byte
 	Changes []Change
+	edits   []edit
 }
 
 // Change is one edit: the window of one or more clusters set to To.
@@ -281,11 +282,11 @@ func patchFile(root, file string, ps []*planned) (*FileChange, []Refusal) {
 		}
 		return nil, out
 	}
-	after, changes, refusals := patchBytes(file, src, ps)
+	after, changes, edits, refusals := patchBytes(file, src, ps)
 	if after == nil {
 		return nil, refusals
 	}
-	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes}, refusals
+	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes, edits: edits}, refusals
 }
 
 // fileKind tells how to patch a file: native HCL (.tf, .tfvars), JSON-syntax
@@ -335,7 +336,7 @@ func (fc FileChange) Write() error {
 // patchBytes applies the planned edits to the content of one file and
 // re-parses the result. It returns nil when nothing changes or when the
 // result would not parse: an invalid file is never produced.
-func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []Refusal) {
+func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edit, []Refusal) {
 	refuse := func(p *planned, err error) Refusal {
 		return Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
 			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
@@ -372,7 +373,7 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []Ref
 		changes = append(changes, p.change)
 	}
 	if len(edits) == 0 {
-		return nil, nil, refusals
+		return nil, nil, nil, refusals
 	}
 	after, err := applyEdits(src, edits)
 	if err == nil {
@@ -389,7 +390,7 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []Ref
 		for _, p := range ps {
 			refusals = append(refusals, refuse(p, fmt.Errorf("the patched file would not parse (%v); nothing written", err)))
 		}
-		return nil, nil, refusals
+		return nil, nil, nil, refusals
 	}
-	return after, changes, refusals
+	return after, changes, edits, refusals
 }

@@ -2,6 +2,8 @@ package fix
 
 import (
 	"flag"
+	"fmt"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +139,12 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 				golden(t, filepath.Join("testdata", "patch", tc.name+"."+lang+".diff"), out)
 			}
 			for _, fc := range res.Files {
+				// The diff's hunks are exact: applying them gives the patched file.
+				d := unifiedDiff("a/"+fc.Path, "b/"+fc.Path, fc.Before, lineEdits(fc.Before, fc.edits), 3)
+				got, err := applyUnified(d, string(fc.Before))
+				if err != nil || got != string(fc.After) {
+					t.Errorf("the diff does not reproduce the patched file (%v):\n%s", err, d)
+				}
 				if err := fc.Write(); err != nil {
 					t.Fatal(err)
 				}
@@ -186,4 +194,67 @@ func TestMaskSecrets(t *testing.T) {
 			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestUnifiedDiffHunkNumbers(t *testing.T) {
+	var src strings.Builder
+	for i := 1; i <= 30; i++ {
+		src.WriteString("line " + itoa(int64(i)) + "\n")
+	}
+	s := []byte(src.String())
+	a, _ := offsetOf(s, 2, 1)
+	b, _ := offsetOf(s, 25, 1)
+	edits := []edit{{start: a, end: a + len("line 2"), text: "LINE 2"}, {start: b, end: b, text: "new\n"}}
+	after, err := applyEdits(s, edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := unifiedDiff("a/x", "b/x", s, lineEdits(s, edits), 3)
+	for _, want := range []string{"@@ -1,5 +1,5 @@", "@@ -22,6 +22,7 @@", "-line 2\n+LINE 2\n", "+new\n"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("diff lacks %q:\n%s", want, d)
+		}
+	}
+	got, err := applyUnified(d, string(s))
+	if err != nil || got != string(after) {
+		t.Errorf("diff does not apply (%v):\n%s", err, d)
+	}
+}
+
+// applyUnified applies a unified diff with context, checking every context
+// and deleted line against the original: an independent check of the hunks.
+func applyUnified(d, before string) (string, error) {
+	old := strings.SplitAfter(before, "\n")
+	var out []string
+	pos := 0
+	for _, l := range strings.SplitAfter(d, "\n") {
+		switch {
+		case l == "" || strings.HasPrefix(l, "--- ") || strings.HasPrefix(l, "+++ "):
+		case strings.HasPrefix(l, "@@ "):
+			var a, b, c, e int
+			if _, err := fmt.Sscanf(l, "@@ -%d,%d +%d,%d @@", &a, &b, &c, &e); err != nil {
+				return "", err
+			}
+			for ; pos < a-1; pos++ {
+				out = append(out, old[pos])
+			}
+			if e > 0 && len(out)+1 != c {
+				return "", fmt.Errorf("hunk %q: new start %d, expected %d", l, c, len(out)+1)
+			}
+		case l[0] == ' ' || l[0] == '-':
+			if pos >= len(old) || old[pos] != l[1:] {
+				return "", fmt.Errorf("line %d: %q does not match %q", pos+1, l, old[min(pos, len(old)-1)])
+			}
+			if l[0] == ' ' {
+				out = append(out, old[pos])
+			}
+			pos++
+		case l[0] == '+':
+			out = append(out, l[1:])
+		default:
+			return "", fmt.Errorf("unexpected line %q", l)
+		}
+	}
+	out = append(out, old[pos:]...)
+	return strings.Join(out, ""), nil
 }

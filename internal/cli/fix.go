@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kumoguard/kumoguard/internal/fix"
+	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/source/cloudformation"
+	"github.com/kumoguard/kumoguard/internal/source/terraform"
+	"github.com/kumoguard/kumoguard/internal/source/tfplan"
+	"github.com/kumoguard/kumoguard/internal/suppress"
+)
+
+func init() { topCommands = append(topCommands, newFixCommand) }
+
+// iacInputFlags are the flags that say how to read infrastructure as code.
+type iacInputFlags struct {
+	root           string
+	varFiles       []string
+	vars           []string
+	parameters     []string
+	parameterFiles []string
+	region         string
+}
+
+func addIaCInputFlags(cmd *cobra.Command, f *iacInputFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.root, "root", "", "directory that paths are relative to (default: the current directory)")
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variable file, applied after terraform.tfvars and *.auto.tfvars (repeatable)")
+	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable as name=value, highest precedence (repeatable)")
+	fl.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter as Key=Value (repeatable)")
+	fl.StringArrayVar(&f.parameterFiles, "parameter-file", nil, "CloudFormation parameter file (repeatable)")
+	fl.StringVar(&f.region, "region", "", "AWS Region for AWS::Region in CloudFormation templates")
+}
+
+// loadIaC reads the paths with the same discovery and sources as
+// `scan iac`, and returns the inventory and the absolute root.
+func loadIaC(args []string, f *iacInputFlags) (model.Inventory, string, error) {
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	root := f.root
+	var err error
+	if root == "" {
+		if root, err = os.Getwd(); err != nil {
+			return model.Inventory{}, "", fatalErr("%v", err)
+		}
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return model.Inventory{}, "", fatalErr("%v", err)
+	}
+	for _, p := range args {
+		if _, err := os.Stat(p); err != nil {
+			return model.Inventory{}, "", usageErr("%s: no such file or directory", p)
+		}
+	}
+	for _, v := range f.vars {
+		if !strings.Contains(v, "=") {
+			return model.Inventory{}, "", usageErr("--var %q: expected name=value", v)
+		}
+	}
+	for _, v := range f.parameters {
+		if !strings.Contains(v, "=") {
+			return model.Inventory{}, "", usageErr("--parameter %q: expected Key=Value", v)
+		}
+	}
+	found, inv := discover(args, root)
+	if len(found.terraformPaths) > 0 {
+		inv.Merge(terraform.Scan(found.terraformPaths, terraform.Options{Root: root, VarFiles: f.varFiles, Vars: f.vars, Env: os.Environ()}))
+	}
+	for _, p := range found.plans {
+		inv.Merge(tfplan.Load(p.path, p.data, tfplan.Options{Root: root}))
+	}
+	if len(found.templates) > 0 {
+		inv.Merge(cloudformation.Scan(found.templates, cloudformation.Options{Root: root,
+			Parameters: f.parameters, ParameterFiles: f.parameterFiles, Region: f.region}))
+	}
+	return inv, root, nil
+}
+
+type fixFlags struct {
+	iacInputFlags
+	write      bool
+	minWindow  string
+	configPath string
+}
+
+func newFixCommand(g *globalFlags) *cobra.Command {
+	f := &fixFlags{}
+	cmd := &cobra.Command{
+		Use:   "fix [PATH...]",
+		Short: "Fix backtrack windows in Terraform and CloudFormation: show the diff, or --write it",
+		Long: `Fix the backtrack window of Aurora MySQL clusters in infrastructure as code.
+
+kumoguard scans the paths like "scan iac", then for every failing cluster sets the window where it is
+defined, following the value's provenance: the backtrack_window attribute (added when missing), the
+default of the variable it comes from, the tfvars assignment, the local or the module argument; for
+CloudFormation the BacktrackWindow property (added when missing) or the parameter Default it comes from.
+Comments, key order, indentation and alignment are kept: only the number changes or one line is added.
+
+The window written is --min-window (default 86400 s = 24 h). A window that looks like hours written
+as seconds (1..72, facts §13f) becomes hours × 3600 (at most 259200 = 72 h) when that is larger.
+Each diff starts with a "# kumoguard fix:" line that says what is set and why.
+
+Without --write the unified diff is printed and nothing changes. Every patched file is re-parsed
+before it is shown or written, so an invalid file is never produced; running fix twice changes nothing.
+Values of password, secret and token attributes are masked in the diff.
+
+Backtrack can only be enabled when a cluster is created (facts §3). When a plan JSON among the paths
+shows the cluster already exists without backtrack, fix refuses the edit (the apply would fail) and
+points to "kumoguard runbook" for the migration.`,
+		Example: `  # Show what would change
+  kumoguard fix envs/prod
+
+  # Apply it, with a 48-hour minimum
+  kumoguard fix envs/prod --min-window 48h --write
+
+  # With a plan: clusters that already exist without backtrack are refused, not edited
+  terraform show -json tfplan > plan.json && kumoguard fix . plan.json`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runFix(cmd, g, f, args) },
+	}
+	addIaCInputFlags(cmd, &f.iacInputFlags)
+	fl := cmd.Flags()
+	fl.BoolVarP(&f.write, "write", "w", false, "write the changes to the files (default: print the diff only)")
+	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
+	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
+	return cmd
+}
+
+func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) error {
+	rf := reportFlags{format: "table", minWindow: f.minWindow, configPath: f.configPath}
+	s, err := rf.resolve(g, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	if err != nil {
+		return err
+	}
+	findings := policy.Evaluate(inv, s.policy)
+	suppress.Apply(findings, inv, s.suppressions, s.policy.Now)
+	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root, MinWindowSeconds: s.policy.MinWindowSeconds})
+	if err != nil {
+		return fatalErr("%v", err)
+	}
+	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	fmt.Fprint(out, res.Render(s.lang))
+	msg := func(en, ja string, a ...any) {
+		fmt.Fprintln(errw, model.T(en, ja, a...).In(s.lang))
+	}
+	broken := 0
+	for _, fd := range findings {
+		if fd.RuleID == policy.KGBT000.ID && fd.Status == model.StatusError {
+			broken++
+		}
+	}
+	if broken > 0 {
+		msg("kumoguard: %d input(s) could not be read and were not fixed; run \"kumoguard scan iac\" for details.",
+			"kumoguard: %d 件の入力を読み取れず、修正していません。詳細は \"kumoguard scan iac\" で確認してください。", broken)
+	}
+	if len(res.Files) == 0 {
+		msg("kumoguard: nothing to change.", "kumoguard: 変更はありません。")
+		return nil
+	}
+	if !f.write {
+		msg("kumoguard: %d file(s) would change; run again with --write to apply.",
+			"kumoguard: %d 個のファイルが変更されます。適用するには --write を付けて再実行してください。", len(res.Files))
+		return nil
+	}
+	for _, fc := range res.Files {
+		if err := fc.Write(); err != nil {
+			return fatalErr("writing %s: %v", fc.Path, err)
+		}
+		msg("kumoguard: wrote %s (%d change(s)).", "kumoguard: %s を書き込みました（%d 件の変更）。", fc.Path, len(fc.Changes))
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFixDiffWriteRescanIdempotent(t *testing.T) {
+	for _, fixture := range []string{"tf-absent", "tf-variable-default", "tf-module-argument", "cfn-yaml-absent", "cfn-json-value"} {
+		t.Run(fixture, func(t *testing.T) {
+			dir := t.TempDir()
+			copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", fixture), dir)
+			before := snapshotTree(t, dir)
+
+			if r := run(t, dir, "scan", "iac", "."); r.code != 1 {
+				t.Fatalf("scan before the fix: exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			r := run(t, dir, "fix", ".")
+			if r.code != 0 || !strings.Contains(r.stdout, "# kumoguard fix: ") || !strings.Contains(r.stdout, "+++ b/") {
+				t.Fatalf("fix: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if strings.Contains(r.stdout, "correct-horse-battery-staple") {
+				t.Errorf("the diff shows a password:\n%s", r.stdout)
+			}
+			if after := snapshotTree(t, dir); after != before {
+				t.Fatal("fix without --write changed files")
+			}
+			ja := run(t, dir, "fix", ".", "--lang", "ja")
+			if !strings.Contains(ja.stdout, "# kumoguard fix: ") || !strings.Contains(ja.stderr, "ファイルが変更されます") {
+				t.Errorf("Japanese output:\n%s%s", ja.stdout, ja.stderr)
+			}
+			if r := run(t, dir, "fix", ".", "--write"); r.code != 0 || !strings.Contains(r.stderr, "wrote ") {
+				t.Fatalf("fix --write: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if r := run(t, dir, "scan", "iac", "."); r.code != 0 {
+				t.Errorf("scan after the fix: exit %d, want 0 (every finding PASS)\n%s", r.code, r.stdout)
+			}
+			written := snapshotTree(t, dir)
+			if r := run(t, dir, "fix", ".", "--write"); r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "nothing to change") {
+				t.Errorf("second fix: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if snapshotTree(t, dir) != written {
+				t.Error("running fix twice changed the files again")
+			}
+		})
+	}
+}
+
+func TestFixRefusesClusterThatExistsWithoutBacktrack(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-plan-existing"), dir)
+	before := snapshotTree(t, dir)
+	r := run(t, dir, "fix", ".", "--write")
+	if r.code != 0 || !strings.Contains(r.stdout, "not changed: aws_rds_cluster.legacy") || !strings.Contains(r.stdout, "kumoguard runbook") {
+		t.Fatalf("fix: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if snapshotTree(t, dir) != before {
+		t.Error("fix edited a cluster the plan shows to exist without backtrack")
+	}
+}
+
+// snapshotTree returns every file's path and content, for comparisons.
+func snapshotTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		b.WriteString(p + "\n" + string(data) + "\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
