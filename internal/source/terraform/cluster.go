@@ -26,7 +26,7 @@ type evaluated struct {
 
 // argument evaluates one argument of a resource instance; nil when it is not written.
 func (in *instance) argument(res *resourceDecl, r *rep, name string) *evaluated {
-	a := attrOf(res.body, name)
+	a := res.attr(name)
 	if a == nil {
 		return nil
 	}
@@ -211,14 +211,14 @@ type built struct {
 }
 
 // clusters builds the aws_rds_cluster instances of one module instance.
-func (in *instance) clusters() []built {
-	var out []built
+func (in *instance) clusters() []*built {
+	var out []*built
 	for _, res := range in.def.resources {
 		if res.mode != "managed" || res.typ != "aws_rds_cluster" {
 			continue
 		}
 		reps, unknown, why := in.expand(res.count, res.forEach, nil)
-		sups := in.s.suppressions(res)
+		sups := in.root.suppressions(res)
 		for i := range reps {
 			c := in.buildCluster(res, &reps[i])
 			if unknown {
@@ -233,7 +233,7 @@ func (in *instance) clusters() []built {
 				c.Notes = append(c.Notes, *in.expansionNote)
 			}
 			c.Suppressions = append([]model.Suppression(nil), sups...)
-			out = append(out, built{c: c, key: reps[i].addrKey})
+			out = append(out, &built{c: c, key: reps[i].addrKey})
 		}
 	}
 	return out
@@ -377,7 +377,7 @@ func firstBlock(body hcl.Body, typ string) *hcl.Block {
 // aws_rds_global_cluster.source_db_cluster_identifier makes its source a
 // member; aws_rds_cluster_instance gives instance classes (db.serverless:
 // Serverless v2).
-func relate(insts []*instance, bs []built) {
+func relate(insts []*instance, bs []*built) {
 	byAddr := map[string][]int{}
 	byName := map[string][]int{}
 	for i, b := range bs {
@@ -416,13 +416,13 @@ func relate(insts []*instance, bs []built) {
 			}
 			switch res.typ {
 			case "aws_rds_global_cluster":
-				if attrOf(res.body, "source_db_cluster_identifier") == nil {
+				if res.attr("source_db_cluster_identifier") == nil {
 					continue
 				}
 				reps, _, _ := in.expand(res.count, res.forEach, nil)
 				for i := range reps {
 					r := &reps[i]
-					a := attrOf(res.body, "source_db_cluster_identifier")
+					a := res.attr("source_db_cluster_identifier")
 					v, ms := unmark(in.resourceAttr(res, r, "source_db_cluster_identifier"))
 					gaddr := in.prefix() + res.addr() + r.addrKey
 					id := gaddr
@@ -440,7 +440,7 @@ func relate(insts []*instance, bs []built) {
 					}
 				}
 			case "aws_rds_cluster_instance":
-				if attrOf(res.body, "cluster_identifier") == nil {
+				if res.attr("cluster_identifier") == nil {
 					continue
 				}
 				reps, _, _ := in.expand(res.count, res.forEach, nil)
@@ -463,4 +463,4 @@ func relate(insts []*instance, bs []built) {
 	}
 }
 
-func (b built) String() string { return fmt.Sprintf("%s%s", b.c.Address, b.key) }
+func (b *built) String() string { return fmt.Sprintf("%s%s", b.c.Address, b.key) }

@@ -97,7 +97,7 @@ func (in *instance) eval(expr hcl.Expression, r *rep) (v cty.Value, diags hcl.Di
 	if in == nil {
 		return expr.Value(&hcl.EvalContext{Functions: functions})
 	}
-	ctx := in.ctxFor(expr.Variables(), r)
+	ctx := in.ctxFor(in.def.variablesOf(expr), r)
 	v, diags = expr.Value(ctx)
 	if diags.HasErrors() {
 		for _, d := range diags {
@@ -338,12 +338,12 @@ func (in *instance) resourceAttr(res *resourceDecl, r *rep, name string) cty.Val
 		return l.val
 	}
 	l.state = 1
-	if a := attrOf(res.body, name); a != nil {
+	if a := res.attr(name); a != nil {
 		l.val = in.evalValue(a.Expr, r)
 	} else {
 		ident := ""
 		if id := identAttr(res.typ); id != "" && id != name {
-			if a := attrOf(res.body, id); a != nil {
+			if a := res.attr(id); a != nil {
 				if v, _ := unmark(in.evalValue(a.Expr, r)); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
 					ident = v.AsString()
 				}
@@ -698,11 +698,10 @@ func (s *scanner) resolveCall(in *instance, call *moduleCall) (*moduleDef, *mode
 	}
 	t := model.T("%s (source %q) is not installed: run terraform init in %s",
 		"%s（source %q）がインストールされていません。%s で terraform init を実行してください", addr, call.source, in.root.rel)
-	dkey := in.root.rel + "|" + key
-	if !s.reported[dkey] {
-		s.reported[dkey] = true
+	if !in.root.reported[key] {
+		in.root.reported[key] = true
 		l := loc(call.decl)
-		s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
+		in.root.diags = append(in.root.diags, model.Diagnostic{
 			Status:   model.StatusUnknown,
 			Reason:   model.ReasonModuleNotInstalled,
 			Location: l,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -31,12 +32,12 @@ type moduleDef struct {
 	callByKey map[string]*moduleCall
 	outputs   map[string]*hcl.Attribute
 	diags     []model.Diagnostic
+	travCache sync.Map // hcl.Expression -> []hcl.Traversal
 }
 
 // sourceFile is one .tf or .tf.json file of a module.
 type sourceFile struct {
 	rel      string
-	src      []byte
 	comments *commentIndex // nil when the file holds no kumoguard directive
 }
 
@@ -62,6 +63,7 @@ type resourceDecl struct {
 	forEach  *hcl.Attribute
 	file     *sourceFile
 	defRange hcl.Range
+	attrs    map[string]*hcl.Attribute // hclsyntax bodies: every argument; nil for JSON
 }
 
 func (r *resourceDecl) addr() string { return r.typ + "." + r.name }
@@ -130,14 +132,28 @@ func configFiles(dir string) ([]string, error) {
 
 // loadModule parses every configuration file of dir. Files with syntax errors
 // are reported and left out; the others are still used.
+// It is safe for concurrent use: each directory is parsed once.
 func (s *scanner) loadModule(dir string) *moduleDef {
-	if m, ok := s.defs[dir]; ok {
-		return m
+	s.mu.Lock()
+	e := s.defs[dir]
+	if e == nil {
+		e = &defEntry{}
+		s.defs[dir] = e
 	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.def = s.parseModule(dir) })
+	return e.def
+}
+
+type defEntry struct {
+	once sync.Once
+	def  *moduleDef
+}
+
+func (s *scanner) parseModule(dir string) *moduleDef {
 	m := &moduleDef{dir: dir, rel: s.rel(dir), variables: map[string]*variableDecl{},
 		locals: map[string]*hcl.Attribute{}, byAddr: map[string]*resourceDecl{},
 		callByKey: map[string]*moduleCall{}, outputs: map[string]*hcl.Attribute{}}
-	s.defs[dir] = m
 	files, err := configFiles(dir)
 	if err != nil {
 		m.diags = append(m.diags, readError(s.rel(dir), err))
@@ -156,7 +172,7 @@ func (s *scanner) loadFile(m *moduleDef, path string) {
 		m.diags = append(m.diags, readError(rel, err))
 		return
 	}
-	s.files++
+	s.files.Add(1)
 	var file *hcl.File
 	var diags hcl.Diagnostics
 	if strings.HasSuffix(path, ".json") {
@@ -168,7 +184,7 @@ func (s *scanner) loadFile(m *moduleDef, path string) {
 		m.diags = append(m.diags, parseErrors(diags)...)
 		return
 	}
-	sf := &sourceFile{rel: rel, src: src}
+	sf := &sourceFile{rel: rel}
 	if !strings.HasSuffix(path, ".json") && bytes.Contains(src, []byte(model.IgnoreDirective)) {
 		sf.comments = indexComments(src, rel)
 	}
@@ -193,6 +209,12 @@ func (s *scanner) loadFile(m *moduleDef, path string) {
 			meta, _, _ := b.Body.PartialContent(metaSchema)
 			r := &resourceDecl{mode: mode, typ: b.Labels[0], name: b.Labels[1], decl: headerRange(b),
 				body: b.Body, file: sf, defRange: b.DefRange}
+			if sb, ok := b.Body.(*hclsyntax.Body); ok {
+				r.attrs = make(map[string]*hcl.Attribute, len(sb.Attributes))
+				for n, a := range sb.Attributes {
+					r.attrs[n] = a.AsHCLAttribute()
+				}
+			}
 			if meta != nil {
 				r.count = meta.Attributes["count"]
 				r.forEach = meta.Attributes["for_each"]
@@ -301,4 +323,23 @@ func headerRange(b *hcl.Block) hcl.Range {
 func isLocalSource(src string) bool {
 	return strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") ||
 		strings.HasPrefix(src, `.\`) || strings.HasPrefix(src, `..\`)
+}
+
+// attr returns a top-level argument of the resource block, or nil.
+func (r *resourceDecl) attr(name string) *hcl.Attribute {
+	if r.attrs != nil {
+		return r.attrs[name]
+	}
+	return attrOf(r.body, name)
+}
+
+// variablesOf returns the traversals of an expression, cached: module
+// definitions are shared by every instance, so each expression is walked once.
+func (m *moduleDef) variablesOf(expr hcl.Expression) []hcl.Traversal {
+	if v, ok := m.travCache.Load(expr); ok {
+		return v.([]hcl.Traversal)
+	}
+	t := expr.Variables()
+	m.travCache.Store(expr, t)
+	return t
 }

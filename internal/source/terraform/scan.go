@@ -10,8 +10,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -32,29 +35,35 @@ type flagVar struct{ name, raw string }
 type scanner struct {
 	o         Options
 	rootAbs   string
-	defs      map[string]*moduleDef
-	files     int
+	mu        sync.Mutex // guards defs
+	defs      map[string]*defEntry
+	files     atomic.Int64
 	inv       model.Inventory
 	env       map[string]string
 	flagVars  []flagVar
 	flagFiles []*varFile
-	reported  map[string]bool
 }
 
-// rootModule is a root module: its directory, tfvars and installed modules.
+// rootModule is a root module: its directory, tfvars and installed modules,
+// and what its evaluation produced.
 type rootModule struct {
 	dir      string
 	rel      string
 	varFiles []*varFile
 	modules  map[string]string // modules.json Key -> Dir; nil when there is none
+
+	clusters []model.Cluster
+	diags    []model.Diagnostic
+	reported map[string]bool
 }
 
 // Scan finds the root modules under paths (directories or .tf files) and
 // evaluates each. A directory holding .tf files is a root module unless
 // another scanned module calls it as a local module. .terraform, .git,
-// node_modules and hidden directories are skipped.
+// node_modules and hidden directories are skipped. Modules are parsed and
+// root modules evaluated in parallel; the result is deterministic.
 func Scan(paths []string, o Options) model.Inventory {
-	s := &scanner{o: o, defs: map[string]*moduleDef{}, env: map[string]string{}, reported: map[string]bool{}}
+	s := &scanner{o: o, defs: map[string]*defEntry{}, env: map[string]string{}}
 	root := o.Root
 	if root == "" {
 		root = "."
@@ -86,41 +95,99 @@ func Scan(paths []string, o Options) model.Inventory {
 		if err != nil {
 			p = f
 		}
-		if vf := s.parseVarFile(p); vf != nil {
+		vf, diags := s.parseVarFile(p)
+		s.inv.Diagnostics = append(s.inv.Diagnostics, diags...)
+		if vf != nil {
 			s.flagFiles = append(s.flagFiles, vf)
 		}
 	}
 
 	dirs := s.discover(paths)
-	// Load every module found; a directory called by another as a local
+	// Parse every module found; a directory called by another as a local
 	// module is not a root.
+	defs := make([]*moduleDef, len(dirs))
+	parallel(len(dirs), func(i int) { defs[i] = s.loadModule(dirs[i]) })
 	called := map[string]bool{}
-	for _, d := range dirs {
-		m := s.loadModule(d)
-		for _, c := range m.calls {
+	for i, d := range dirs {
+		for _, c := range defs[i].calls {
 			if c.hasSource && isLocalSource(c.source) {
 				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
 			}
 		}
 	}
+	var roots []string
 	for _, d := range dirs {
-		if called[d] {
-			continue
+		if !called[d] {
+			roots = append(roots, d)
 		}
-		s.evalRoot(d)
 	}
-	for _, d := range sortedDefs(s.defs) {
-		s.inv.Diagnostics = append(s.inv.Diagnostics, d.diags...)
+	results := make([]*rootModule, len(roots))
+	parallel(len(roots), func(i int) { results[i] = s.evalRoot(roots[i]) })
+
+	seen := map[string]bool{}
+	addDiag := func(d model.Diagnostic) {
+		k := string(d.Reason) + "|" + d.Location.String() + "|" + d.Resource.Address + "|" + d.Message.EN
+		if !seen[k] {
+			seen[k] = true
+			s.inv.Diagnostics = append(s.inv.Diagnostics, d)
+		}
 	}
-	s.inv.Coverage = map[string]int{"terraform_files": s.files, "terraform_modules": len(s.defs)}
+	n := 0
+	for _, r := range results {
+		n += len(r.clusters)
+	}
+	s.inv.Clusters = make([]model.Cluster, 0, n)
+	for _, r := range results {
+		s.inv.Clusters = append(s.inv.Clusters, r.clusters...)
+		r.clusters = nil
+		for _, d := range r.diags {
+			addDiag(d)
+		}
+	}
+	all := make([]*moduleDef, 0, len(s.defs))
+	for _, e := range s.defs {
+		all = append(all, e.def)
+	}
+	for _, d := range sortedDefs(all) {
+		for _, dg := range d.diags {
+			addDiag(dg)
+		}
+	}
+	s.inv.Coverage = map[string]int{"terraform_files": int(s.files.Load()), "terraform_modules": len(s.defs)}
 	return s.inv
 }
 
-func sortedDefs(m map[string]*moduleDef) []*moduleDef {
-	out := make([]*moduleDef, 0, len(m))
-	for _, d := range m {
-		out = append(out, d)
+// parallel runs f(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
 	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func sortedDefs(out []*moduleDef) []*moduleDef {
 	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
 	return out
 }
@@ -184,22 +251,26 @@ func (s *scanner) rel(p string) string {
 }
 
 // evalRoot evaluates one root module and everything it calls.
-func (s *scanner) evalRoot(dir string) {
-	root := &rootModule{dir: dir, rel: s.rel(dir)}
+func (s *scanner) evalRoot(dir string) *rootModule {
+	root := &rootModule{dir: dir, rel: s.rel(dir), reported: map[string]bool{}}
 	for _, f := range autoVarFiles(dir) {
-		if vf := s.parseVarFile(f); vf != nil {
+		vf, diags := s.parseVarFile(f)
+		root.diags = append(root.diags, diags...)
+		if vf != nil {
 			root.varFiles = append(root.varFiles, vf)
 		}
 	}
 	root.modules = readModulesJSON(filepath.Join(dir, ".terraform", "modules", "modules.json"))
 	in := newInstance(s, s.loadModule(dir), root)
 	var insts []*instance
-	var bs []built
+	var bs []*built
 	s.walk(in, &insts, &bs)
 	relate(insts, bs)
-	for _, b := range bs {
-		s.inv.Clusters = append(s.inv.Clusters, b.c)
+	root.clusters = make([]model.Cluster, len(bs))
+	for i, b := range bs {
+		root.clusters[i] = b.c
 	}
+	return root
 }
 
 // readModulesJSON reads the module manifest terraform init writes.
@@ -227,7 +298,7 @@ func readModulesJSON(path string) map[string]string {
 }
 
 // walk builds the clusters of an instance, then of its module calls.
-func (s *scanner) walk(in *instance, insts *[]*instance, bs *[]built) {
+func (s *scanner) walk(in *instance, insts *[]*instance, bs *[]*built) {
 	if len(in.keys) > maxModuleDepth {
 		return // a module calling itself
 	}

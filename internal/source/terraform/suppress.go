@@ -80,7 +80,7 @@ func (ci *commentIndex) directivesFor(line int) []comment {
 }
 
 // suppressions parses the kumoguard:ignore directives of a resource block.
-func (s *scanner) suppressions(r *resourceDecl) []model.Suppression {
+func (root *rootModule) suppressions(r *resourceDecl) []model.Suppression {
 	if r.file == nil || r.file.comments == nil {
 		return nil
 	}
@@ -94,9 +94,9 @@ func (s *scanner) suppressions(r *resourceDecl) []model.Suppression {
 		}
 		if err != nil {
 			key := "sup|" + l.String()
-			if !s.reported[key] {
-				s.reported[key] = true
-				s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
+			if !root.reported[key] {
+				root.reported[key] = true
+				root.diags = append(root.diags, model.Diagnostic{
 					Status:   model.StatusError,
 					Reason:   model.ReasonParseError,
 					Location: l,

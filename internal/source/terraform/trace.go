@@ -177,7 +177,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 	if !ok {
 		return nil
 	}
-	a := attrOf(res.body, arg)
+	a := res.attr(arg)
 	if a == nil {
 		return nil
 	}

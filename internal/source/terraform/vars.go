@@ -22,17 +22,17 @@ type varFile struct {
 }
 
 // parseVarFile reads a variable definitions file. Values must be constants.
-func (s *scanner) parseVarFile(path string) *varFile {
+func (s *scanner) parseVarFile(path string) (*varFile, []model.Diagnostic) {
 	rel := s.rel(path)
 	src, err := os.ReadFile(path)
 	if err != nil {
-		s.inv.Diagnostics = append(s.inv.Diagnostics, readError(rel, err))
-		return nil
+		return nil, []model.Diagnostic{readError(rel, err)}
 	}
-	return s.parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
+	return parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
 }
 
-func (s *scanner) parseVarFileSrc(src []byte, rel string, isJSON bool) *varFile {
+func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
+	var out []model.Diagnostic
 	var f *hcl.File
 	var diags hcl.Diagnostics
 	if isJSON {
@@ -41,11 +41,10 @@ func (s *scanner) parseVarFileSrc(src []byte, rel string, isJSON bool) *varFile 
 		f, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
 	if diags.HasErrors() || f == nil {
-		s.inv.Diagnostics = append(s.inv.Diagnostics, parseErrors(diags)...)
-		return nil
+		return nil, parseErrors(diags)
 	}
 	attrs, diags := f.Body.JustAttributes()
-	s.inv.Diagnostics = append(s.inv.Diagnostics, parseErrors(diags)...)
+	out = append(out, parseErrors(diags)...)
 	vf := &varFile{rel: rel, values: attrs, vals: map[string]cty.Value{}}
 	for name, a := range attrs {
 		v, diags := a.Expr.Value(nil)
@@ -55,13 +54,13 @@ func (s *scanner) parseVarFileSrc(src []byte, rel string, isJSON bool) *varFile 
 					d.Summary = "Variables not allowed in a .tfvars file (values must be constants)"
 				}
 			}
-			s.inv.Diagnostics = append(s.inv.Diagnostics, parseErrors(diags)...)
+			out = append(out, parseErrors(diags)...)
 			delete(vf.values, name)
 			continue
 		}
 		vf.vals[name] = v
 	}
-	return vf
+	return vf, out
 }
 
 // autoVarFiles lists a root module's terraform.tfvars(.json) and
