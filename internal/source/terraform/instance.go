@@ -31,12 +31,13 @@ type instance struct {
 	// whose count/for_each could not be resolved.
 	expansionNote *model.Text
 
-	vars     map[string]*varValue
-	varObj   cty.Value
-	locals   map[string]*lazy
-	outputs  map[string]*lazy
-	attrs    map[attrKey]*lazy
-	children map[string]*childCall
+	vars      map[string]*varValue
+	varObj    cty.Value
+	locals    map[string]*lazy
+	localObjs map[string]cty.Value
+	outputs   map[string]*lazy
+	attrs     map[attrKey]*lazy
+	children  map[string]*childCall
 }
 
 type lazy struct {
@@ -200,13 +201,7 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 		}
 	}
 	if len(localNames) > 0 {
-		m := make(map[string]cty.Value, len(localNames))
-		for n := range localNames {
-			if v, ok := in.local(n); ok {
-				m[n] = v
-			}
-		}
-		vars["local"] = cty.ObjectVal(m)
+		vars["local"] = in.localObject(localNames)
 	}
 	for typ, names := range dataRefs {
 		m := map[string]cty.Value{}
@@ -294,6 +289,46 @@ func (in *instance) initVars() {
 		}
 		in.vars[name] = vv
 	}
+}
+
+// localObject returns the object of the named locals. Objects whose locals
+// are all evaluated are cached: the same few locals are referenced by many
+// expressions, and building cty objects is a large share of evaluation.
+func (in *instance) localObject(names map[string]bool) cty.Value {
+	var key string
+	if len(names) == 1 {
+		for n := range names {
+			key = n
+		}
+	} else {
+		sorted := make([]string, 0, len(names))
+		for n := range names {
+			sorted = append(sorted, n)
+		}
+		sort.Strings(sorted)
+		key = strings.Join(sorted, "\x00")
+	}
+	if v, ok := in.localObjs[key]; ok {
+		return v
+	}
+	m := make(map[string]cty.Value, len(names))
+	done := true
+	for n := range names {
+		if v, ok := in.local(n); ok {
+			m[n] = v
+			if l := in.locals[n]; l == nil || l.state != 2 {
+				done = false
+			}
+		}
+	}
+	obj := cty.ObjectVal(m)
+	if done {
+		if in.localObjs == nil {
+			in.localObjs = map[string]cty.Value{}
+		}
+		in.localObjs[key] = obj
+	}
+	return obj
 }
 
 // local returns the value of a local, evaluating it on first use.
