@@ -319,4 +319,3 @@ func stripIndex(addr string) string {
 	}
 	return addr
 }
-
