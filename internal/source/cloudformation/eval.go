@@ -23,6 +23,11 @@ func (s *stack) eval(n *node, w *world, depth int) result {
 	if depth > maxDepth {
 		return invalid(use, model.T("expression nested deeper than %d levels", "式のネストが %d 階層を超えています", maxDepth))
 	}
+	if w.steps != nil {
+		if *w.steps++; *w.steps > maxSteps {
+			return unknown(use, model.T("the expression is too complex to evaluate (more than %d steps)", "式が複雑すぎて評価できません（%d ステップ超）", maxSteps))
+		}
+	}
 	switch n.kind {
 	case kindBad:
 		return invalid(use, *n.bad)
@@ -374,7 +379,20 @@ func (s *stack) condition(name string, at pos, w *world, visiting []string) resu
 			return invalid(use, model.T("condition %q refers to itself (%s)", "条件 %q が自分自身を参照しています（%s）", name, strings.Join(append(visiting, name), " → ")))
 		}
 	}
+	key := condKey{s, name}
+	if r, ok := w.conds[key]; ok {
+		if r.kind == resKnown {
+			r.use = use
+		}
+		return r
+	}
 	r := s.condExpr(expr, w, append(visiting, name), len(visiting))
+	if r.kind != resFork && (r.kind != resInvalid || !strings.Contains(r.why.EN, "refers to itself")) {
+		if w.conds == nil {
+			w.conds = map[condKey]result{}
+		}
+		w.conds[key] = r
+	}
 	if r.kind == resKnown {
 		r.use = use
 	}

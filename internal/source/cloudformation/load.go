@@ -171,15 +171,9 @@ func fixTagColumns(tokens token.Tokens) {
 func loadTemplate(data []byte, file, abs string) (t *template) {
 	t = &template{file: file, abs: abs, params: map[string]*paramDecl{}, conditions: map[string]*node{},
 		condPos: map[string]pos{}, resources: map[string]*resource{}}
-	defer func() {
-		// goccy/go-yaml is trusted, not proven: a panic inside the parser
-		// becomes a parse error for this file, and the scan goes on.
-		if r := recover(); r != nil {
-			t.broken = true
-			t.diag(model.ReasonParseError, pos{1, 1}, model.T("the template could not be parsed (parser failure: %v)", "テンプレートを解析できませんでした（パーサーの失敗：%v）", r))
-		}
-	}()
-	root, p, msg, ok := parseDocument(data)
+	// goccy/go-yaml is trusted, not proven: a panic inside the parser
+	// becomes a parse error for this file, and the scan goes on.
+	root, p, msg, ok := parseDocumentSafe(data)
 	if !ok {
 		t.broken = true
 		t.diag(model.ReasonParseError, p, msg)

@@ -153,7 +153,14 @@ const maxDepth = 200
 // converter turns a goccy/go-yaml AST into nodes.
 type converter struct {
 	anchors map[string]*node
+	sizes   map[string]int
+	// nodes counts the nodes of the tree, counting each alias as a copy of
+	// its anchor, so that a "billion laughs" document is refused.
+	nodes int
 }
+
+// maxNodes bounds the size of a template tree, aliases expanded.
+const maxNodes = 2000000
 
 func tokenPos(n ast.Node) pos {
 	if n == nil {
@@ -175,6 +182,10 @@ func (c *converter) convert(n ast.Node, depth int) *node {
 		return &node{kind: kindNull}
 	}
 	p := tokenPos(n)
+	c.nodes++
+	if c.nodes > maxNodes {
+		return badNode(p, model.T("the document is too large (more than %d nodes with YAML aliases expanded)", "ドキュメントが大きすぎます（YAML エイリアス展開後に %d ノード超）", maxNodes))
+	}
 	if depth > maxDepth {
 		return badNode(p, model.T("nesting deeper than %d levels", "ネストが %d 階層を超えています", maxDepth))
 	}
@@ -221,12 +232,14 @@ func (c *converter) convert(n ast.Node, depth int) *node {
 	case *ast.TagNode:
 		return c.convertTag(v, p, depth)
 	case *ast.AnchorNode:
+		before := c.nodes
 		val := c.convert(v.Value, depth+1)
 		if v.Name != nil {
 			if c.anchors == nil {
-				c.anchors = map[string]*node{}
+				c.anchors, c.sizes = map[string]*node{}, map[string]int{}
 			}
 			c.anchors[v.Name.GetToken().Value] = val
+			c.sizes[v.Name.GetToken().Value] = c.nodes - before
 		}
 		return val
 	case *ast.AliasNode:
@@ -235,6 +248,10 @@ func (c *converter) convert(n ast.Node, depth int) *node {
 			name = v.Value.GetToken().Value
 		}
 		if a, ok := c.anchors[name]; ok {
+			c.nodes += c.sizes[name]
+			if c.nodes > maxNodes {
+				return badNode(p, model.T("the document is too large (more than %d nodes with YAML aliases expanded)", "ドキュメントが大きすぎます（YAML エイリアス展開後に %d ノード超）", maxNodes))
+			}
 			return a
 		}
 		return badNode(p, model.T("YAML alias *%s names no anchor defined before it", "YAML エイリアス *%s に対応するアンカーが前にありません", name))

@@ -183,11 +183,7 @@ func Scan(files []string, o Options) model.Inventory {
 		if t.broken {
 			return
 		}
-		s := &stack{t: t, sc: sc, rootFile: t.file, region: o.Region, children: map[string]*stack{}}
-		s.newTopSlots(sc.given)
-		var diags []model.Diagnostic
-		outs[i].clusters = s.walk(nil, &diags)
-		outs[i].diags = diags
+		outs[i].clusters, outs[i].diags = sc.evaluate(t)
 	})
 
 	// 4. Template problems (once per file), then evaluation problems.
@@ -203,6 +199,24 @@ func Scan(files []string, o Options) model.Inventory {
 	}
 	inv.Diagnostics = dedupe(inv.Diagnostics)
 	return inv
+}
+
+// evaluate evaluates one top-level template and the stacks it nests. A
+// failure inside kumoguard (a bug: the fuzz target exists to find them) is
+// reported as an ERROR on the template instead of ending the scan.
+func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []model.Diagnostic) {
+	defer func() {
+		if r := recover(); r != nil {
+			clusters = nil
+			diags = append(diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonEvaluationError, Location: t.loc(pos{1, 1}),
+				Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "AWS::CloudFormation::Template", Address: t.file},
+				Message:  model.T("kumoguard failed while evaluating this template (%v); please report it with the template", "このテンプレートの評価中に kumoguard が失敗しました（%v）。テンプレートを添えて報告してください", r)})
+		}
+	}()
+	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}}
+	s.newTopSlots(sc.given)
+	clusters = s.walk(nil, &diags)
+	return clusters, diags
 }
 
 // walk collects the clusters of a stack and of its nested stacks.

@@ -66,7 +66,23 @@ type paramSlot struct {
 // -1 means "too many combinations: treat it as open with candidates".
 type world struct {
 	choice map[*paramSlot]int
+	// conds memoizes named conditions in this world, so that conditions
+	// built from other conditions are evaluated once each.
+	conds map[condKey]result
+	// steps is shared by every world of one evaluation and bounds its work.
+	steps *int
 }
+
+type condKey struct {
+	st   *stack
+	name string
+}
+
+// maxSteps bounds the work spent on one value, so that a template built to
+// explode (deeply nested Fn::If on unknown conditions) cannot stall a scan.
+const maxSteps = 200000
+
+func newWorld() *world { return &world{steps: new(int)} }
 
 func (w *world) with(s *paramSlot, i int) *world {
 	m := make(map[*paramSlot]int, len(w.choice)+1)
@@ -74,7 +90,7 @@ func (w *world) with(s *paramSlot, i int) *world {
 		m[k] = v
 	}
 	m[s] = i
-	return &world{choice: m}
+	return &world{choice: m, steps: w.steps}
 }
 
 // maxWorlds bounds the number of parameter-value combinations enumerated for
@@ -85,7 +101,7 @@ const maxWorlds = 64
 // possible, and returns one result per world, plus the parameters that were
 // enumerated.
 func (s *stack) evalWorlds(n *node, eval func(w *world) result) ([]result, []*paramSlot) {
-	queue := []*world{{}}
+	queue := []*world{newWorld()}
 	var out []result
 	var forked []*paramSlot
 	for len(queue) > 0 {
