@@ -132,11 +132,9 @@ func runbookCommand(f model.Finding) string {
 		}
 		return s
 	}
-	file := f.Location.File
-	if file == "" {
-		file = "."
-	}
-	return "kumoguard runbook --iac " + shellQuote(file) + " --resource " + shellQuote(f.Resource.Address)
+	// Run from the directory that was scanned: the address is resolved by
+	// scanning it again (a module's resource needs its root module).
+	return "kumoguard runbook --iac . --resource " + shellQuote(f.Resource.Address)
 }
 
 func setWindow(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {

@@ -111,7 +111,11 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 		}
 		ins = append(ins, fmt.Sprintf("`%s` %s %s", orDefault(i.Identifier, "?"), orDefault(i.Class, "?"), role))
 	}
-	w.row(w.t("Instances", "インスタンス"), strings.Join(ins, ", "))
+	if len(ins) == 0 {
+		w.row(w.t("Instances", "インスタンス"), cell(""))
+	} else {
+		w.row(w.t("Instances", "インスタンス"), strings.Join(ins, ", "))
+	}
 	w.end()
 
 	// 0. Before you start.
