@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/fix"
@@ -86,9 +89,12 @@ func loadIaC(args []string, f *iacInputFlags) (model.Inventory, string, error) {
 
 type fixFlags struct {
 	iacInputFlags
-	write      bool
-	minWindow  string
-	configPath string
+	write       bool
+	minWindow   string
+	configPath  string
+	checkAWS    bool
+	profile     string
+	endpointURL string
 }
 
 func newFixCommand(g *globalFlags) *cobra.Command {
@@ -113,8 +119,8 @@ before it is shown or written, so an invalid file is never produced; running fix
 Values of password, secret and token attributes are masked in the diff.
 
 Backtrack can only be enabled when a cluster is created (facts §3). When a plan JSON among the paths
-shows the cluster already exists without backtrack, fix refuses the edit (the apply would fail) and
-points to "kumoguard runbook" for the migration.`,
+shows the cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack,
+fix refuses the edit (the apply would fail) and points to "kumoguard runbook" for the migration.`,
 		Example: `  # Show what would change
   kumoguard fix envs/prod
 
@@ -130,7 +136,49 @@ points to "kumoguard runbook" for the migration.`,
 	fl.BoolVarP(&f.write, "write", "w", false, "write the changes to the files (default: print the diff only)")
 	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
+	fl.BoolVar(&f.checkAWS, "check-aws", false, "before adding a window, look each cluster up in AWS (DescribeDBClusters, read-only) and refuse the edit when it exists without backtrack")
+	fl.StringVar(&f.profile, "profile", "", "with --check-aws: shared config profile")
+	fl.StringVar(&f.endpointURL, "endpoint-url", "", "with --check-aws: send every AWS call to this endpoint (emulators such as moto)")
 	return cmd
+}
+
+// liveCounterparts looks up, read-only, the live cluster of every IaC
+// cluster with a known identifier and no window: a live cluster without
+// backtrack makes fix refuse the edit (facts §3). Clusters not found in AWS
+// are not created yet, and the edit goes ahead.
+func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]model.Cluster, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: f.region, EndpointURL: f.endpointURL})
+	if err != nil {
+		return nil, usageErr("--check-aws: %v", err)
+	}
+	api := rds.NewFromConfig(cfg)
+	var out []model.Cluster
+	seen := map[string]bool{}
+	for _, c := range inv.Clusters {
+		if c.Source != model.SourceTerraform && c.Source != model.SourceCloudFormation {
+			continue
+		}
+		if w, ok := c.BacktrackWindow.Get(); c.Name == "" || seen[c.Name] || (ok && w > 0) {
+			continue
+		}
+		seen[c.Name] = true
+		facts, err := fix.ReadCluster(ctx, api, c.Name)
+		if errors.Is(err, fix.ErrClusterNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fatalErr("--check-aws: reading %s: %v", c.Name, err)
+		}
+		out = append(out, model.Cluster{Source: model.SourceAWS, Type: "AWS::RDS::DBCluster", Name: facts.Identifier,
+			Address: facts.ARN, ARN: facts.ARN, Account: facts.Account, Region: facts.Region,
+			Engine:          model.KnownValue(facts.Engine, model.Location{ARN: facts.ARN}),
+			EngineVersion:   model.KnownValue(facts.EngineVersion, model.Location{ARN: facts.ARN}),
+			BacktrackWindow: model.KnownValue(facts.BacktrackWindow, model.Location{ARN: facts.ARN})})
+	}
+	return out, nil
 }
 
 func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) error {
@@ -142,6 +190,13 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	inv, root, err := loadIaC(args, &f.iacInputFlags)
 	if err != nil {
 		return err
+	}
+	if f.checkAWS {
+		live, err := liveCounterparts(cmd.Context(), f, inv)
+		if err != nil {
+			return err
+		}
+		inv.Clusters = append(inv.Clusters, live...)
 	}
 	findings := policy.Evaluate(inv, s.policy)
 	suppress.Apply(findings, inv, s.suppressions, s.policy.Now)

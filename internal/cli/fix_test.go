@@ -5,6 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 func copyTree(t *testing.T, from, to string) {
@@ -99,4 +105,32 @@ func snapshotTree(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+func TestFixCheckAWSRefusesLiveClusterWithoutBacktrack(t *testing.T) {
+	mo := startMoto(t)
+	api := rds.NewFromConfig(testenv.Config(mo.URL, "eu-west-1"))
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	dir := t.TempDir()
+	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-absent"), dir)
+	common := []string{"fix", ".", "--check-aws", "--region", "eu-west-1", "--endpoint-url", mo.URL}
+
+	// Not in AWS yet: the window is added.
+	r := runAWS(t, dir, common...)
+	if r.code != 0 || !strings.Contains(r.stdout, "+  backtrack_window   = 86400") {
+		t.Fatalf("cluster not created yet: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Exists without backtrack: refused, with the runbook.
+	if _, err := api.CreateDBCluster(ctx, &rds.CreateDBClusterInput{DBClusterIdentifier: aws.String("orders"), Engine: aws.String("aurora-mysql"),
+		MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("not-a-real-password-1")}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotTree(t, dir)
+	r = runAWS(t, dir, append(common, "--write")...)
+	if r.code != 0 || strings.Contains(r.stdout, "+++") || !strings.Contains(r.stdout, "Live state (arn:aws:rds:eu-west-1:") || !strings.Contains(r.stdout, "kumoguard runbook") {
+		t.Fatalf("live cluster without backtrack: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if snapshotTree(t, dir) != before {
+		t.Error("fix edited a cluster that exists without backtrack")
+	}
 }

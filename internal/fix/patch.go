@@ -141,7 +141,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		}
 		ch := r.IaC[0]
 		w, _ := window(f, c)
-		if w == 0 && f.Resource.Kind == model.SourceTerraform {
+		if w == 0 {
 			ex, ok := existing[f.Resource.Address]
 			if !ok && f.Resource.Name != "" {
 				ex, ok = existing["name:"+strings.ToLower(f.Resource.Name)]
