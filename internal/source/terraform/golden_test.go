@@ -39,6 +39,7 @@ func TestGolden(t *testing.T) {
 			Env:      []string{"TF_VAR_a=7", "TF_VAR_b=8"},
 		}},
 		{name: "json", paths: []string{"json"}},
+		{name: "badtfvars", paths: []string{"badtfvars"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,9 +157,15 @@ func Scan(paths []string, o Options) model.Inventory {
 	return s.inv
 }
 
+// sequential makes Scan use one goroutine (set by the fuzz target).
+var sequential bool
+
 // parallel runs f(0..n-1) on GOMAXPROCS workers.
 func parallel(n int, f func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
+	if sequential {
+		workers = 1
+	}
 	if workers > n {
 		workers = n
 	}

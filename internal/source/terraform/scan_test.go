@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -331,6 +332,42 @@ func TestDiagnostics(t *testing.T) {
 			t.Fatalf("diagnostics = %+v", inv.Diagnostics)
 		}
 		cluster(t, inv, "", "aws_rds_cluster.bad_directive")
+	})
+	t.Run("unreadable file keeps the others", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("resource \"aws_rds_cluster\" \"a\" {\n  engine = \"aurora-mysql\"\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join(dir, "gone.tf"), filepath.Join(dir, "broken.tf")); err != nil {
+			t.Skip(err)
+		}
+		inv := Scan([]string{dir}, Options{Root: dir})
+		if len(inv.Diagnostics) != 1 || inv.Diagnostics[0].Reason != model.ReasonReadError || inv.Diagnostics[0].Location.File != "broken.tf" ||
+			inv.Diagnostics[0].Status != model.StatusError {
+			t.Fatalf("diagnostics = %+v", inv.Diagnostics)
+		}
+		cluster(t, inv, "", "aws_rds_cluster.a")
+	})
+	t.Run("bad tfvars", func(t *testing.T) {
+		inv := scanFixture(t, Options{}, "badtfvars")
+		var locs []string
+		for _, d := range inv.Diagnostics {
+			if d.Status != model.StatusError || d.Reason != model.ReasonParseError {
+				t.Errorf("diagnostic = %+v", d)
+			}
+			locs = append(locs, d.Location.String())
+		}
+		if !reflect.DeepEqual(locs, []string{"badtfvars/a.auto.tfvars:1:10", "badtfvars/x.auto.tfvars:1:10"}) {
+			t.Errorf("diagnostics at %v", locs)
+		}
+		c := cluster(t, inv, "", "aws_rds_cluster.main")
+		if c.BacktrackWindow.State != model.Invalid || !strings.Contains(c.BacktrackWindow.Why.EN, `variable "window" is not a number`) ||
+			c.BacktrackWindow.Where.String() != "badtfvars/terraform.tfvars:1:10" {
+			t.Errorf("window = %+v", c.BacktrackWindow)
+		}
+		if c.Engine.V != "aurora-mysql" {
+			t.Errorf("engine falls back to its default when the tfvars value is broken: %+v", c.Engine)
+		}
 	})
 	t.Run("missing path and bad var flags", func(t *testing.T) {
 		inv := Scan([]string{"testdata/does-not-exist"}, Options{Root: "testdata", Vars: []string{"novalue"},
