@@ -23,6 +23,8 @@ const ClusterType = "AWS::RDS::DBCluster"
 const pageSize = 100
 
 type scopeResult struct {
+	account  string
+	region   string
 	clusters []model.Cluster
 	diag     *model.Diagnostic
 	skipped  bool

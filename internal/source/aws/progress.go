@@ -29,6 +29,17 @@ type progress struct {
 
 func newProgress(w io.Writer, total int) *progress { return &progress{w: w, total: total} }
 
+// add grows the total as account-regions are discovered.
+func (p *progress) add(n int) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total += n
+	p.draw()
+}
+
 func (p *progress) step() {
 	if p.w == nil {
 		return

@@ -211,61 +211,95 @@ func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 	}
 	inv.Coverage[CoverageAccounts] = len(accounts)
 
-	// Phase 1, per account (bounded): assume the role and find the regions.
+	// One bounded pool (a semaphore of Concurrency slots) runs two kinds of
+	// work, pipelined: per account, assume the role and find the regions;
+	// per account-region, collect. An account's regions start as soon as its
+	// role is assumed, without waiting for the other accounts.
 	var (
-		mu     sync.Mutex
-		scopes []scope
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		results []scopeResult
+		sem     = make(chan struct{}, o.Concurrency)
+		globals = newGlobalMembership()
+		bar     = newProgress(o.Progress, 0)
 	)
-	add := func(d []model.Diagnostic, sc []scope, failed, skipped int) {
+	acquire := func() bool {
+		select {
+		case sem <- struct{}{}:
+			if ctx.Err() != nil {
+				<-sem
+				return false
+			}
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	record := func(r scopeResult, d []model.Diagnostic, failed, skipped int) {
 		mu.Lock()
 		defer mu.Unlock()
+		if r.account != "" {
+			results = append(results, r)
+		}
 		inv.Diagnostics = append(inv.Diagnostics, d...)
-		scopes = append(scopes, sc...)
 		inv.Coverage[CoverageFailed] += failed
 		inv.Coverage[CoverageSkipped] += skipped
 	}
-	forEach(ctx, len(accounts), o.Concurrency, func(i int) {
-		acct := accounts[i]
-		if ctx.Err() != nil {
-			add(nil, nil, 0, max(1, len(explicitRegions(o.Regions))))
-			return
-		}
-		creds, d := s.credentialsFor(ctx, acct)
-		if d != nil {
-			add([]model.Diagnostic{*d}, nil, max(1, len(explicitRegions(o.Regions))), 0)
-			return
-		}
-		regions, skipped, d := s.regionsFor(ctx, acct, creds)
-		if d != nil {
-			add([]model.Diagnostic{*d}, nil, 1, 0)
-			return
-		}
-		sc := make([]scope, 0, len(regions))
-		for _, r := range regions {
-			sc = append(sc, scope{account: acct, region: r, creds: creds})
-		}
-		add(nil, sc, 0, skipped)
-	})
-	sort.Slice(scopes, func(i, j int) bool {
-		if scopes[i].account != scopes[j].account {
-			return scopes[i].account < scopes[j].account
-		}
-		return scopes[i].region < scopes[j].region
-	})
-
-	// Phase 2, per account-region (bounded worker pool).
-	bar := newProgress(o.Progress, len(scopes))
-	globals := newGlobalMembership()
-	results := make([]scopeResult, len(scopes))
-	forEach(ctx, len(scopes), o.Concurrency, func(i int) {
-		if ctx.Err() != nil {
-			results[i] = scopeResult{skipped: true}
-			return
-		}
-		results[i] = s.scanScope(ctx, scopes[i], globals)
-		bar.step()
-	})
+	for _, acct := range accounts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			unknownScopes := max(1, len(explicitRegions(o.Regions)))
+			if !acquire() {
+				record(scopeResult{}, nil, 0, unknownScopes)
+				return
+			}
+			creds, d := s.credentialsFor(ctx, acct)
+			var regions []string
+			skipped := 0
+			if d == nil {
+				regions, skipped, d = s.regionsFor(ctx, acct, creds)
+				if d != nil {
+					unknownScopes = 1
+				}
+			}
+			<-sem
+			if d != nil {
+				if ctx.Err() != nil {
+					record(scopeResult{}, nil, 0, unknownScopes)
+				} else {
+					record(scopeResult{}, []model.Diagnostic{*d}, unknownScopes, 0)
+				}
+				return
+			}
+			record(scopeResult{}, nil, 0, skipped)
+			bar.add(len(regions))
+			for _, region := range regions {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sc := scope{account: acct, region: region, creds: creds}
+					if !acquire() {
+						record(scopeResult{account: acct, region: region, skipped: true}, nil, 0, 0)
+						return
+					}
+					r := s.scanScope(ctx, sc, globals)
+					<-sem
+					r.account, r.region = acct, region
+					record(r, nil, 0, 0)
+					bar.step()
+				}()
+			}
+		}()
+	}
+	wg.Wait()
 	bar.done()
+	sort.Slice(results, func(i, j int) bool {
+		if results[i].account != results[j].account {
+			return results[i].account < results[j].account
+		}
+		return results[i].region < results[j].region
+	})
 	for _, r := range results {
 		switch {
 		case r.skipped:
@@ -278,6 +312,13 @@ func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 		}
 		inv.Clusters = append(inv.Clusters, r.clusters...)
 	}
+	sort.SliceStable(inv.Diagnostics, func(i, j int) bool {
+		a, b := inv.Diagnostics[i].Resource, inv.Diagnostics[j].Resource
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		return a.Region < b.Region
+	})
 	inv.Coverage[CoverageClusters] = len(inv.Clusters)
 	if ctx.Err() != nil {
 		inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{
@@ -290,30 +331,6 @@ func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 		})
 	}
 	return inv, nil
-}
-
-// forEach runs fn(0..n-1) on at most limit goroutines; it stops handing out
-// work when ctx is cancelled (fn still sees every index so it can count it).
-func forEach(ctx context.Context, n, limit int, fn func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	if limit > n {
-		limit = n
-	}
-	for w := 0; w < limit; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // call bounds one API call with the per-call timeout.
