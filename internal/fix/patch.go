@@ -47,6 +47,8 @@ type Change struct {
 	To       int64
 	Why      model.Text
 	Location model.Location
+	// Edit is the exact replacement, for SARIF fixes.
+	Edit     model.TextEdit
 	insert   bool
 	resource string // logical ID or block, for insertions
 }
@@ -369,6 +371,9 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 			continue // already set: running fix twice changes nothing
 		}
 		p.change.From = old
+		sl, sc := lineCol(src, e.start)
+		el, ec := lineCol(src, e.end)
+		p.change.Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
 		edits = append(edits, e)
 		changes = append(changes, p.change)
 	}
@@ -393,4 +398,29 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		return nil, nil, nil, refusals
 	}
 	return after, changes, edits, refusals
+}
+
+// AttachEdits copies the exact edits of a patch result into the matching
+// remediations (same rule and resource), so SARIF can carry them as fixes.
+// rems is parallel to findings, as Enrich returns it.
+func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result) {
+	type key struct{ rule, addr string }
+	edits := map[key][]model.TextEdit{}
+	for _, fc := range res.Files {
+		for _, c := range fc.Changes {
+			for _, a := range c.Addresses {
+				for _, r := range c.RuleIDs {
+					edits[key{r, a}] = append(edits[key{r, a}], c.Edit)
+				}
+			}
+		}
+	}
+	for i, f := range findings {
+		if i >= len(rems) || len(rems[i].IaC) == 0 {
+			continue
+		}
+		if e := edits[key{f.RuleID, f.Resource.Address}]; len(e) > 0 {
+			rems[i].IaC[0].Edits = e
+		}
+	}
 }

@@ -258,3 +258,33 @@ func applyUnified(d, before string) (string, error) {
 	out = append(out, old[pos:]...)
 	return strings.Join(out, ""), nil
 }
+
+func TestAttachEditsForSARIF(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("testdata", "patch", "tf-attribute"), dir)
+	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
+	rems := Enrich(fs, inv, Options{MinWindowSeconds: DefaultMinWindowSeconds})
+	res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	AttachEdits(fs, rems, res)
+	n := 0
+	for i, f := range fs {
+		if f.RuleID != "KG-BT-002" {
+			continue
+		}
+		n++
+		if len(rems[i].IaC) != 1 || len(rems[i].IaC[0].Edits) != 1 {
+			t.Fatalf("no edit attached: %+v", rems[i].IaC)
+		}
+		e := rems[i].IaC[0].Edits[0]
+		want := model.TextEdit{File: "main.tf", StartLine: 4, StartColumn: 24, EndLine: 4, EndColumn: 28, Insert: "86400"}
+		if e != want {
+			t.Errorf("edit %+v, want %+v", e, want)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no KG-BT-002 finding")
+	}
+}
