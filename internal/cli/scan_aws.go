@@ -33,6 +33,7 @@ type scanAWSFlags struct {
 	lookback    time.Duration
 	callTimeout time.Duration
 	securityHub bool
+	shRegion    string
 }
 
 func newScanAWSCommand(g *globalFlags) *cobra.Command {
@@ -79,6 +80,7 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
 	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "timeout of each AWS API call")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
+	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
 	return cmd
 }
 
@@ -144,7 +146,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	ictx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	res, err := securityhub.Import(ictx, *written, securityhub.Options{
-		ConfigFor: scanner.ConfigFor, Defaults: defaults, Lang: s.lang,
+		ConfigFor: scanner.ConfigFor, Defaults: defaults, Lang: s.lang, Region: f.shRegion,
 	})
 	if err != nil {
 		return fatalErr("Security Hub import: %v", err)

@@ -37,6 +37,12 @@ type Options struct {
 	Lang string
 	// BatchSize overrides MaxBatch (tests); at most 100.
 	BatchSize int
+	// Region, when set, imports every finding into this one region (for an
+	// organisation that runs Security Hub, or its cross-region aggregation,
+	// in a home region); the resources keep their own regions. Empty imports
+	// each finding into its resource's region, where Security Hub must be
+	// enabled.
+	Region string
 }
 
 // Result counts what was imported.
@@ -57,18 +63,27 @@ func Import(ctx context.Context, r model.Report, o Options) (Result, error) {
 	}
 	type scope struct{ account, region string }
 	groups := map[scope][]report.ASFFFinding{}
+	part := o.Defaults.Partition
+	if part == "" {
+		part = "aws"
+	}
+	productARN := func(region, acct string) string {
+		return fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", part, region, acct, acct)
+	}
 	for _, f := range report.ASFFFindings(r, o.Defaults, o.Lang) {
+		if o.Region != "" && f.Region != o.Region {
+			f.Region = o.Region
+			f.ProductArn = productARN(f.Region, f.AwsAccountId)
+		}
 		sc := scope{f.AwsAccountId, f.Region}
 		if _, ok := o.ConfigFor(sc.account, sc.region); !ok {
 			// Re-attribute to the caller: the default product only accepts
 			// findings for the calling account.
 			f.AwsAccountId = o.Defaults.Account
-			f.Region = o.Defaults.Region
-			part := o.Defaults.Partition
-			if part == "" {
-				part = "aws"
+			if o.Region == "" {
+				f.Region = o.Defaults.Region
 			}
-			f.ProductArn = fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", part, f.Region, f.AwsAccountId, f.AwsAccountId)
+			f.ProductArn = productARN(f.Region, f.AwsAccountId)
 			sc = scope{f.AwsAccountId, f.Region}
 		}
 		groups[sc] = append(groups[sc], f)

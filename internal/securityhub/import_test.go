@@ -86,3 +86,41 @@ func TestImportBatchesAndUpdates(t *testing.T) {
 		t.Errorf("stable ID %s not found", want)
 	}
 }
+
+// TestImportIntoHomeRegion: with Options.Region every finding goes to that
+// region's Security Hub, whatever region its resource is in.
+func TestImportIntoHomeRegion(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	caller := testenv.DefaultAccount
+	var r model.Report
+	f := liveFinding(caller, "tokyo-db", model.StatusFail)
+	f.Resource.Region, f.Location.Region = "ap-northeast-1", "ap-northeast-1"
+	r.Findings = []model.Finding{f}
+	var regions []string
+	res, err := Import(ctx, r, Options{
+		Defaults: report.ASFFDefaults{Account: caller, Region: "us-east-1"},
+		Region:   "eu-west-1",
+		ConfigFor: func(account, region string) (aws.Config, bool) {
+			regions = append(regions, region)
+			return testenv.Config(moto.URL, region), true
+		},
+	})
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	out, err := securityhub.NewFromConfig(testenv.Config(moto.URL, "eu-west-1")).GetFindings(ctx, &securityhub.GetFindingsInput{})
+	if err != nil || len(out.Findings) != 1 {
+		t.Fatalf("eu-west-1 holds %d findings (%v)", len(out.Findings), err)
+	}
+	got := out.Findings[0]
+	if aws.ToString(got.Region) != "eu-west-1" || aws.ToString(got.Resources[0].Region) != "ap-northeast-1" {
+		t.Errorf("finding region %s, resource region %s", aws.ToString(got.Region), aws.ToString(got.Resources[0].Region))
+	}
+	for _, rg := range regions {
+		if rg != "eu-west-1" {
+			t.Errorf("called Security Hub in %s", rg)
+		}
+	}
+}
