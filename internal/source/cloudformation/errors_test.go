@@ -21,7 +21,7 @@ func TestBadInput(t *testing.T) {
 		{name: "invalid YAML", body: "Resources:\n  Db:\n    Type: [AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:3:11", msg: "invalid YAML"},
 		{name: "tab indentation", body: "Resources:\n\tDb: 1\n", reason: model.ReasonParseError, at: "bad.yaml:2:", msg: "invalid YAML"},
 		{name: "invalid JSON", body: "{\n  \"Resources\": {\n    \"Db\": {\"Type\": \"AWS::RDS::DBCluster\",}\n  }\n}\n", reason: model.ReasonParseError, at: "bad.yaml:3:", msg: "invalid JSON"},
-		{name: "truncated JSON", body: "{\n  \"Resources\": {\n", reason: model.ReasonParseError, at: "bad.yaml:2:", msg: "invalid JSON"},
+		{name: "truncated JSON", body: "{\n  \"Resources\": {\n", reason: model.ReasonParseError, at: "bad.yaml:3:1", msg: "unexpected end of JSON input"},
 		{name: "duplicate key", body: "Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n  Db:\n    Type: AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:4:", msg: `"Db" already defined`},
 		{name: "not a mapping", body: "- Resources\n", reason: model.ReasonParseError, at: "bad.yaml:1:", msg: "expected a mapping with Resources"},
 		{name: "no Resources", body: "AWSTemplateFormatVersion: \"2010-09-09\"\nDescription: x\n", reason: model.ReasonParseError, at: "bad.yaml:1:1", msg: "no Resources section"},

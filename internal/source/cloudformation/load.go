@@ -2,7 +2,6 @@ package cloudformation
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -99,18 +98,15 @@ func lineCol(data []byte, off int64) pos {
 // reject it.
 func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 	if looksLikeJSON(data) {
-		var raw json.RawMessage
-		if err := json.Unmarshal(data, &raw); err != nil {
-			var se *json.SyntaxError
-			p := pos{1, 1}
-			if errors.As(err, &se) {
-				p = lineCol(data, se.Offset)
-				if se.Offset > 0 {
-					p = lineCol(data, se.Offset-1)
-				}
-			}
-			return nil, p, model.T("invalid JSON: %s (expected a JSON object)", "JSON が不正です：%s（JSON オブジェクトが必要です）", err.Error()), false
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		n, p, msg, ok := parseJSON(data)
+		if !ok {
+			return nil, p, msg, false
 		}
+		if n.kind != kindMap {
+			return n, n.pos, model.Text{}, true
+		}
+		return n, pos{}, model.Text{}, true
 	}
 	tokens := lexer.Tokenize(string(data))
 	fixTagColumns(tokens)

@@ -211,7 +211,7 @@ func (c *converter) convert(n ast.Node, depth int) *node {
 	case *ast.BoolNode:
 		return &node{kind: kindBool, pos: p, str: strconv.FormatBool(v.Value)}
 	case *ast.MappingNode:
-		out := &node{kind: kindMap, pos: p}
+		out := &node{kind: kindMap, pos: p, keys: make([]string, 0, len(v.Values)), keyPos: make([]pos, 0, len(v.Values)), vals: make([]*node, 0, len(v.Values))}
 		if len(v.Values) > 0 {
 			out.pos = tokenPos(v.Values[0].Key)
 		}

@@ -193,6 +193,11 @@ func Scan(files []string, o Options) model.Inventory {
 			inv.Diagnostics = append(inv.Diagnostics, t.diags...)
 		}
 	}
+	total := 0
+	for _, r := range outs {
+		total += len(r.clusters)
+	}
+	inv.Clusters = make([]model.Cluster, 0, total)
 	for _, r := range outs {
 		inv.Clusters = append(inv.Clusters, r.clusters...)
 		inv.Diagnostics = append(inv.Diagnostics, r.diags...)
@@ -215,7 +220,13 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 	}()
 	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}}
 	s.newTopSlots(sc.given)
-	clusters = s.walk(nil, &diags)
+	n := 0
+	for _, r := range t.resources {
+		if r.typ == clusterType {
+			n++
+		}
+	}
+	clusters = s.walk(make([]model.Cluster, 0, n), &diags)
 	return clusters, diags
 }
 
