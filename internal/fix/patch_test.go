@@ -116,6 +116,11 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 		{"cfn-yaml-parameter", 1, 0, true},
 		{"cfn-json-absent", 1, 0, true},
 		{"cfn-json-value", 1, 0, true},
+		{"tf-tfvars-json", 1, 0, true},
+		{"cfn-json-parameter", 1, 0, true},
+		{"cfn-yaml-flow", 1, 0, true},
+		{"tf-count", 1, 0, true},
+		{"tf-shared-variable", 1, 0, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,9 @@
+variable "window" {
+  type = number
+}
+
+resource "aws_rds_cluster" "orders" {
+  cluster_identifier = "orders"
+  engine             = "aurora-mysql"
+  backtrack_window   = var.window
+}
