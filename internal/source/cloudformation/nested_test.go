@@ -170,3 +170,56 @@ func TestNestedCycleStillEvaluated(t *testing.T) {
 		t.Fatalf("templates only reachable through a cycle must still be evaluated:\n%s", dumpInventory(inv))
 	}
 }
+
+// TestNestedOutputs: Fn::GetAtt Stack.Outputs.Name evaluates the nested
+// template's output with the parameters the parent passes.
+func TestNestedOutputs(t *testing.T) {
+	files := map[string]string{
+		"parent.yaml": `Resources:
+  Settings:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: settings.yaml
+      Parameters: {Hours: "24"}
+  Db:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: !GetAtt Settings.Outputs.Engine
+      BacktrackWindow: !GetAtt Settings.Outputs.Window
+      ReplicationSourceIdentifier: !GetAtt Settings.Outputs.Missing
+`,
+		"settings.yaml": `Parameters:
+  Hours: {Type: Number}
+Mappings:
+  Seconds:
+    "24": {Value: 86400}
+Resources:
+  Nothing:
+    Type: AWS::CloudFormation::WaitConditionHandle
+Outputs:
+  Engine:
+    Value: aurora-mysql
+  Window:
+    Value: !FindInMap [Seconds, !Ref Hours, Value]
+`,
+	}
+	inv := scanFiles(t, files, Options{})
+	c := findCluster(t, inv, "Db")
+	if c.Engine.V != "aurora-mysql" || c.Engine.Provenance[1].Kind != model.OriginReference || c.Engine.Provenance[1].Location.String() != "settings.yaml:11:12" {
+		t.Errorf("engine = %+v", c.Engine)
+	}
+	w := c.BacktrackWindow
+	if w.V != 86400 || w.Where.String() != "parent.yaml:11:24" {
+		t.Errorf("window = %+v", w)
+	}
+	var kinds []model.OriginKind
+	for _, o := range w.Provenance {
+		kinds = append(kinds, o.Kind)
+	}
+	if !slices.Equal(kinds, []model.OriginKind{model.OriginAttribute, model.OriginReference, model.OriginMapping}) || w.Provenance[2].Location.String() != "settings.yaml:5:19" {
+		t.Errorf("provenance = %+v", w.Provenance)
+	}
+	if r := c.ReplicationSource; r.State != model.Invalid || !strings.Contains(r.Why.EN, `has no output "Missing"`) {
+		t.Errorf("replication source = %+v", r)
+	}
+}
