@@ -35,6 +35,9 @@ type FakeOptions struct {
 	// EarliestBacktrackTime returns the value to inject into a cluster's
 	// DescribeDBClusters item (moto never returns it); nil for none.
 	EarliestBacktrackTime func(account, region, clusterID string) *time.Time
+	// ConsumedChangeRecords returns the BacktrackConsumedChangeRecords to
+	// inject (moto never returns it); nil for none.
+	ConsumedChangeRecords func(account, region, clusterID string) *int64
 	// OmitZeroBacktrackWindow drops <BacktrackWindow>0</BacktrackWindow> so
 	// the field is absent, as real AWS may send it (facts §4.2).
 	OmitZeroBacktrackWindow bool
@@ -439,6 +442,14 @@ var clusterIDRe = regexp.MustCompile(`<DBClusterIdentifier>([^<]+)</DBClusterIde
 func (f *FakeAWS) rewriteCluster(q fakeReq, item string) string {
 	if f.opts.OmitZeroBacktrackWindow {
 		item = strings.Replace(item, "<BacktrackWindow>0</BacktrackWindow>", "", 1)
+	}
+	if f.opts.ConsumedChangeRecords != nil {
+		if m := clusterIDRe.FindStringSubmatch(item); m != nil {
+			if n := f.opts.ConsumedChangeRecords(q.account, q.region, m[1]); n != nil {
+				item = strings.TrimSuffix(item, "</DBCluster>") +
+					"<BacktrackConsumedChangeRecords>" + strconv.FormatInt(*n, 10) + "</BacktrackConsumedChangeRecords></DBCluster>"
+			}
+		}
 	}
 	if f.opts.EarliestBacktrackTime != nil {
 		if m := clusterIDRe.FindStringSubmatch(item); m != nil {

@@ -3,6 +3,7 @@ package awssource
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,7 +20,7 @@ import (
 
 // listAccounts returns the account IDs to scan: the organization's active
 // accounts (--org), the --accounts list, or the caller's own account.
-func (s *Scanner) listAccounts(ctx context.Context) ([]string, error) {
+func (s *Scanner) listAccounts(ctx context.Context) ([]string, []model.Diagnostic, error) {
 	o := s.o
 	want := map[string]bool{}
 	for _, a := range o.Accounts {
@@ -28,13 +29,13 @@ func (s *Scanner) listAccounts(ctx context.Context) ([]string, error) {
 			continue
 		}
 		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
-			return nil, fmt.Errorf("--accounts: %q is not a 12-digit AWS account ID", a)
+			return nil, nil, fmt.Errorf("--accounts: %q is not a 12-digit AWS account ID", a)
 		}
 		want[a] = true
 	}
 	if o.Org {
 		if o.RoleName == "" {
-			return nil, fmt.Errorf("--org needs --role-name: the role kumoguard assumes in each member account")
+			return nil, nil, fmt.Errorf("--org needs --role-name: the role kumoguard assumes in each member account")
 		}
 		var out []string
 		p := organizations.NewListAccountsPaginator(organizations.NewFromConfig(s.base), &organizations.ListAccountsInput{})
@@ -43,7 +44,7 @@ func (s *Scanner) listAccounts(ctx context.Context) ([]string, error) {
 			page, err := p.NextPage(cctx)
 			cancel()
 			if err != nil {
-				return nil, fmt.Errorf("list the organization's accounts from %s (run from the management or a delegated-admin account with organizations:ListAccounts): %s",
+				return nil, nil, fmt.Errorf("list the organization's accounts from %s (run from the management or a delegated-admin account with organizations:ListAccounts): %s",
 					s.callerAccount, errorText(err))
 			}
 			for _, a := range page.Accounts {
@@ -58,20 +59,36 @@ func (s *Scanner) listAccounts(ctx context.Context) ([]string, error) {
 			}
 		}
 		sort.Strings(out)
-		return out, nil
+		// An account asked for with --accounts that is not an active member
+		// is reported, not silently dropped.
+		var diags []model.Diagnostic
+		for a := range want {
+			if !slices.Contains(out, a) {
+				diags = append(diags, model.Diagnostic{
+					Status: model.StatusError, Reason: model.ReasonAPIError,
+					Location: model.Location{Account: a},
+					Resource: model.Resource{Kind: model.SourceAWS, Type: "AWS::Account", Address: a, Account: a},
+					Message: model.T("Account %s was asked for with --accounts but is not an active account of the organization (organizations:ListAccounts from %s).",
+						"アカウント %s は --accounts で指定されましたが、組織のアクティブなアカウントではありません（%s からの organizations:ListAccounts）。", a, s.callerAccount),
+					Remediation: model.T("Check the account ID, or whether the account is suspended or in another organization.",
+						"アカウント ID、またはアカウントが停止中か別の組織に属していないかを確認してください。"),
+				})
+			}
+		}
+		return out, diags, nil
 	}
 	if len(want) == 0 {
-		return []string{s.callerAccount}, nil
+		return []string{s.callerAccount}, nil, nil
 	}
 	var out []string
 	for a := range want {
 		if a != s.callerAccount && o.RoleName == "" {
-			return nil, fmt.Errorf("--accounts %s: scanning another account than the caller's (%s) needs --role-name", a, s.callerAccount)
+			return nil, nil, fmt.Errorf("--accounts %s: scanning another account than the caller's (%s) needs --role-name", a, s.callerAccount)
 		}
 		out = append(out, a)
 	}
 	sort.Strings(out)
-	return out, nil
+	return out, nil, nil
 }
 
 // accountActive reads the account state: the newer State field when set,

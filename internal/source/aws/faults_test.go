@@ -145,3 +145,24 @@ func TestScanRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestScanOrgAccountNotMember: --accounts with --org names an account that
+// is not in the organization: one ERROR diagnostic, the others are scanned.
+func TestScanOrgAccountNotMember(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	members := createOrg(t, ctx, moto.URL, 1)
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{})
+	defer fake.Close()
+	scanEnv(t)
+	inv, err := Scan(ctx, Options{Org: true, RoleName: "R", EndpointURL: fake.URL, Regions: []string{"us-east-1"},
+		Accounts: []string{members[0], "999999999999"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Coverage[CoverageScanned] != 1 || inv.Coverage[CoverageFailed] != 1 || len(inv.Diagnostics) != 1 ||
+		inv.Diagnostics[0].Resource.Account != "999999999999" || !strings.Contains(inv.Diagnostics[0].Message.EN, "not an active account") {
+		t.Errorf("coverage %v diagnostics %+v", inv.Coverage, inv.Diagnostics)
+	}
+}

@@ -174,13 +174,22 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 		} else {
 			live.ChangeRecordsCreationRate = model.KnownValue(sum(a.rate)/float64(len(a.rate)), c.Location, origin)
 		}
-		if len(a.stored) == 0 {
+		var stored float64
+		switch consumed, ok := live.ConsumedChangeRecords.Get(); {
+		case len(a.stored) > 0:
+			stored = sum(a.stored) / float64(len(a.stored))
+			live.ChangeRecordsStoredAvg = model.KnownValue(stored, c.Location, origin)
+		case ok:
+			// Facts §4.2: BacktrackConsumedChangeRecords is "the number of
+			// change records stored for Backtrack": a point-in-time reading
+			// used when CloudWatch has no average.
+			stored = float64(consumed)
+			live.ChangeRecordsStoredAvg = model.KnownValue(stored, c.Location, live.ConsumedChangeRecords.Provenance...)
+		default:
 			live.ChangeRecordsStoredAvg = model.UnknownValue[float64](c.Location, noData(metricStored))
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, noData(metricStored))
 			continue
 		}
-		stored := sum(a.stored) / float64(len(a.stored))
-		live.ChangeRecordsStoredAvg = model.KnownValue(stored, c.Location, origin)
 		price, ok := pricing.BacktrackPrice(c.Region)
 		if !ok {
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, model.T(

@@ -205,10 +205,12 @@ type scope struct {
 func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 	o := s.o
 	inv := model.Inventory{Coverage: map[string]int{CoverageScanned: 0, CoverageFailed: 0, CoverageSkipped: 0}}
-	accounts, err := s.listAccounts(ctx)
+	accounts, diags, err := s.listAccounts(ctx)
 	if err != nil {
 		return inv, err
 	}
+	inv.Diagnostics = append(inv.Diagnostics, diags...)
+	inv.Coverage[CoverageFailed] += len(diags)
 	inv.Coverage[CoverageAccounts] = len(accounts)
 
 	// One bounded pool (a semaphore of Concurrency slots) runs two kinds of

@@ -73,6 +73,13 @@ func TestScanOrganization(t *testing.T) {
 			}
 			return nil
 		},
+		ConsumedChangeRecords: func(account, region, id string) *int64 {
+			if id == "sls-v2" {
+				n := int64(5e6)
+				return &n
+			}
+			return nil
+		},
 		Deny: func(account, region, action string) bool { return action == "sts:AssumeRole" && account == acctB },
 	})
 	defer fake.Close()
@@ -206,6 +213,12 @@ func TestScanOrganization(t *testing.T) {
 				if f.Details["monthly_cost_usd"] != 8.76 || f.Details["actual_window_seconds"] != int64(73*3600) ||
 					f.Details["target_window_seconds"] != int64(259200) || f.Details["window_alerts"] != 0.0 || f.Details["change_records_stored"] != 1e6 {
 					t.Errorf("mysql-72h details: %v", f.Details)
+				}
+			case "sls-v2":
+				// No CloudWatch data: the cost comes from DescribeDBClusters'
+				// BacktrackConsumedChangeRecords (5e6 × 0.012 × 730 / 1e6 = 43.80).
+				if f.Details["monthly_cost_usd"] != 43.8 || f.Details["change_records_stored"] != 5e6 {
+					t.Errorf("sls-v2 details: %v", f.Details)
 				}
 			case "tokyo":
 				if f.Details["monthly_cost_usd"] != nil || !strings.Contains(fmt.Sprint(f.Details["monthly_cost_unknown_reason"]), "ap-northeast-1 is unknown") {
