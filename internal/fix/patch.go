@@ -51,6 +51,7 @@ type Change struct {
 	Edit     model.TextEdit
 	insert   bool
 	resource string // logical ID or block, for insertions
+	module   string // module call to add the argument to
 }
 
 // Refusal is a finding kumoguard will not patch in place, and why.
@@ -180,6 +181,18 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			p.change.Kind, p.change.Location, p.change.insert = model.OriginAttribute, f.Location, true
 			p.change.resource = lastSegment(f.Resource.Address)
 			p.key = fmt.Sprintf("%s:%d:insert", f.Location.File, f.Location.Line)
+		}
+		// A variable of a module that the caller does not set: the caller sets
+		// it, rather than the module's default changing for every caller.
+		if has && def.Kind == model.OriginVariableDefault && c != nil && f.Resource.Kind == model.SourceTerraform {
+			if mod, ok := singleModule(f.Resource.Address); ok {
+				if file, line, found := findModuleCall(o.Root, c.Root, mod); found {
+					p.file = file
+					p.change.Kind, p.change.Name, p.change.module, p.change.insert = model.OriginModuleArgument, def.Name, mod, true
+					p.change.Location = model.Location{File: file, Line: line, Column: 1}
+					p.key = fmt.Sprintf("%s:module:%s:%s", file, mod, def.Name)
+				}
+			}
 		}
 		p.change.What = what(f.Resource.Kind, p.change)
 		if strings.Contains(p.file, ".terraform/modules/") {
@@ -352,6 +365,8 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		var old string
 		var err error
 		switch {
+		case kind == "hcl" && p.change.insert && p.change.module != "":
+			e, err = hclInsertModuleArgument(src, file, p.change.module, p.change.Name, p.change.To)
 		case kind == "hcl" && p.change.insert:
 			e, err = hclInsertWindow(src, file, p.change.Location, p.change.To)
 		case kind == "hcl":
@@ -423,4 +438,44 @@ func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result)
 			rems[i].IaC[0].Edits = e
 		}
 	}
+}
+
+// singleModule returns the module name of an address inside exactly one
+// module call ("module.db.aws_rds_cluster.this" or "module.db[0]...").
+func singleModule(addr string) (string, bool) {
+	if !strings.HasPrefix(addr, "module.") || strings.Count(addr, "module.") != 1 {
+		return "", false
+	}
+	rest := strings.TrimPrefix(addr, "module.")
+	i := strings.IndexAny(rest, ".[")
+	if i <= 0 {
+		return "", false
+	}
+	return rest[:i], true
+}
+
+// findModuleCall finds the .tf file of the root module rootRel (relative to
+// the scan root) that calls module mod, and the line of the call.
+func findModuleCall(scanRoot, rootRel, mod string) (string, int, bool) {
+	dir := filepath.Join(scanRoot, filepath.FromSlash(rootRel))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", 0, false
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil || !hasModuleCall(src, e.Name(), mod) {
+			continue
+		}
+		body, _ := parseHCL(src, e.Name())
+		for _, b := range body.Blocks {
+			if b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod {
+				return path.Join(filepath.ToSlash(rootRel), e.Name()), b.TypeRange.Start.Line, true
+			}
+		}
+	}
+	return "", 0, false
 }

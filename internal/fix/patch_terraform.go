@@ -73,6 +73,10 @@ func hclSetLiteral(src []byte, file string, loc model.Location, value int64) (ed
 	old := string(src[r.Start.Byte:r.End.Byte])
 	switch e := found.(type) {
 	case *hclsyntax.LiteralValueExpr:
+		if e.Val.IsNull() && old == "null" {
+			// A null default means "not set": the window is written in its place.
+			return edit{start: r.Start.Byte, end: r.End.Byte, text: hclNumber(value)}, old, nil
+		}
 		if e.Val.Type() != cty.Number {
 			return edit{}, old, fmt.Errorf("%s:%d:%d: %s is not a number", file, loc.Line, loc.Column, old)
 		}
@@ -92,29 +96,60 @@ func hclSetLiteral(src []byte, file string, loc model.Location, value int64) (ed
 }
 
 // hclInsertWindow returns the edit that adds backtrack_window to the
-// aws_rds_cluster block whose header is at loc. The line goes after the
-// block's last attribute before any nested block, with that attribute's
-// indentation, and its "=" aligned with it when the names allow.
+// aws_rds_cluster block whose header is at loc.
 func hclInsertWindow(src []byte, file string, loc model.Location, value int64) (edit, error) {
+	return hclInsertAttribute(src, file, func(b *hclsyntax.Block) bool {
+		return b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "aws_rds_cluster" && b.TypeRange.Start.Line == loc.Line
+	}, fmt.Sprintf("%s:%d: no aws_rds_cluster block starts here (the file changed since the scan?)", file, loc.Line), "backtrack_window", value)
+}
+
+// hclInsertModuleArgument returns the edit that adds name = value to the
+// call of module mod.
+func hclInsertModuleArgument(src []byte, file, mod, name string, value int64) (edit, error) {
+	return hclInsertAttribute(src, file, func(b *hclsyntax.Block) bool {
+		return b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod
+	}, fmt.Sprintf("%s: no module %q block", file, mod), name, value)
+}
+
+// hasModuleCall reports whether a file calls module mod.
+func hasModuleCall(src []byte, file, mod string) bool {
+	body, err := parseHCL(src, file)
+	if err != nil {
+		return false
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod {
+			return true
+		}
+	}
+	return false
+}
+
+// hclInsertAttribute adds name = value to the first top-level block match
+// accepts. The line goes after the block's last attribute before any nested
+// block, with that attribute's indentation, and its "=" aligned with it when
+// the names allow.
+func hclInsertAttribute(src []byte, file string, match func(*hclsyntax.Block) bool, notFound, name string, value int64) (edit, error) {
 	body, err := parseHCL(src, file)
 	if err != nil {
 		return edit{}, err
 	}
 	var blk *hclsyntax.Block
 	for _, b := range body.Blocks {
-		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "aws_rds_cluster" && b.TypeRange.Start.Line == loc.Line {
+		if match(b) {
 			blk = b
 			break
 		}
 	}
 	if blk == nil {
-		return edit{}, fmt.Errorf("%s:%d: no aws_rds_cluster block starts here (the file changed since the scan?)", file, loc.Line)
+		return edit{}, fmt.Errorf("%s", notFound)
 	}
-	if _, ok := blk.Body.Attributes["backtrack_window"]; ok {
-		return edit{}, fmt.Errorf("%s:%d: the block already sets backtrack_window", file, loc.Line)
+	loc := model.Location{Line: blk.TypeRange.Start.Line}
+	if _, ok := blk.Body.Attributes[name]; ok {
+		return edit{}, fmt.Errorf("%s:%d: the block already sets %s", file, loc.Line, name)
 	}
 	if blk.OpenBraceRange.Start.Line == blk.CloseBraceRange.Start.Line {
-		return edit{}, fmt.Errorf("%s:%d: a one-line block; add backtrack_window by hand", file, loc.Line)
+		return edit{}, fmt.Errorf("%s:%d: a one-line block; add %s by hand", file, loc.Line, name)
 	}
 	firstBlock := blk.CloseBraceRange.Start.Byte
 	for _, nb := range blk.Body.Blocks {
@@ -128,7 +163,6 @@ func hclInsertWindow(src []byte, file string, loc model.Location, value int64) (
 			last = a
 		}
 	}
-	name := "backtrack_window"
 	if last == nil {
 		at := lineEnd(src, blk.OpenBraceRange.End.Byte)
 		indent := indentOf(src, blk.TypeRange.Start.Byte) + "  "

@@ -121,6 +121,7 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 		{"cfn-yaml-flow", 1, 0, true},
 		{"tf-count", 1, 0, true},
 		{"tf-shared-variable", 1, 0, true},
+		{"tf-module-default", 1, 0, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
