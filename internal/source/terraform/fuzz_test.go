@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// FuzzLoad feeds arbitrary bytes to the loader as the main.tf of a module
-// (which also calls a local module and reads terraform.tfvars), and as a
-// tfvars file, and requires that Scan never panics and that every
+// FuzzLoad feeds arbitrary bytes to the loader as the main.tf of a local
+// module and as the root module's terraform.tfvars (and, with asJSON,
+// terraform.tfvars.json), and requires that Scan never panics and that every
 // diagnostic carries a bilingual message.
 func FuzzLoad(f *testing.F) {
 	for _, p := range []string{
@@ -28,7 +28,7 @@ func FuzzLoad(f *testing.F) {
 	// One worker: goroutine scheduling would make coverage differ between
 	// runs of the same input and mislead the fuzzer.
 	sequential = true
-	f.Fuzz(func(t *testing.T, src []byte, asTfvars bool) {
+	f.Fuzz(func(t *testing.T, src []byte, asJSON bool) {
 		dir := t.TempDir()
 		mod := filepath.Join(dir, "modules", "m")
 		if err := os.MkdirAll(mod, 0o755); err != nil {
@@ -54,25 +54,19 @@ resource "aws_rds_cluster" "c" {
   backtrack_window = try(each.value.backtrack_window, var.window)
 }
 `
-		main := src
-		if asTfvars {
-			if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), src, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), src, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			main = []byte(caller)
-		} else {
-			if err := os.WriteFile(filepath.Join(mod, "main.tf"), src, 0o644); err != nil {
-				t.Fatal(err)
-			}
+		// The same bytes are the called module's main.tf and the root's
+		// terraform.tfvars (and terraform.tfvars.json): one execution fuzzes
+		// both loaders.
+		files := map[string][]byte{
+			filepath.Join(mod, "main.tf"):          src,
+			filepath.Join(dir, "main.tf"):          []byte(caller),
+			filepath.Join(dir, "terraform.tfvars"): src,
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), main, 0o644); err != nil {
-			t.Fatal(err)
+		if asJSON {
+			files[filepath.Join(dir, "terraform.tfvars.json")] = src
 		}
-		if !asTfvars {
-			if err := os.WriteFile(filepath.Join(dir, "caller.tf"), []byte(caller), 0o644); err != nil {
+		for p, b := range files {
+			if err := os.WriteFile(p, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -82,7 +76,7 @@ resource "aws_rds_cluster" "c" {
 			// coverage differs between runs are re-run for minimization); this
 			// log counts every one.
 			if f, err := os.OpenFile(logPath, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
-				fmt.Fprintf(f, "%d %v\n", len(src), asTfvars)
+				fmt.Fprintf(f, "%d %v\n", len(src), asJSON)
 				f.Close()
 			}
 		}

@@ -40,6 +40,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "json", paths: []string{"json"}},
 		{name: "badtfvars", paths: []string{"badtfvars"}},
+		{name: "nested", paths: []string{"nested"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

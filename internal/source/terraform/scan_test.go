@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -436,5 +437,36 @@ func TestRoots(t *testing.T) {
 	c := cluster(t, inv, "multienv/envs/staging", "module.aurora.aws_rds_cluster.this")
 	if c.BacktrackWindow.V != 72 {
 		t.Errorf("a .tf file path scans its module: %+v", c.BacktrackWindow)
+	}
+}
+
+// TestNestedModuleAddresses asserts count/for_each on nested module calls and
+// resources expand into Terraform's addresses, and an unresolved module
+// for_each is evaluated once with a note.
+func TestNestedModuleAddresses(t *testing.T) {
+	inv := scanFixture(t, Options{}, "nested")
+	var got []string
+	for _, c := range inv.Clusters {
+		got = append(got, fmt.Sprintf("%s name=%q window=%s/%d unknown=%v", c.Address, c.Name, c.BacktrackWindow.State, c.BacktrackWindow.V, c.CountExpansionUnknown))
+	}
+	want := []string{
+		`module.a.module.db[0].aws_rds_cluster.this[0] name="orders-prod-0-0" window=known/86400 unknown=false`,
+		`module.a.module.db[1].aws_rds_cluster.this[0] name="orders-prod-1-0" window=known/86400 unknown=false`,
+		`module.a.module.db[1].aws_rds_cluster.this[1] name="orders-prod-1-1" window=known/86400 unknown=false`,
+		`module.b.aws_rds_cluster.this[0] name="" window=unknown/0 unknown=true`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("clusters =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	b := cluster(t, inv, "", "module.b.aws_rds_cluster.this[0]")
+	if len(b.Notes) != 1 || !strings.Contains(b.Notes[0].EN, "module.b") || !strings.Contains(b.Notes[0].EN, `variable "shards" has no value`) {
+		t.Errorf("notes = %+v", b.Notes)
+	}
+	inv = scanFixture(t, Options{Vars: []string{`shards={ eu = 259200, us = 72 }`}}, "nested")
+	for _, addr := range []string{`module.b["eu"].aws_rds_cluster.this[0]`, `module.b["us"].aws_rds_cluster.this[0]`} {
+		c := cluster(t, inv, "", addr)
+		if c.BacktrackWindow.State != model.Known || c.CountExpansionUnknown {
+			t.Errorf("%s: %+v", addr, c.BacktrackWindow)
+		}
 	}
 }
