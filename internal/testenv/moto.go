@@ -179,6 +179,20 @@ func (m *Moto) Reset(t testing.TB) {
 	}
 }
 
+// Seed makes moto's generated identifiers (account IDs, ...) deterministic
+// from here on (POST /moto-api/seed?a=N), so golden files stay stable.
+func (m *Moto) Seed(t testing.TB, n int) {
+	t.Helper()
+	resp, err := http.Post(fmt.Sprintf("%s/moto-api/seed?a=%d", m.URL, n), "application/json", nil)
+	if err != nil {
+		t.Fatalf("moto seed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("moto seed: HTTP %d", resp.StatusCode)
+	}
+}
+
 // Config returns an SDK configuration for tests against endpoint: static
 // credentials testing/testing, the given region, no retries (moto answers
 // unimplemented calls with HTML 500s the SDK would retry), and a buildable

@@ -3,6 +3,7 @@ package awssource
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 
@@ -67,7 +68,12 @@ func diagnostic(acct, region string, err error, what model.Text) model.Diagnosti
 		Message: model.T("%s could not be scanned: %s failed with %s: %s",
 			"%s をスキャンできませんでした：%s が %s で失敗しました：%s", where, what.EN, shown, msg),
 	}
-	d.Message.JA = "" + where + " をスキャンできませんでした：" + what.JA + " が " + shown + " で失敗しました：" + msg
+	// Japanese puts no space between a Japanese word and its particle.
+	sep := "が"
+	if r, _ := utf8.DecodeLastRuneInString(what.JA); r < 0x80 {
+		sep = " が"
+	}
+	d.Message.JA = where + " をスキャンできませんでした。" + what.JA + sep + "失敗しました（" + shown + "）：" + msg
 	if reason == model.ReasonAccessDenied {
 		d.Remediation = model.T(
 			"Grant the scanning role the read-only policy from the README (check SCPs and permission boundaries too), or enable the region for the account; or leave this scope out with --regions/--accounts.",

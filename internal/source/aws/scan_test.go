@@ -1,8 +1,13 @@
 package awssource
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +27,7 @@ import (
 func TestScanOrganization(t *testing.T) {
 	moto := testenv.SharedMoto(t)
 	moto.Reset(t)
+	moto.Seed(t, 42) // deterministic account IDs for the golden file
 	ctx := testenv.WithTimeout(t, 60*time.Second)
 	now := time.Now().UTC().Truncate(time.Second)
 
@@ -203,6 +209,10 @@ func TestScanOrganization(t *testing.T) {
 		}
 	})
 
+	t.Run("golden", func(t *testing.T) {
+		checkGolden(t, "org-scan.findings.json", findings)
+	})
+
 	t.Run("KG-BT-003 details and cost", func(t *testing.T) {
 		for _, f := range findings {
 			if f.RuleID != "KG-BT-003" {
@@ -270,6 +280,59 @@ func TestScanOrganization(t *testing.T) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// checkGolden compares the findings (without volatile fields) with
+// testdata/<name>; -update rewrites it.
+func checkGolden(t *testing.T, name string, fs []model.Finding) {
+	t.Helper()
+	type row struct {
+		Rule, Status, Reason, Account, Region, Name, ARN string
+		Message, Remediation                             model.Text
+		Notes                                            []model.Text   `json:",omitempty"`
+		Details                                          map[string]any `json:",omitempty"`
+	}
+	var rows []row
+	for _, f := range fs {
+		d := map[string]any{}
+		for k, v := range f.Details {
+			if k != "earliest_backtrack_time" { // absolute time: volatile
+				d[k] = v
+			}
+		}
+		rows = append(rows, row{f.RuleID, string(f.Status), string(f.Reason), f.Resource.Account, f.Resource.Region,
+			f.Resource.Name, f.Resource.ARN, f.Message, f.Remediation, f.Notes, d})
+	}
+	got, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(want, got) {
+		wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+		for i := 0; i < len(wl) && i < len(gl); i++ {
+			if wl[i] != gl[i] {
+				t.Fatalf("%s differs at line %d:\n want: %s\n  got: %s\n(go test -update rewrites it)", path, i+1, wl[i], gl[i])
+			}
+		}
+		t.Fatalf("%s differs in length (go test -update rewrites it)", path)
+	}
 }
 
 func keys[V any](m map[string]V) []string {
