@@ -75,6 +75,8 @@ type SyntheticCluster struct {
 	GlobalClusterID                               string
 	Writer                                        string // writer instance identifier
 	ServerlessV2                                  bool
+	ReplicationSource                             string   // binlog replica of this source
+	ReadReplicas                                  []string // binlog replicas of this cluster
 }
 
 // FakeAWS is an HTTP front that speaks the real AWS protocols for what moto
@@ -503,6 +505,16 @@ func (f *FakeAWS) synthetic(w http.ResponseWriter, q fakeReq) {
 			}
 			if c.GlobalClusterID != "" {
 				fmt.Fprintf(&b, "<GlobalClusterIdentifier>%s</GlobalClusterIdentifier>", c.GlobalClusterID)
+			}
+			if c.ReplicationSource != "" {
+				fmt.Fprintf(&b, "<ReplicationSourceIdentifier>%s</ReplicationSourceIdentifier>", html.EscapeString(c.ReplicationSource))
+			}
+			if len(c.ReadReplicas) > 0 {
+				b.WriteString("<ReadReplicaIdentifiers>")
+				for _, r := range c.ReadReplicas {
+					fmt.Fprintf(&b, "<ReadReplicaIdentifier>%s</ReadReplicaIdentifier>", html.EscapeString(r))
+				}
+				b.WriteString("</ReadReplicaIdentifiers>")
 			}
 			if c.ServerlessV2 {
 				b.WriteString("<ServerlessV2ScalingConfiguration><MinCapacity>0.5</MinCapacity><MaxCapacity>8</MaxCapacity></ServerlessV2ScalingConfiguration>")

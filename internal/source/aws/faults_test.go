@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
@@ -164,5 +165,62 @@ func TestScanOrgAccountNotMember(t *testing.T) {
 	if inv.Coverage[CoverageScanned] != 1 || inv.Coverage[CoverageFailed] != 1 || len(inv.Diagnostics) != 1 ||
 		inv.Diagnostics[0].Resource.Account != "999999999999" || !strings.Contains(inv.Diagnostics[0].Message.EN, "not an active account") {
 		t.Errorf("coverage %v diagnostics %+v", inv.Coverage, inv.Diagnostics)
+	}
+}
+
+// TestScanScopeFromLiveFields: binlog replication (both directions), the
+// legacy engine "aurora", and a region listed as not offering backtrack,
+// as DescribeDBClusters reports them, reach the same scope verdicts as IaC.
+func TestScanScopeFromLiveFields(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	now := time.Now().UTC()
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{
+		Synthetic: func(account, region string) []testenv.SyntheticCluster {
+			c := func(id string, mut func(*testenv.SyntheticCluster)) testenv.SyntheticCluster {
+				sc := testenv.SyntheticCluster{ID: id, Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.08.0",
+					EngineMode: "provisioned", Status: "available", BacktrackWindow: aws.Int64(0), Writer: id + "-w"}
+				mut(&sc)
+				return sc
+			}
+			if region == "af-south-1" {
+				return []testenv.SyntheticCluster{c("cape", func(*testenv.SyntheticCluster) {})}
+			}
+			return []testenv.SyntheticCluster{
+				c("replica", func(s *testenv.SyntheticCluster) {
+					s.ReplicationSource = "arn:aws:rds:us-west-2:" + account + ":cluster:src"
+				}),
+				c("source", func(s *testenv.SyntheticCluster) {
+					s.ReadReplicas = []string{"arn:aws:rds:eu-west-1:" + account + ":cluster:r"}
+				}),
+				c("legacy", func(s *testenv.SyntheticCluster) {
+					s.Engine, s.EngineVersion, s.BacktrackWindow = "aurora", "5.6.10a", aws.Int64(86400)
+					e := now.Add(-30 * time.Hour)
+					s.EarliestBacktrackTime = &e
+				}),
+			}
+		},
+	})
+	defer fake.Close()
+	scanEnv(t)
+	inv, err := Scan(ctx, Options{EndpointURL: fake.URL, Regions: []string{"us-east-1", "af-south-1"}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400, Now: now}) {
+		got[f.Resource.Name+" "+f.RuleID] = string(f.Status) + " " + string(f.Reason)
+	}
+	for key, want := range map[string]string{
+		"replica KG-BT-001": "NOT_APPLICABLE BINLOG_REPLICATION",
+		"source KG-BT-001":  "NOT_APPLICABLE BINLOG_REPLICATION",
+		"cape KG-BT-001":    "NOT_APPLICABLE REGION_UNSUPPORTED",
+		"legacy KG-BT-001":  "PASS BACKTRACK_ENABLED",
+		"legacy KG-BT-003":  "PASS ACTUAL_WINDOW_MEETS_TARGET",
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %q, want %q", key, got[key], want)
+		}
 	}
 }
