@@ -11,7 +11,11 @@ import (
 	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
-func TestDebugDump(t *testing.T) {
+// TestDumpTemplates prints the inventory and findings of the templates named
+// in CFN_DEBUG (";"-separated), for looking at a template by hand:
+//
+//	CFN_DEBUG=testdata/multienv/template.yaml go test -run TestDumpTemplates -v
+func TestDumpTemplates(t *testing.T) {
 	f := os.Getenv("CFN_DEBUG")
 	if f == "" {
 		t.Skip()
