@@ -79,32 +79,16 @@ func looksLikeJSON(data []byte) bool {
 	return len(d) > 0 && (d[0] == '{' || d[0] == '[')
 }
 
-// lineCol converts a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int64) pos {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	line := int32(1 + bytes.Count(data[:off], []byte("\n")))
-	start := bytes.LastIndexByte(data[:off], '\n') + 1
-	return pos{line, int32(len([]rune(string(data[start:off])))) + 1}
-}
-
-// parseDocument parses YAML or JSON into a node tree. A JSON document is
-// checked with encoding/json first, because YAML accepts some text that JSON
-// does not (a missing value, a trailing comma), and CloudFormation would
-// reject it.
+// parseDocument parses YAML or JSON into a node tree. A document that starts
+// with '{' or '[' is read as strict JSON (encoding/json), because YAML
+// accepts some text that JSON does not (a missing value, a trailing comma);
+// everything else is YAML (goccy/go-yaml).
 func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 	if looksLikeJSON(data) {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		n, p, msg, ok := parseJSON(data)
 		if !ok {
 			return nil, p, msg, false
-		}
-		if n.kind != kindMap {
-			return n, n.pos, model.Text{}, true
 		}
 		return n, pos{}, model.Text{}, true
 	}
@@ -123,11 +107,7 @@ func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 		} else if i := strings.IndexByte(msg, '\n'); i > 0 {
 			msg = msg[:i]
 		}
-		kind := "YAML"
-		if looksLikeJSON(data) {
-			kind = "JSON"
-		}
-		return nil, p, model.T("invalid %s: %s", "%s が不正です：%s", kind, msg), false
+		return nil, p, model.T("invalid YAML: %s", "YAML が不正です：%s", msg), false
 	}
 	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
 		return nil, pos{1, 1}, model.T("empty document (expected a template mapping with Resources)", "空のドキュメントです（Resources を持つテンプレートのマッピングが必要です）"), false
