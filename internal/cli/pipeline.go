@@ -137,9 +137,14 @@ type scanRun struct {
 	inventory model.Inventory
 }
 
-// finish evaluates the inventory, applies suppressions, writes the report
-// and returns the exit error when findings reach --fail-on.
+// finish evaluates the inventory, writes the report and returns the exit
+// error when findings reach --fail-on.
 func (r *reportFlags) finish(cmd *cobra.Command, s settings, run scanRun) error {
+	return r.emit(cmd, s, buildReport(s, run))
+}
+
+// buildReport evaluates the inventory and applies suppressions.
+func buildReport(s settings, run scanRun) model.Report {
 	findings := policy.Evaluate(run.inventory, s.policy)
 	suppress.Apply(findings, run.inventory, s.suppressions, s.policy.Now)
 	if findings == nil {
@@ -164,7 +169,12 @@ func (r *reportFlags) finish(cmd *cobra.Command, s settings, run scanRun) error 
 			rep.Scan.Suppressed++
 		}
 	}
+	return rep
+}
 
+// emit writes the report and returns the exit error when unsuppressed
+// findings reach --fail-on.
+func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) error {
 	opts := report.Options{Lang: s.lang, Color: s.color}
 	if r.output == "" {
 		w := bufio.NewWriter(cmd.OutOrStdout())
@@ -180,17 +190,20 @@ func (r *reportFlags) finish(cmd *cobra.Command, s settings, run scanRun) error 
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", summaryLine(rep, s.lang, r.output))
 	}
-
-	failing := 0
-	for _, f := range findings {
-		if f.Suppressed == nil && s.failOn[f.Status] {
-			failing++
-		}
-	}
-	if failing > 0 {
+	if exitCode(rep, s.failOn) != ExitOK {
 		return &ExitError{Code: ExitFindings}
 	}
 	return nil
+}
+
+// exitCode is 1 when an unsuppressed finding has a --fail-on status.
+func exitCode(rep model.Report, failOn map[model.Status]bool) int {
+	for _, f := range rep.Findings {
+		if f.Suppressed == nil && failOn[f.Status] {
+			return ExitFindings
+		}
+	}
+	return ExitOK
 }
 
 func summaryLine(rep model.Report, lang, path string) string {

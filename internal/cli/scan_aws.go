@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/i18n"
-	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/report"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
@@ -132,20 +132,16 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if s.format == "asff" {
 		s.reporter = report.ASFFWith(defaults)
 	}
-	var written *model.Report
-	inner := s.reporter
-	s.reporter = func(w io.Writer, r model.Report, o report.Options) error {
-		written = &r
-		return inner(w, r, o)
-	}
-	finishErr := f.finish(cmd, s, scanRun{kind: "aws", started: started, inventory: inv})
-	if !f.securityHub || written == nil {
+	rep := buildReport(s, scanRun{kind: "aws", started: started, inventory: inv})
+	finishErr := f.emit(cmd, s, rep)
+	var ee *ExitError
+	if !f.securityHub || (errors.As(finishErr, &ee) && ee.Code == ExitFatal) {
 		return finishErr
 	}
 	// A fresh context: an interrupted scan's partial findings still go out.
 	ictx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	res, err := securityhub.Import(ictx, *written, securityhub.Options{
+	res, err := securityhub.Import(ictx, rep, securityhub.Options{
 		ConfigFor: scanner.ConfigFor, Defaults: defaults, Lang: s.lang, Region: f.shRegion,
 	})
 	if err != nil {
