@@ -217,7 +217,7 @@ func (in *instance) clusters() []*built {
 		if res.mode != "managed" || res.typ != "aws_rds_cluster" {
 			continue
 		}
-		reps, unknown, why := in.expand(res.count, res.forEach, nil)
+		reps, unknown, why := in.expandResource(res)
 		sups := in.root.suppressions(res)
 		for i := range reps {
 			c := in.buildCluster(res, &reps[i])
@@ -419,7 +419,7 @@ func relate(insts []*instance, bs []*built) {
 				if res.attr("source_db_cluster_identifier") == nil {
 					continue
 				}
-				reps, _, _ := in.expand(res.count, res.forEach, nil)
+				reps, _, _ := in.expandResource(res)
 				for i := range reps {
 					r := &reps[i]
 					a := res.attr("source_db_cluster_identifier")
@@ -443,7 +443,7 @@ func relate(insts []*instance, bs []*built) {
 				if res.attr("cluster_identifier") == nil {
 					continue
 				}
-				reps, _, _ := in.expand(res.count, res.forEach, nil)
+				reps, _, _ := in.expandResource(res)
 				for i := range reps {
 					r := &reps[i]
 					v, ms := unmark(in.resourceAttr(res, r, "cluster_identifier"))

@@ -31,13 +31,14 @@ type instance struct {
 	// whose count/for_each could not be resolved.
 	expansionNote *model.Text
 
-	vars      map[string]*varValue
-	varObj    cty.Value
-	locals    map[string]*lazy
-	localObjs map[string]cty.Value
-	outputs   map[string]*lazy
-	attrs     map[attrKey]*lazy
-	children  map[string]*childCall
+	vars       map[string]*varValue
+	varObj     cty.Value
+	locals     map[string]*lazy
+	localObjs  map[string]cty.Value
+	expansions map[*resourceDecl]*expansion
+	outputs    map[string]*lazy
+	attrs      map[attrKey]*lazy
+	children   map[string]*childCall
 }
 
 type lazy struct {
@@ -69,6 +70,7 @@ type rep struct {
 	forEach hcl.Expression // for tracing each.value back to its definition
 	owner   *instance      // where forEach is evaluated
 	ownRep  *rep           // the owner's repetition (module calls)
+	obj     cty.Value      // count / each object, built on first use
 }
 
 // varValue is the value of one input variable of an instance, with where it came from.
@@ -143,11 +145,11 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 	if len(travs) == 0 {
 		return ctx
 	}
-	vars := map[string]cty.Value{}
-	localNames := map[string]bool{}
-	resRefs := map[string]map[string][]hcl.Traversal{} // type -> name -> traversals
-	dataRefs := map[string]map[string]bool{}
-	modRefs := map[string][]hcl.Traversal{}
+	vars := make(map[string]cty.Value, 4)
+	var localNames map[string]bool
+	var resRefs map[string]map[string][]hcl.Traversal // type -> name -> traversals
+	var dataRefs map[string]map[string]bool
+	var modRefs map[string][]hcl.Traversal
 	for _, t := range travs {
 		root := t.RootName()
 		switch root {
@@ -155,18 +157,21 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 			vars["var"] = in.variables()
 		case "local":
 			if n, ok := attrAt(t, 1); ok {
+				if localNames == nil {
+					localNames = make(map[string]bool, 2)
+				}
 				localNames[n] = true
 			}
 		case "count":
 			if r != nil && r.kind == 1 {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": r.index})
+				vars["count"] = r.object()
 			} else {
 				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": invalidVal(model.T(
 					"count.index is used where there is no count", "count がない場所で count.index が使われています"))})
 			}
 		case "each":
 			if r != nil && r.kind == 2 {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": r.key, "value": r.value})
+				vars["each"] = r.object()
 			} else {
 				bad := invalidVal(model.T("each is used where there is no for_each", "for_each がない場所で each が使われています"))
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": bad, "value": bad})
@@ -182,6 +187,9 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 			typ, ok1 := attrAt(t, 1)
 			name, ok2 := attrAt(t, 2)
 			if ok1 && ok2 {
+				if dataRefs == nil {
+					dataRefs = map[string]map[string]bool{}
+				}
 				if dataRefs[typ] == nil {
 					dataRefs[typ] = map[string]bool{}
 				}
@@ -189,10 +197,16 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 			}
 		case "module":
 			if n, ok := attrAt(t, 1); ok {
+				if modRefs == nil {
+					modRefs = map[string][]hcl.Traversal{}
+				}
 				modRefs[n] = append(modRefs[n], t)
 			}
 		default:
 			if name, ok := attrAt(t, 1); ok && in.def.byAddr[root+"."+name] != nil {
+				if resRefs == nil {
+					resRefs = map[string]map[string][]hcl.Traversal{}
+				}
 				if resRefs[root] == nil {
 					resRefs[root] = map[string][]hcl.Traversal{}
 				}
@@ -424,7 +438,7 @@ func (in *instance) resourceRefValue(res *resourceDecl, ts []hcl.Traversal) cty.
 		}
 		return cty.ObjectVal(m)
 	}
-	reps, unknown, _ := in.expand(res.count, res.forEach, nil)
+	reps, unknown, _ := in.expandResource(res)
 	if unknown {
 		return unknownVal(model.T("the instances of %s are not known (count/for_each unresolved)",
 			"%s のインスタンスが決まりません（count/for_each を解決できません）", in.prefix()+res.addr()))
@@ -648,6 +662,27 @@ func (in *instance) expand(count, forEach *hcl.Attribute, ownRep *rep) (reps []r
 	return []rep{{}}, false, model.Text{}
 }
 
+type expansion struct {
+	reps    []rep
+	unknown bool
+	why     model.Text
+}
+
+// expandResource expands a resource's count/for_each once per instance, so
+// that references and relations see the same repetitions (and their cached
+// argument values).
+func (in *instance) expandResource(res *resourceDecl) ([]rep, bool, model.Text) {
+	if e, ok := in.expansions[res]; ok {
+		return e.reps, e.unknown, e.why
+	}
+	reps, unknown, why := in.expand(res.count, res.forEach, nil)
+	if in.expansions == nil {
+		in.expansions = map[*resourceDecl]*expansion{}
+	}
+	in.expansions[res] = &expansion{reps: reps, unknown: unknown, why: why}
+	return reps, unknown, why
+}
+
 // reattach returns element k of a possibly marked collection, keeping the
 // marks of that element (so each.value still says why a part is unknown).
 func reattach(raw cty.Value, k string, plain cty.Value) (out cty.Value) {
@@ -748,6 +783,19 @@ func (s *scanner) resolveCall(in *instance, call *moduleCall) (*moduleDef, *mode
 		})
 	}
 	return nil, &t
+}
+
+// object is the value of count or each for this repetition, built once.
+func (r *rep) object() cty.Value {
+	if r.obj != cty.NilVal {
+		return r.obj
+	}
+	if r.kind == 1 {
+		r.obj = cty.ObjectVal(map[string]cty.Value{"index": r.index})
+	} else {
+		r.obj = cty.ObjectVal(map[string]cty.Value{"key": r.key, "value": r.value})
+	}
+	return r.obj
 }
 
 func (r *rep) String() string { return fmt.Sprintf("rep%s", r.addrKey) }
