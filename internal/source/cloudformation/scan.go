@@ -92,61 +92,75 @@ func Scan(files []string, o Options) model.Inventory {
 	}
 	sc.given, inv.Diagnostics = sc.readGivenParameters()
 
-	// 1. Load every file, in parallel.
-	abs := make([]string, len(files))
-	tmpls := make([]*template, len(files))
-	errs := make([]error, len(files))
+	// 1. Load every file, in parallel. A template without nested stacks is
+	// evaluated right away and its tree dropped (most templates: this keeps
+	// memory low); if another template turns out to nest it, that result is
+	// discarded and the template is evaluated through its parent instead.
+	// Templates with nested stacks are kept for step 2.
+	type loaded struct {
+		abs      string
+		file     string
+		err      error
+		t        *template // kept: has nested stacks
+		broken   bool
+		diags    []model.Diagnostic
+		clusters []model.Cluster
+		evalDiag []model.Diagnostic
+		dup      bool
+	}
+	ls := make([]loaded, len(files))
+	seen := map[string]bool{}
 	for i, f := range files {
 		a, err := filepath.Abs(f)
 		if err != nil {
 			a = f
 		}
-		abs[i] = a
+		ls[i].abs, ls[i].file, ls[i].dup = a, sc.rel(a), seen[a]
+		seen[a] = true
 	}
-	parallel(len(files), func(i int) { tmpls[i], errs[i] = sc.load(abs[i]) })
-	var tops []*template
-	for i, t := range tmpls {
-		if errs[i] != nil {
-			inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonReadError,
-				Location: model.Location{File: sc.rel(abs[i])}, Resource: model.Resource{Kind: model.SourceCloudFormation, Address: sc.rel(abs[i])},
-				Message: model.T("cannot read template: %v", "テンプレートを読み取れません：%v", errs[i])})
-			continue
+	parallel(len(files), func(i int) {
+		l := &ls[i]
+		if l.dup {
+			return
 		}
-		if _, dup := sc.cache[abs[i]]; dup {
-			continue
+		t, err := sc.load(l.abs)
+		if err != nil {
+			l.err = err
+			return
 		}
-		sc.cache[abs[i]] = t
-		sc.order = append(sc.order, abs[i])
-		tops = append(tops, t)
+		l.diags, l.broken = t.diags, t.broken
+		if !t.broken && !t.hasNestedStacks() {
+			l.clusters, l.evalDiag = sc.evaluate(t)
+			return
+		}
+		l.t = t
+	})
+	for i := range ls {
+		if l := &ls[i]; l.t != nil {
+			sc.cache[l.abs] = l.t
+			sc.order = append(sc.order, l.abs)
+		}
 	}
 
-	// 2. Find nested templates: a template some other template nests is
-	// evaluated through its parent. Templates only reachable through a cycle
-	// are evaluated on their own, so that nothing is silently skipped.
-	nested := map[*template]bool{}
+	// 2. Find nested templates (loading those not given), from the kept
+	// templates and the ones they nest.
+	nested := map[string]bool{}
 	for i := 0; i < len(sc.order); i++ {
 		t := sc.cache[sc.order[i]]
 		if t == nil || t.broken {
 			continue
 		}
 		for _, id := range t.resOrder {
-			r := t.resources[id]
-			if !isNestedStackType(r.typ) {
-				continue
-			}
-			if a, _, _ := t.nestedLocation(r); a != "" {
-				if c := sc.template(a); c != nil && c != t {
-					nested[c] = true
+			if r := t.resources[id]; isNestedStackType(r.typ) {
+				if a, _, _ := t.nestedLocation(r); a != "" && a != t.abs {
+					nested[a] = true
+					sc.template(a)
 				}
 			}
 		}
 	}
-	var roots []*template
-	for _, t := range tops {
-		if !nested[t] || t.broken {
-			roots = append(roots, t)
-		}
-	}
+	// Kept templates only reachable through a cycle are evaluated on their
+	// own, so that nothing is silently skipped.
 	reached := map[*template]bool{}
 	var reach func(t *template)
 	reach = func(t *template) {
@@ -162,48 +176,76 @@ func Scan(files []string, o Options) model.Inventory {
 			}
 		}
 	}
-	for _, t := range roots {
-		reach(t)
+	isRoot := make([]bool, len(ls))
+	for i := range ls {
+		l := &ls[i]
+		isRoot[i] = !l.dup && l.err == nil && !nested[l.abs]
+		if isRoot[i] && l.t != nil {
+			reach(l.t)
+		}
 	}
-	for _, t := range tops {
-		if !reached[t] && !t.broken {
-			roots = append(roots, t)
-			reach(t)
+	for i := range ls {
+		if l := &ls[i]; !isRoot[i] && l.t != nil && !reached[l.t] {
+			isRoot[i] = true
+			reach(l.t)
 		}
 	}
 
-	// 3. Evaluate every top-level stack, in parallel.
-	type out struct {
-		clusters []model.Cluster
-		diags    []model.Diagnostic
-	}
-	outs := make([]out, len(roots))
-	parallel(len(roots), func(i int) {
-		t := roots[i]
-		if t.broken {
-			return
+	// 3. Evaluate the kept top-level templates, in parallel.
+	parallel(len(ls), func(i int) {
+		if l := &ls[i]; isRoot[i] && l.t != nil && !l.t.broken {
+			l.clusters, l.evalDiag = sc.evaluate(l.t)
 		}
-		outs[i].clusters, outs[i].diags = sc.evaluate(t)
 	})
 
 	// 4. Template problems (once per file), then evaluation problems.
+	counted := map[string]bool{}
+	for i := range ls {
+		l := &ls[i]
+		if l.dup {
+			continue
+		}
+		if l.err != nil {
+			inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonReadError,
+				Location: model.Location{File: l.file}, Resource: model.Resource{Kind: model.SourceCloudFormation, Address: l.file},
+				Message: model.T("cannot read template: %v", "テンプレートを読み取れません：%v", l.err)})
+			continue
+		}
+		counted[l.abs] = true
+		inv.Diagnostics = append(inv.Diagnostics, l.diags...)
+	}
 	for _, a := range sc.order {
-		if t := sc.cache[a]; t != nil {
-			inv.Coverage[CoverageKey]++
+		if t := sc.cache[a]; t != nil && !counted[a] {
+			counted[a] = true
 			inv.Diagnostics = append(inv.Diagnostics, t.diags...)
 		}
 	}
+	inv.Coverage[CoverageKey] = len(counted)
 	total := 0
-	for _, r := range outs {
-		total += len(r.clusters)
+	for i := range ls {
+		if isRoot[i] {
+			total += len(ls[i].clusters)
+		}
 	}
 	inv.Clusters = make([]model.Cluster, 0, total)
-	for _, r := range outs {
-		inv.Clusters = append(inv.Clusters, r.clusters...)
-		inv.Diagnostics = append(inv.Diagnostics, r.diags...)
+	for i := range ls {
+		if isRoot[i] {
+			inv.Clusters = append(inv.Clusters, ls[i].clusters...)
+			inv.Diagnostics = append(inv.Diagnostics, ls[i].evalDiag...)
+		}
 	}
 	inv.Diagnostics = dedupe(inv.Diagnostics)
 	return inv
+}
+
+// hasNestedStacks reports whether the template nests other stacks.
+func (t *template) hasNestedStacks() bool {
+	for _, r := range t.resources {
+		if isNestedStackType(r.typ) {
+			return true
+		}
+	}
+	return false
 }
 
 // evaluate evaluates one top-level template and the stacks it nests. A
