@@ -223,3 +223,12 @@ Outputs:
 		t.Errorf("replication source = %+v", r)
 	}
 }
+
+func TestDuplicateFilesScannedOnce(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"t.yaml": clusterTemplate("", "Engine: aurora-mysql\nBacktrackWindow: 86400\n")})
+	p := dir + "/t.yaml"
+	inv := Scan([]string{p, p, dir + "/./t.yaml"}, Options{Root: dir})
+	if len(inv.Clusters) != 1 || inv.Coverage[CoverageKey] != 1 {
+		t.Errorf("clusters = %d, coverage = %v", len(inv.Clusters), inv.Coverage)
+	}
+}
