@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -131,12 +132,16 @@ func unifiedDiff(from, to string, src []byte, edits []udiff.Edit, ctx int) strin
 	}
 	old := splitLines(string(src))
 	var cs []change
+	counted, lines := 0, 0 // newlines in src[:counted]; edits are sorted
+	linesBefore := func(off int) int {
+		lines += bytes.Count(src[counted:off], []byte{'\n'})
+		counted = off
+		return lines
+	}
 	for _, e := range edits {
-		cs = append(cs, change{
-			oldStart: strings.Count(string(src[:e.Start]), "\n"),
-			oldEnd:   strings.Count(string(src[:e.End]), "\n") + boolInt(e.End == len(src) && e.End > e.Start && src[e.End-1] != '\n'),
-			newLines: splitLines(e.New),
-		})
+		start := linesBefore(e.Start)
+		end := linesBefore(e.End) + boolInt(e.End == len(src) && e.End > e.Start && src[e.End-1] != '\n')
+		cs = append(cs, change{oldStart: start, oldEnd: end, newLines: splitLines(e.New)})
 	}
 	var b strings.Builder
 	b.WriteString("--- " + from + "\n+++ " + to + "\n")

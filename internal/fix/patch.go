@@ -357,6 +357,7 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
 	}
 	kind := fileKind(file, src)
+	sf := newSource(file, src)
 	var edits []edit
 	var changes []Change
 	var refusals []Refusal
@@ -366,17 +367,17 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		var err error
 		switch {
 		case kind == "hcl" && p.change.insert && p.change.module != "":
-			e, err = hclInsertModuleArgument(src, file, p.change.module, p.change.Name, p.change.To)
+			e, err = hclInsertModuleArgument(sf, p.change.module, p.change.Name, p.change.To)
 		case kind == "hcl" && p.change.insert:
-			e, err = hclInsertWindow(src, file, p.change.Location, p.change.To)
+			e, err = hclInsertWindow(sf, p.change.Location, p.change.To)
 		case kind == "hcl":
-			e, old, err = hclSetLiteral(src, file, p.change.Location, p.change.To)
+			e, old, err = hclSetLiteral(sf, p.change.Location, p.change.To)
 		case kind == "cfn" && p.change.insert:
-			e, err = cfnInsertWindow(src, file, p.change.resource, p.change.Location, p.change.To)
+			e, err = cfnInsertWindow(sf, p.change.resource, p.change.Location, p.change.To)
 		case p.change.insert:
 			err = fmt.Errorf("%s: adding the window to a JSON-syntax Terraform file is not supported; add it by hand", file)
 		default:
-			e, old, err = setScalar(src, file, p.change.Location, p.change.To)
+			e, old, err = setScalar(sf, p.change.Location, p.change.To)
 		}
 		if err != nil {
 			refusals = append(refusals, refuse(p, err))
@@ -386,8 +387,8 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 			continue // already set: running fix twice changes nothing
 		}
 		p.change.From = old
-		sl, sc := lineCol(src, e.start)
-		el, ec := lineCol(src, e.end)
+		sl, sc := sf.lineCol(e.start)
+		el, ec := sf.lineCol(e.end)
 		p.change.Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
 		edits = append(edits, e)
 		changes = append(changes, p.change)

@@ -59,8 +59,9 @@ func scalarAt(src []byte, off int) (int, int, byte) {
 
 // setScalar returns the edit that sets the number scalar at loc to value,
 // and the scalar's current text.
-func setScalar(src []byte, file string, loc model.Location, value int64) (edit, string, error) {
-	off, ok := offsetOf(src, loc.Line, loc.Column)
+func setScalar(s *source, loc model.Location, value int64) (edit, string, error) {
+	src, file := s.src, s.name
+	off, ok := s.offsetOf(loc.Line, loc.Column)
 	if !ok {
 		return edit{}, "", fmt.Errorf("%s:%d:%d: position not in the file (the file changed since the scan?)", file, loc.Line, loc.Column)
 	}
@@ -121,8 +122,9 @@ func lookup(n ast.Node, key string) *ast.MappingValueNode {
 
 // cfnInsertWindow returns the edit that adds BacktrackWindow to the
 // Properties of the resource whose logical ID is at loc (or named id).
-func cfnInsertWindow(src []byte, file, id string, loc model.Location, value int64) (edit, error) {
-	f, err := parser.ParseBytes(src, parser.ParseComments)
+func cfnInsertWindow(s *source, id string, loc model.Location, value int64) (edit, error) {
+	src, file := s.src, s.name
+	f, err := s.yaml()
 	if err != nil {
 		return edit{}, fmt.Errorf("%s: %v", file, err)
 	}
@@ -163,7 +165,7 @@ func cfnInsertWindow(src []byte, file, id string, loc model.Location, value int6
 		return edit{}, fmt.Errorf("%s:%d: the Properties of %s are empty or not a mapping; add BacktrackWindow by hand", file, loc.Line, id)
 	}
 	first := kv[0].Key.GetToken()
-	koff, ok := offsetOf(src, first.Position.Line, first.Position.Column)
+	koff, ok := s.offsetOf(first.Position.Line, first.Position.Column)
 	if !ok {
 		return edit{}, fmt.Errorf("%s: cannot locate the Properties of %s", file, id)
 	}

@@ -42,30 +42,22 @@ func parseHCL(src []byte, file string) (*hclsyntax.Body, error) {
 
 // hclSetLiteral returns the edit that sets the number literal starting at loc
 // to value, and the literal's current text.
-func hclSetLiteral(src []byte, file string, loc model.Location, value int64) (edit, string, error) {
-	body, err := parseHCL(src, file)
-	if err != nil {
+func hclSetLiteral(s *source, loc model.Location, value int64) (edit, string, error) {
+	src, file := s.src, s.name
+	if _, err := s.hcl(); err != nil {
 		return edit{}, "", err
 	}
 	var found hclsyntax.Expression
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-		e, ok := n.(hclsyntax.Expression)
-		if !ok {
-			return nil
-		}
+	for _, e := range s.exprs[[2]int{loc.Line, loc.Column}] {
 		r := e.Range()
-		if r.Start.Line != loc.Line || r.Start.Column != loc.Column {
-			return nil
-		}
 		if loc.EndLine > 0 && (r.End.Line != loc.EndLine || r.End.Column != loc.EndColumn) {
-			return nil
+			continue
 		}
 		// The innermost expression at the position wins.
 		if found == nil || r.End.Byte-r.Start.Byte < found.Range().End.Byte-found.Range().Start.Byte {
 			found = e
 		}
-		return nil
-	})
+	}
 	if found == nil {
 		return edit{}, "", fmt.Errorf("%s: no expression starts at line %d, column %d (the file changed since the scan?)", file, loc.Line, loc.Column)
 	}
@@ -97,16 +89,18 @@ func hclSetLiteral(src []byte, file string, loc model.Location, value int64) (ed
 
 // hclInsertWindow returns the edit that adds backtrack_window to the
 // aws_rds_cluster block whose header is at loc.
-func hclInsertWindow(src []byte, file string, loc model.Location, value int64) (edit, error) {
-	return hclInsertAttribute(src, file, func(b *hclsyntax.Block) bool {
+func hclInsertWindow(s *source, loc model.Location, value int64) (edit, error) {
+	file := s.name
+	return hclInsertAttribute(s, func(b *hclsyntax.Block) bool {
 		return b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0] == "aws_rds_cluster" && b.TypeRange.Start.Line == loc.Line
 	}, fmt.Sprintf("%s:%d: no aws_rds_cluster block starts here (the file changed since the scan?)", file, loc.Line), "backtrack_window", value)
 }
 
 // hclInsertModuleArgument returns the edit that adds name = value to the
 // call of module mod.
-func hclInsertModuleArgument(src []byte, file, mod, name string, value int64) (edit, error) {
-	return hclInsertAttribute(src, file, func(b *hclsyntax.Block) bool {
+func hclInsertModuleArgument(s *source, mod, name string, value int64) (edit, error) {
+	file := s.name
+	return hclInsertAttribute(s, func(b *hclsyntax.Block) bool {
 		return b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod
 	}, fmt.Sprintf("%s: no module %q block", file, mod), name, value)
 }
@@ -129,8 +123,9 @@ func hasModuleCall(src []byte, file, mod string) bool {
 // accepts. The line goes after the block's last attribute before any nested
 // block, with that attribute's indentation, and its "=" aligned with it when
 // the names allow.
-func hclInsertAttribute(src []byte, file string, match func(*hclsyntax.Block) bool, notFound, name string, value int64) (edit, error) {
-	body, err := parseHCL(src, file)
+func hclInsertAttribute(s *source, match func(*hclsyntax.Block) bool, notFound, name string, value int64) (edit, error) {
+	src, file := s.src, s.name
+	body, err := s.hcl()
 	if err != nil {
 		return edit{}, err
 	}

@@ -4,7 +4,90 @@ import (
 	"fmt"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
+
+// source is one file being patched, parsed at most once whatever the number
+// of edits (a file with 1,000 clusters is parsed once, not 1,000 times).
+type source struct {
+	name  string
+	src   []byte
+	lines []int // offset of the start of each line
+
+	hclDone bool
+	hclBody *hclsyntax.Body
+	hclErr  error
+	exprs   map[[2]int][]hclsyntax.Expression // by start line and column
+
+	yamlDone bool
+	yamlFile *ast.File
+	yamlErr  error
+}
+
+func newSource(name string, src []byte) *source {
+	s := &source{name: name, src: src, lines: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			s.lines = append(s.lines, i+1)
+		}
+	}
+	return s
+}
+
+// offsetOf converts a 1-based line and column (in characters) to a byte offset.
+func (s *source) offsetOf(line, col int) (int, bool) {
+	if line < 1 || line > len(s.lines) || col < 1 {
+		return 0, false
+	}
+	off := s.lines[line-1]
+	for c := 1; c < col; c++ {
+		if off >= len(s.src) || s.src[off] == '\n' {
+			return 0, false
+		}
+		_, n := utf8.DecodeRune(s.src[off:])
+		off += n
+	}
+	return off, true
+}
+
+// lineCol converts a byte offset to a 1-based line and column.
+func (s *source) lineCol(off int) (int, int) {
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, utf8.RuneCount(s.src[s.lines[i]:min(off, len(s.src))]) + 1
+}
+
+func (s *source) hcl() (*hclsyntax.Body, error) {
+	if !s.hclDone {
+		s.hclDone = true
+		s.hclBody, s.hclErr = parseHCL(s.src, s.name)
+		if s.hclErr == nil {
+			s.exprs = map[[2]int][]hclsyntax.Expression{}
+			hclsyntax.VisitAll(s.hclBody, func(n hclsyntax.Node) hcl.Diagnostics {
+				if e, ok := n.(hclsyntax.Expression); ok {
+					k := [2]int{e.Range().Start.Line, e.Range().Start.Column}
+					s.exprs[k] = append(s.exprs[k], e)
+				}
+				return nil
+			})
+		}
+	}
+	return s.hclBody, s.hclErr
+}
+
+func (s *source) yaml() (*ast.File, error) {
+	if !s.yamlDone {
+		s.yamlDone = true
+		s.yamlFile, s.yamlErr = parser.ParseBytes(s.src, parser.ParseComments)
+	}
+	return s.yamlFile, s.yamlErr
+}
 
 // edit replaces src[start:end] with text. Patches are position-based splices:
 // every byte outside the edited ranges stays as it was, so comments, key
