@@ -223,7 +223,7 @@ func (in *instance) clusters() []*built {
 			c := in.buildCluster(res, &reps[i])
 			if unknown {
 				c.CountExpansionUnknown = true
-				c.Notes = append(c.Notes, model.Join(model.T(" ", " "),
+				c.Notes = append(c.Notes, model.Join(model.T(" ", ""),
 					model.T("The count/for_each of %s could not be resolved, so the resource was evaluated once; the real number of clusters may differ.",
 						"%s の count/for_each を解決できないため、リソースを 1 回だけ評価しました。実際のクラスター数は異なる場合があります。", c.Address),
 					why))

@@ -732,7 +732,7 @@ func (in *instance) child(name string) *childCall {
 		c.keys = append(append([]string{}, in.keys...), call.name)
 		c.addr = in.prefix() + "module." + call.name + reps[i].addrKey
 		if unknown {
-			n := model.Join(model.T(" ", " "), model.T("The count/for_each of module.%s could not be resolved, so it was evaluated once.",
+			n := model.Join(model.T(" ", ""), model.T("The count/for_each of module.%s could not be resolved, so it was evaluated once.",
 				"module.%s の count/for_each を解決できないため、1 回だけ評価しました。", call.name), why)
 			c.expansionNote = &n
 		} else if in.expansionNote != nil {
