@@ -148,7 +148,7 @@ func (r *reader) referenced(e *entry, v model.Value[string], name, targetType st
 		others = append(others, truncate(ref))
 	}
 	if len(others) > 0 {
-		v.Why = model.Join(model.T(" ", " "), v.Why, model.T("The configuration takes it from %s.", "構成では %s から取得しています。", strings.Join(others, ", ")))
+		v.Why = model.Join(model.T(" ", ""), v.Why, model.T("The configuration takes it from %s.", "構成では %s から取得しています。", strings.Join(others, ", ")))
 	}
 	return v
 }

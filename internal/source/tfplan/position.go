@@ -8,18 +8,23 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
 // The plan JSON carries no HCL positions, so findings point into the JSON
 // itself. positionIndex maps JSON paths (object keys and array indices from
-// the document root) to byte offsets. It is built by one pass of
-// encoding/json.Decoder.Token over the document, using InputOffset to find
-// where each token starts and ends, and it records only the paths asked for
-// beforehand (a trie of wanted paths), so a plan with thousands of resources
-// costs a few entries per cluster rather than one per JSON value.
+// the document root) to byte offsets, and offsets to line:column. It records
+// only the paths asked for beforehand (a trie of wanted paths), so a plan
+// with thousands of resources costs a few entries per cluster rather than
+// one per JSON value.
+//
+// Two walkers fill it and agree on every span (TestScannerMatchesDecoder,
+// FuzzPositionIndex): walkJSON uses encoding/json.Decoder.Token with
+// InputOffset and works up to a syntax error (IsPlan on a broken plan,
+// locating type errors); scanIndex is a byte scanner for documents
+// encoding/json has already accepted, about ten times cheaper in
+// allocations, used by Load.
 
 // pathSeg is one step of a JSON path: an object key or an array index.
 type pathSeg struct {
@@ -64,7 +69,13 @@ type positionIndex struct {
 	data  []byte
 	lines []int // byte offset of the start of each line
 	root  posNode
+	// runeMarks[i] is the number of characters in data[:i*runeMarkStep],
+	// so columns on a long line (terraform show -json writes one line) cost
+	// O(runeMarkStep) instead of O(line length). Built on first use.
+	runeMarks []int
 }
+
+const runeMarkStep = 4096
 
 func newPositionIndex(file string, data []byte) *positionIndex {
 	ix := &positionIndex{file: file, data: data, lines: []int{0}}
@@ -137,8 +148,15 @@ func (ix *positionIndex) lookup(path []any) (span, bool) {
 	return n.at, n.found
 }
 
-// build walks the document once and records every wanted path.
+// build walks the document once and records every wanted path. The
+// document must be valid JSON (Load decodes it first).
 func (ix *positionIndex) build() error {
+	return scanIndex(ix.data, &ix.root)
+}
+
+// buildWithDecoder is build done with encoding/json.Decoder.Token: slower,
+// but it also works up to a syntax error. Tests compare the two.
+func (ix *positionIndex) buildWithDecoder() error {
 	return walkJSON(ix.data, &ix.root, func(n *posNode, _ []pathSeg, at span) {
 		if n != nil && n.want {
 			n.found, n.at = true, at
@@ -192,7 +210,36 @@ func (ix *positionIndex) lineCol(off int) (int, int) {
 	if i < 0 {
 		i = 0
 	}
-	return i + 1, utf8.RuneCount(ix.data[ix.lines[i]:off]) + 1
+	return i + 1, ix.runesBefore(off) - ix.runesBefore(ix.lines[i]) + 1
+}
+
+// runesBefore counts the characters in data[:off]: the bytes that start a
+// UTF-8 sequence (not continuation bytes), so counts at any two offsets
+// subtract to the characters between them.
+func (ix *positionIndex) runesBefore(off int) int {
+	if ix.runeMarks == nil {
+		ix.runeMarks = make([]int, len(ix.data)/runeMarkStep+1)
+		n := 0
+		for i, b := range ix.data {
+			if i%runeMarkStep == 0 {
+				ix.runeMarks[i/runeMarkStep] = n
+			}
+			if b&0xC0 != 0x80 {
+				n++
+			}
+		}
+		if len(ix.data)%runeMarkStep == 0 {
+			ix.runeMarks[len(ix.data)/runeMarkStep] = n
+		}
+	}
+	k := off / runeMarkStep
+	n := ix.runeMarks[k]
+	for _, b := range ix.data[k*runeMarkStep : off] {
+		if b&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // pointer renders a path as an RFC 6901 JSON pointer, for messages.
@@ -215,7 +262,8 @@ func pointer(path []pathSeg) string {
 // walkJSON tokenizes data with encoding/json.Decoder and calls visit at the
 // end of every value with the trie node for its path (nil when the path is
 // not in the trie rooted at root; root may be nil to visit everything with
-// nil nodes), the path itself and its span. The path slice is reused between
+// nil nodes), the path itself and its span. With a trie, values no wanted
+// path goes through are skipped without being visited. The path slice is reused between
 // calls. A syntax error stops the walk and is returned (everything before it
 // has been visited, so a key read before a broken value is still known to
 // callers that want it through visitKey).
@@ -243,6 +291,15 @@ func walkJSONKeys(data []byte, root *posNode, visit func(*posNode, []pathSeg, sp
 	var path []pathSeg
 	started := false
 	for {
+		// Skip, without tokenizing, array elements that no wanted path
+		// goes through (when a trie is given).
+		if n := len(stack); root != nil && n > 0 && !stack[n-1].obj && stack[n-1].node.childIndex(stack[n-1].next) == nil && dec.More() {
+			if err := dec.Decode(&skipValue{}); err != nil {
+				return err
+			}
+			stack[n-1].next++
+			continue
+		}
 		off := int(dec.InputOffset())
 		tok, err := dec.Token()
 		if err != nil {
@@ -274,6 +331,13 @@ func walkJSONKeys(data []byte, root *posNode, visit func(*posNode, []pathSeg, sp
 			if visitKey != nil {
 				visitKey(path, start)
 			}
+			if root != nil && top.child == nil {
+				// Nothing wanted below this key: skip its value whole.
+				if err := dec.Decode(&skipValue{}); err != nil {
+					return err
+				}
+				endMember(&stack, &path)
+			}
 			continue
 		}
 		started = true
@@ -296,6 +360,12 @@ func walkJSONKeys(data []byte, root *posNode, visit func(*posNode, []pathSeg, sp
 		endMember(&stack, &path)
 	}
 }
+
+// skipValue consumes one JSON value through json.Decoder.Decode without
+// building anything.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
 // endMember finishes a value inside its container: the path loses its last
 // step and an object expects its next key.
