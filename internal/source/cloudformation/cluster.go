@@ -93,11 +93,11 @@ func convString(r result) (string, *model.Text) {
 // (facts §0: 0–259200), so out-of-range numbers are returned as they are.
 func convWindow(r result) (int64, *model.Text) {
 	if r.isScalar() && (r.sk == kindInt || r.sk == kindString) {
-		s := r.s
-		if r.sk == kindInt {
-			s = strings.ReplaceAll(s, "_", "")
+		base := 10
+		if l := strings.ToLower(r.s); r.sk == kindInt && (strings.HasPrefix(l, "0x") || strings.HasPrefix(l, "0o")) {
+			base = 0 // YAML integers may be written 0x15180 or 0o250600
 		}
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n, err := strconv.ParseInt(r.s, base, 64); err == nil {
 			return n, nil
 		}
 	}

@@ -66,6 +66,8 @@ func TestBacktrackWindowIntrinsics(t *testing.T) {
 			v001: "PASS BACKTRACK_ENABLED", v002: "PASS WINDOW_MEETS_MINIMUM", prov: []model.OriginKind{model.OriginAttribute}},
 		{name: "numeric string is coerced", window: `"86400"`, state: model.Known, value: 86400,
 			v001: "PASS BACKTRACK_ENABLED", v002: "PASS WINDOW_MEETS_MINIMUM"},
+		{name: "hexadecimal YAML integer", window: "0x15180", state: model.Known, value: 86400,
+			v001: "PASS BACKTRACK_ENABLED", v002: "PASS WINDOW_MEETS_MINIMUM"},
 		{name: "zero", window: "0", state: model.Known, value: 0,
 			v001: "FAIL BACKTRACK_DISABLED", v002: "FAIL WINDOW_BELOW_MINIMUM"},
 		{name: "72 means seconds", window: "72", state: model.Known, value: 72,
