@@ -635,8 +635,13 @@ func (in *instance) expand(count, forEach *hcl.Attribute, ownRep *rep) (reps []r
 				vals[k.AsString()] = e
 			}
 			sort.Strings(keys)
+			marked := len(ms) > 0
 			for _, k := range keys {
-				reps = append(reps, rep{kind: 2, key: cty.StringVal(k), value: reattach(raw, k, vals[k]),
+				val := vals[k]
+				if marked {
+					val = reattach(raw, k, val)
+				}
+				reps = append(reps, rep{kind: 2, key: cty.StringVal(k), value: val,
 					addrKey: "[" + strconv.Quote(k) + "]", forEach: forEach.Expr, owner: in, ownRep: ownRep})
 			}
 			return reps, false, model.Text{}
@@ -691,9 +696,6 @@ func reattach(raw cty.Value, k string, plain cty.Value) (out cty.Value) {
 			out = plain
 		}
 	}()
-	if !raw.ContainsMarked() {
-		return plain
-	}
 	c, _ := raw.Unmark()
 	if c.Type().IsObjectType() {
 		return c.GetAttr(k)
