@@ -71,7 +71,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 			return model.Cluster{}, false
 		}
 	}
-	if e.values == nil && e.action != model.ActionDelete {
+	if e.values == nil && e.action != model.ActionDelete && e.action != actionForget {
 		// Nothing to read (e.g. a hand-trimmed plan). Say so rather than pass.
 		r.diags = append(r.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: loc, Resource: res,
 			Message: model.T("%s has no attribute values in the plan (change.after is null), so it could not be evaluated.",

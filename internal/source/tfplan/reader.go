@@ -101,8 +101,8 @@ func (r *reader) collect() {
 			e.unknown, e.unknownPath = c.AfterUnknown, e.sub("change", "after_unknown")
 			e.sensitive = c.AfterSensitive
 			e.before, e.beforePath, e.beforeSensitive = c.Before, e.sub("change", "before"), c.BeforeSensitive
-			if c.After == nil && e.action == model.ActionDelete {
-				// A deleted cluster is described by what it was.
+			if c.After == nil && (e.action == model.ActionDelete || e.action == actionForget) {
+				// A deleted (or forgotten) cluster is described by what it was.
 				e.values, e.valuesPath, e.sensitive = c.Before, e.beforePath, c.BeforeSensitive
 				e.unknown = nil
 			}
