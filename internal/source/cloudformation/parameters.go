@@ -15,7 +15,6 @@ type givenValue struct {
 	// loc is the value's position in its parameter file (zero for a flag).
 	loc        model.Location
 	src        paramSource
-	flag       string // the --parameter text, for messages
 	unknownWhy model.Text
 }
 

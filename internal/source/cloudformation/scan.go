@@ -325,7 +325,7 @@ func (sc *scanner) readGivenParameters() (map[string]givenValue, []model.Diagnos
 				Message:  model.T("--parameter %q: expected Key=Value", "--parameter %q：Key=Value の形式が必要です", p)})
 			continue
 		}
-		given[k] = givenValue{value: v, src: srcFlag, flag: p}
+		given[k] = givenValue{value: v, src: srcFlag}
 	}
 	return given, diags
 }

@@ -58,8 +58,6 @@ type paramSlot struct {
 	unknownWhy model.Text
 	// fixed caches the value when it does not depend on a world.
 	fixed *result
-	// checked is set once the value was validated (for diagnostics).
-	checked bool
 }
 
 // world assigns an allowed value (by index) to each parameter that has none;
