@@ -41,6 +41,7 @@ func TestGolden(t *testing.T) {
 		{name: "json", paths: []string{"json"}},
 		{name: "badtfvars", paths: []string{"badtfvars"}},
 		{name: "nested", paths: []string{"nested"}},
+		{name: "localmissing", paths: []string{"localmissing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

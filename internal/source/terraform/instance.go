@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -756,6 +757,24 @@ func (s *scanner) resolveCall(in *instance, call *moduleCall) (*moduleDef, *mode
 	}
 	if isLocalSource(call.source) {
 		dir := filepath.Join(in.def.dir, filepath.FromSlash(call.source))
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			t := model.T("%s: the local module directory %q does not exist", "%s：ローカルモジュールのディレクトリ %q が存在しません", addr, call.source)
+			key := "local|" + loc(call.sourceRange).String()
+			if !in.root.reported[key] {
+				in.root.reported[key] = true
+				in.root.diags = append(in.root.diags, model.Diagnostic{
+					Status:   model.StatusError,
+					Reason:   model.ReasonReadError,
+					Location: loc(call.sourceRange),
+					Resource: model.Resource{Kind: model.SourceTerraform, Type: "module", Address: addr},
+					Message: model.T("Module %s calls the local module %q, which does not exist (expected a directory %s), so the clusters it would declare were not evaluated.",
+						"モジュール %s が呼び出すローカルモジュール %q が存在しないため（ディレクトリ %s が必要です）、その中のクラスターは評価されていません。",
+						addr, call.source, s.rel(dir)),
+					Remediation: model.T("Fix the source path of %s.", "%s の source のパスを修正してください。", addr),
+				})
+			}
+			return nil, &t
+		}
 		return s.loadModule(dir), nil
 	}
 	key := strings.Join(append(append([]string{}, in.keys...), call.name), ".")
