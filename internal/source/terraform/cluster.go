@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"math/big"
 	"strings"
 
@@ -462,5 +461,3 @@ func relate(insts []*instance, bs []*built) {
 		}
 	}
 }
-
-func (b *built) String() string { return fmt.Sprintf("%s%s", b.c.Address, b.key) }

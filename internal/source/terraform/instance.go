@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -818,5 +817,3 @@ func (r *rep) object() cty.Value {
 	}
 	return r.obj
 }
-
-func (r *rep) String() string { return fmt.Sprintf("rep%s", r.addrKey) }

@@ -42,28 +42,26 @@ type sourceFile struct {
 }
 
 type variableDecl struct {
-	name      string
-	decl      hcl.Range
-	typ       cty.Type
-	defaults  *typeexpr.Defaults
-	hasType   bool
-	dflt      hcl.Expression // nil when there is no default
-	dfltVal   cty.Value
-	nullable  bool
-	typeDiags hcl.Diagnostics
+	name     string
+	decl     hcl.Range
+	typ      cty.Type
+	defaults *typeexpr.Defaults
+	hasType  bool
+	dflt     hcl.Expression // nil when there is no default
+	dfltVal  cty.Value
+	nullable bool
 }
 
 type resourceDecl struct {
-	mode     string // "managed" or "data"
-	typ      string
-	name     string
-	decl     hcl.Range // the block header
-	body     hcl.Body
-	count    *hcl.Attribute
-	forEach  *hcl.Attribute
-	file     *sourceFile
-	defRange hcl.Range
-	attrs    map[string]*hcl.Attribute // hclsyntax bodies: every argument; nil for JSON
+	mode    string // "managed" or "data"
+	typ     string
+	name    string
+	decl    hcl.Range // the block header
+	body    hcl.Body
+	count   *hcl.Attribute
+	forEach *hcl.Attribute
+	file    *sourceFile
+	attrs   map[string]*hcl.Attribute // hclsyntax bodies: every argument; nil for JSON
 }
 
 func (r *resourceDecl) addr() string { return r.typ + "." + r.name }
@@ -208,7 +206,7 @@ func (s *scanner) loadFile(m *moduleDef, path string) {
 			}
 			meta, _, _ := b.Body.PartialContent(metaSchema)
 			r := &resourceDecl{mode: mode, typ: b.Labels[0], name: b.Labels[1], decl: headerRange(b),
-				body: b.Body, file: sf, defRange: b.DefRange}
+				body: b.Body, file: sf}
 			if sb, ok := b.Body.(*hclsyntax.Body); ok {
 				r.attrs = make(map[string]*hcl.Attribute, len(sb.Attributes))
 				for n, a := range sb.Attributes {
