@@ -2,9 +2,11 @@ package tfplan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,22 +222,31 @@ func (ix *positionIndex) runesBefore(off int) int {
 	if ix.runeMarks == nil {
 		ix.runeMarks = make([]int, len(ix.data)/runeMarkStep+1)
 		n := 0
-		for i, b := range ix.data {
-			if i%runeMarkStep == 0 {
-				ix.runeMarks[i/runeMarkStep] = n
+		for k := range ix.runeMarks {
+			ix.runeMarks[k] = n
+			end := min((k+1)*runeMarkStep, len(ix.data))
+			if k*runeMarkStep < end {
+				n += countRunes(ix.data[k*runeMarkStep : end])
 			}
-			if b&0xC0 != 0x80 {
-				n++
-			}
-		}
-		if len(ix.data)%runeMarkStep == 0 {
-			ix.runeMarks[len(ix.data)/runeMarkStep] = n
 		}
 	}
 	k := off / runeMarkStep
-	n := ix.runeMarks[k]
-	for _, b := range ix.data[k*runeMarkStep : off] {
-		if b&0xC0 != 0x80 {
+	return ix.runeMarks[k] + countRunes(ix.data[k*runeMarkStep:off])
+}
+
+// countRunes counts the bytes that are not UTF-8 continuation bytes
+// (10xxxxxx), eight at a time.
+func countRunes(b []byte) int {
+	const hi = 0x8080808080808080
+	n := 0
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		cont := x & hi &^ ((x << 1) & hi) // bit 7 set, bit 6 clear
+		n += 8 - bits.OnesCount64(cont)
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
 			n++
 		}
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestPositionIndex(t *testing.T) {
@@ -210,4 +212,18 @@ func FuzzPositionIndex(f *testing.F) {
 		}
 		compareBuilders(t, data, 2000)
 	})
+}
+
+func TestCountRunes(t *testing.T) {
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi", "日本語のテキストと ASCII mixed é ü 🎉🎉", "\x80\xbf\xc0\xff plain", strings.Repeat("é日a", 5000)} {
+		if got, want := countRunes([]byte(s)), utf8.RuneCountInString(s); got != want && utf8.ValidString(s) {
+			t.Errorf("countRunes(%q) = %d, want %d", s, got, want)
+		}
+	}
+	// Columns on a long line with multibyte characters before the offset.
+	line := strings.Repeat("日本", 3000) + `"k"`
+	ix := newPositionIndex("f", []byte(line))
+	if l := ix.offsetLoc(len(line) - 3); l.Line != 1 || l.Column != 6001 {
+		t.Errorf("column %d, want 6001", l.Column)
+	}
 }
