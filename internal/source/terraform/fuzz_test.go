@@ -28,6 +28,7 @@ func FuzzLoad(f *testing.F) {
 	// One worker: goroutine scheduling would make coverage differ between
 	// runs of the same input and mislead the fuzzer.
 	sequential = true
+	f.Cleanup(func() { sequential = false })
 	f.Fuzz(func(t *testing.T, src []byte, asJSON bool) {
 		dir := t.TempDir()
 		mod := filepath.Join(dir, "modules", "m")
