@@ -90,7 +90,7 @@ func decodeDiagnostic(file string, ix *positionIndex, data []byte, plan *tfjson.
 		_ = ix.build()
 		loc, ok := ix.loc("format_version")
 		if !ok {
-			loc = ix.offsetLoc(0)
+			loc = ix.docLoc()
 		}
 		v, verr := version.NewVersion(plan.FormatVersion)
 		if verr != nil {

@@ -117,6 +117,7 @@ func TestLoadInline(t *testing.T) {
 			planJSON([]string{
 				`{"address":"data.aws_rds_cluster.x","mode":"data","type":"aws_rds_cluster","name":"x","change":{"actions":["read"],"before":null,"after":{"engine":"aurora-mysql"}}}`,
 				`{"address":"aws_rds_cluster.d","mode":"managed","type":"aws_rds_cluster","name":"d","deposed":"00000001","change":{"actions":["delete"],"before":{"engine":"aurora-mysql"},"after":null}}`,
+				`{"address":"data.aws_rds_cluster.y","type":"aws_rds_cluster","name":"y","change":{"actions":["read"],"before":null,"after":{"engine":"aurora-mysql"}}}`,
 			}, ""),
 			func(t *testing.T, inv model.Inventory, data string) {
 				if len(inv.Clusters) != 0 || len(inv.Diagnostics) != 0 || inv.Coverage[CoverageKey] != 1 {

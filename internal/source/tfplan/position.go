@@ -186,6 +186,11 @@ func (ix *positionIndex) valueLoc(path ...any) (model.Location, bool) {
 	return ix.rangeLoc(at.start, at.end), true
 }
 
+// docLoc is the location of the document's first value.
+func (ix *positionIndex) docLoc() model.Location {
+	return ix.offsetLoc(skipSeparators(ix.data, 0))
+}
+
 // offsetLoc is the location of one byte offset.
 func (ix *positionIndex) offsetLoc(off int) model.Location {
 	l, c := ix.lineCol(off)

@@ -86,7 +86,10 @@ func (r *reader) collect() {
 			continue
 		}
 		ref, ok := parseAddress(rc.Address)
-		if !ok || ref.typ != rc.Type || !ref.managed {
+		if ok && !ref.managed {
+			continue // a data source whose mode is missing
+		}
+		if !ok || ref.typ != rc.Type {
 			ref = resourceRef{typ: rc.Type, name: rc.Name, managed: true}
 			ref.key, ref.hasKey = keyOf(rc.Index)
 			if m, ok := parseAddress(rc.ModuleAddress + ".x.y"); ok && rc.ModuleAddress != "" {
@@ -154,7 +157,10 @@ func (r *reader) collectPlanned(m *tfjson.StateModule, path []any, depth int) {
 			continue
 		}
 		ref, ok := parseAddress(res.Address)
-		if !ok || ref.typ != res.Type || !ref.managed {
+		if ok && !ref.managed {
+			continue
+		}
+		if !ok || ref.typ != res.Type {
 			ref = resourceRef{typ: res.Type, name: res.Name, managed: true}
 			ref.key, ref.hasKey = keyOf(res.Index)
 			if mm, ok := parseAddress(m.Address + ".x.y"); ok && m.Address != "" {

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -45,6 +46,10 @@ const CoverageKey = "terraform_plans"
 // without decoding. A plan that is truncated or otherwise broken after those
 // keys still counts, so that Load reports where it breaks.
 func IsPlan(data []byte) bool {
+	if isUTF16(data) {
+		// Recognised so that Load can say how to write it as UTF-8.
+		data = utf16ToUTF8(data)
+	}
 	data = normalizeEncoding(data)
 	i := skipSeparators(data, 0)
 	if i >= len(data) || data[i] != '{' {
@@ -106,7 +111,7 @@ func Load(path string, data []byte, o Options) (inv model.Inventory) {
 			inv = model.Inventory{Coverage: map[string]int{}, Diagnostics: []model.Diagnostic{{
 				Status:   model.StatusError,
 				Reason:   model.ReasonEvaluationError,
-				Location: model.Location{File: file},
+				Location: model.Location{File: file, Line: 1, Column: 1},
 				Resource: fileResource(file),
 				Message: model.T("kumoguard failed while reading this plan (internal error: %v); the file was not evaluated. Please report it.",
 					"このプランの読み取り中に kumoguard が失敗しました（内部エラー：%v）。ファイルは評価されていません。報告してください。", r),
@@ -154,7 +159,10 @@ func load(file string, data []byte) model.Inventory {
 	if plan.PlannedValues == nil && plan.ResourceChanges == nil && plan.Config == nil {
 		ix.want("format_version")
 		_ = ix.build()
-		loc, _ := ix.loc("format_version")
+		loc, ok := ix.loc("format_version")
+		if !ok {
+			loc = ix.docLoc()
+		}
 		inv.Diagnostics = append(inv.Diagnostics, fileDiagnostic(file, loc, model.ReasonParseError,
 			model.T("This JSON has format_version %q but no planned_values, resource_changes or configuration, so it is not a Terraform plan (a state file from `terraform show -json` without a plan file?). Expected the output of `terraform show -json PLANFILE`.",
 				"この JSON は format_version %q を持ちますが planned_values、resource_changes、configuration がないため、Terraform プランではありません（プランファイルを指定しない `terraform show -json` の state 出力では？）。`terraform show -json PLANFILE` の出力が必要です。",
@@ -213,6 +221,22 @@ func normalizeEncoding(data []byte) []byte {
 
 func isUTF16(data []byte) bool {
 	return bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff})
+}
+
+// utf16ToUTF8 decodes UTF-16 with a byte order mark (Windows PowerShell 5
+// writes `>` redirections that way).
+func utf16ToUTF8(data []byte) []byte {
+	be := data[0] == 0xfe
+	data = data[2:]
+	u := make([]uint16, 0, len(data)/2)
+	for i := 0; i+1 < len(data); i += 2 {
+		if be {
+			u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
+		} else {
+			u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
+		}
+	}
+	return []byte(string(utf16.Decode(u)))
 }
 
 // truncate shortens a user-written string for a message.

@@ -435,6 +435,8 @@ func TestIsPlan(t *testing.T) {
 		{"cloudformation", `{"AWSTemplateFormatVersion":"2010-09-09","Resources":{}}`, false},
 		{"array", `[{"format_version":"1.2","planned_values":{}}]`, false},
 		{"empty", ``, false},
+		{"utf-16le plan", "\xff\xfe" + utf16le(`{"format_version":"1.2","resource_changes":[]}`), true},
+		{"utf-16le state", "\xff\xfe" + utf16le(`{"format_version":"1.0","values":{}}`), false},
 		{"not json", `format_version planned_values`, false},
 	}
 	for _, tt := range tests {
@@ -590,4 +592,12 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+func utf16le(s string) string {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), 0)
+	}
+	return string(b)
 }

@@ -89,7 +89,10 @@ func (r *reader) entryLoc(e *entry) model.Location {
 	if l, ok := r.ix.valueLoc(e.path...); ok {
 		return l
 	}
-	return model.Location{File: r.file}
+	// encoding/json matches struct fields case-insensitively, so a
+	// hand-edited "Resource_Changes" decodes but is not at the exact path:
+	// point at the document rather than nowhere.
+	return r.ix.docLoc()
 }
 
 func planOrigin(where model.Location) []model.Origin {
