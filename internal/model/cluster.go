@@ -23,6 +23,7 @@ const (
 	ActionReplace PlanAction = "replace" // destroyed and created again
 	ActionDelete  PlanAction = "delete"  // destroyed
 	ActionRead    PlanAction = "read"
+	ActionForget  PlanAction = "forget" // removed from state, not destroyed (Terraform 1.7+ removed blocks)
 )
 
 // CreationMode is how a cluster is (or would be) created. It matters because

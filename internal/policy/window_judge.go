@@ -81,7 +81,13 @@ func judgeWindow(c model.Cluster, judge func(w int64) outcome) outcome {
 		})
 		return first
 	case model.Absent:
-		return judgeKnown(c, 0, c.Location, judge)
+		// A null written explicitly (plan JSON) points at its key; a missing
+		// attribute at the resource.
+		where := c.Location
+		if !v.Where.IsZero() {
+			where = v.Where
+		}
+		return judgeKnown(c, 0, where, judge)
 	}
 	return judgeKnown(c, v.V, v.Where, judge)
 }

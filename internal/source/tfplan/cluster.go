@@ -71,7 +71,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 			return model.Cluster{}, false
 		}
 	}
-	if e.values == nil && e.action != model.ActionDelete && e.action != actionForget {
+	if e.values == nil && e.action != model.ActionDelete && e.action != model.ActionForget {
 		// Nothing to read (e.g. a hand-trimmed plan). Say so rather than pass.
 		r.diags = append(r.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: loc, Resource: res,
 			Message: model.T("%s has no attribute values in the plan (change.after is null), so it could not be evaluated.",
@@ -114,7 +114,7 @@ func (r *reader) cluster(e *entry, instances []link, globals []link) (model.Clus
 		}
 	}
 	r.creation(e, &c)
-	if e.action == actionForget {
+	if e.action == model.ActionForget {
 		c.Notes = append(c.Notes, model.T("The plan forgets this cluster: Terraform stops managing it, but it keeps running in AWS as it is.",
 			"プランはこのクラスターを forget します。Terraform の管理から外れますが、AWS では現状のまま稼働し続けます。"))
 	}

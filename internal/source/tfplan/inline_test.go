@@ -106,7 +106,7 @@ func TestLoadInline(t *testing.T) {
 				rcJSON("aws_rds_cluster.f", "aws_rds_cluster", `["create"]`, `null`, `{"engine":"aurora-mysql"}`, `{}`),
 			}, ""),
 			func(t *testing.T, inv model.Inventory, data string) {
-				if len(inv.Clusters) != 1 || inv.Clusters[0].Action != actionForget || len(inv.Clusters[0].Notes) != 1 {
+				if len(inv.Clusters) != 1 || inv.Clusters[0].Action != model.ActionForget || len(inv.Clusters[0].Notes) != 1 {
 					t.Errorf("clusters %+v", inv.Clusters)
 				}
 				if len(inv.Diagnostics) != 1 || !strings.Contains(inv.Diagnostics[0].Message.EN, "more than once") {

@@ -104,7 +104,7 @@ func (r *reader) collect() {
 			e.unknown, e.unknownPath = c.AfterUnknown, e.sub("change", "after_unknown")
 			e.sensitive = c.AfterSensitive
 			e.before, e.beforePath, e.beforeSensitive = c.Before, e.sub("change", "before"), c.BeforeSensitive
-			if c.After == nil && (e.action == model.ActionDelete || e.action == actionForget) {
+			if c.After == nil && (e.action == model.ActionDelete || e.action == model.ActionForget) {
 				// A deleted (or forgotten) cluster is described by what it was.
 				e.values, e.valuesPath, e.sensitive = c.Before, e.beforePath, c.BeforeSensitive
 				e.unknown = nil
@@ -253,10 +253,7 @@ func actionOf(a tfjson.Actions) (model.PlanAction, bool) {
 	case a.Forget():
 		// Terraform 1.7+ "removed { lifecycle { destroy = false } }": the
 		// cluster stays in AWS, only Terraform stops managing it.
-		return actionForget, true
+		return model.ActionForget, true
 	}
 	return model.ActionNone, false
 }
-
-// actionForget is Terraform's "forget" action, which model has no constant for.
-const actionForget model.PlanAction = "forget"

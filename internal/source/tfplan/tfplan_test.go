@@ -467,7 +467,7 @@ func TestActionOf(t *testing.T) {
 		{[]string{"create", "delete"}, model.ActionReplace, true},
 		{[]string{"delete"}, model.ActionDelete, true},
 		{[]string{"read"}, model.ActionRead, true},
-		{[]string{"forget"}, actionForget, true},
+		{[]string{"forget"}, model.ActionForget, true},
 		{[]string{}, model.ActionNone, false},
 		{[]string{"update", "create"}, model.ActionNone, false},
 		{[]string{"explode"}, model.ActionNone, false},
