@@ -275,8 +275,9 @@ func TestPolicyOnPlans(t *testing.T) {
 			{"KG-BT-001", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`},
 			{"KG-BT-002", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`}}},
 		{"noop_without_backtrack.json", "aws_rds_cluster.legacy", []verdict{
-			{"KG-BT-001", model.StatusFail, model.ReasonBacktrackDisabled, "153:7", `"address": "aws_rds_cluster.legacy"`},
-			{"KG-BT-002", model.StatusFail, model.ReasonWindowBelowMinimum, "153:7", `"address": "aws_rds_cluster.legacy"`}}},
+			// An explicit null window points at its key, not at the resource.
+			{"KG-BT-001", model.StatusFail, model.ReasonBacktrackDisabled, "275:11", `"backtrack_window": null`},
+			{"KG-BT-002", model.StatusFail, model.ReasonWindowBelowMinimum, "275:11", `"backtrack_window": null`}}},
 		{"replace.json", "aws_rds_cluster.search", []verdict{
 			{"KG-BT-001", model.StatusPass, model.ReasonBacktrackEnabled, "215:11", `"backtrack_window": 259200`},
 			{"KG-BT-002", model.StatusPass, model.ReasonWindowMeetsMinimum, "215:11", `"backtrack_window": 259200`}}},
@@ -308,8 +309,8 @@ func TestPolicyOnPlans(t *testing.T) {
 			{"KG-BT-001", model.StatusPass, model.ReasonBacktrackEnabled, "266:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusPass, model.ReasonWindowMeetsMinimum, "266:11", `"backtrack_window": 86400`}}},
 		{"minified.json", "aws_rds_cluster.cart", []verdict{
-			{"KG-BT-001", model.StatusFail, model.ReasonBacktrackDisabled, "1:2161", `"address":"aws_rds_cluster.cart"`},
-			{"KG-BT-002", model.StatusFail, model.ReasonWindowBelowMinimum, "1:2161", `"address":"aws_rds_cluster.cart"`}}},
+			{"KG-BT-001", model.StatusFail, model.ReasonBacktrackDisabled, "1:2443", `"backtrack_window":null`},
+			{"KG-BT-002", model.StatusFail, model.ReasonWindowBelowMinimum, "1:2443", `"backtrack_window":null`}}},
 		{"bad_window_type.json", "aws_rds_cluster.wrong", []verdict{
 			{"KG-BT-001", model.StatusError, model.ReasonInvalidValue, "112:11", `"backtrack_window": "abc"`},
 			{"KG-BT-002", model.StatusError, model.ReasonInvalidValue, "112:11", `"backtrack_window": "abc"`}}},
