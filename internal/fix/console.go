@@ -55,7 +55,7 @@ func consoleCreate(target int64, region string) []model.Text {
 
 // consoleRaise: backtrack is enabled; change the window in place.
 func consoleRaise(id, account, region string, target int64) []model.Text {
-	steps := append(consoleAccount(account), consoleOpen(region),
+	steps := append(append([]model.Text{consoleOpen(region)}, consoleAccount(account)...),
 		model.T("Choose Databases, choose the DB cluster %s, and choose Modify.",
 			"[Databases (データベース)] を選択し、DB クラスター %s を選択して [Modify (変更)] を選択します。", id),
 		model.T("In the Backtrack section, set Target Backtrack window to %s hours (%d seconds).",
@@ -71,7 +71,7 @@ func consoleRaise(id, account, region string, target int64) []model.Text {
 // is not shown for it, so the console path is a snapshot restore.
 func consoleMigrate(id, account, region string, target int64) []model.Text {
 	snap := id + "-pre-backtrack"
-	steps := append(consoleAccount(account), consoleOpen(region),
+	steps := append(append([]model.Text{consoleOpen(region)}, consoleAccount(account)...),
 		model.T("Choose Databases, choose the DB cluster %s, then Actions, Take snapshot; name it %s and wait until it is Available.",
 			"[Databases (データベース)] で DB クラスター %s を選択し、[Actions (アクション)]、[Take snapshot (スナップショットの取得)] を選択します。名前を %s とし、[Available (利用可能)] になるまで待ちます。", id, snap),
 		model.T("Choose Snapshots, choose %s, then Actions, Restore snapshot.",
