@@ -294,3 +294,30 @@ func TestAttachEditsForSARIF(t *testing.T) {
 		t.Fatal("no KG-BT-002 finding")
 	}
 }
+
+func TestForReportAttachesEditsWithoutWriting(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("testdata", "patch", "cfn-yaml-absent"), dir)
+	before, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
+	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
+	rems := ForReport(fs, inv, dir, DefaultMinWindowSeconds)
+	found := false
+	for i, f := range fs {
+		if f.Status == model.StatusFail && len(rems[i].IaC) == 1 && len(rems[i].IaC[0].Edits) == 1 {
+			found = true
+			if e := rems[i].IaC[0].Edits[0]; e.StartLine != 9 || e.StartLine != e.EndLine || e.StartColumn != e.EndColumn || e.Insert != "      BacktrackWindow: 86400\n" {
+				t.Errorf("edit %+v", e)
+			}
+			if !strings.Contains(f.Remediation.EN, "kumoguard runbook") {
+				t.Errorf("remediation text not exact: %s", f.Remediation.EN)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no edit attached")
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
+	if string(after) != string(before) {
+		t.Error("ForReport wrote a file")
+	}
+}

@@ -291,3 +291,19 @@ func Enrich(findings []model.Finding, inv model.Inventory, o Options) []model.Re
 	}
 	return out
 }
+
+// ForReport is the one call a scan pipeline makes: it computes every
+// finding's remediation (replacing its Remediation text with the exact one,
+// as Enrich does) and, for infrastructure as code under root (when root is
+// not empty), attaches the exact text edits `kumoguard fix` would make, for
+// SARIF fixes. Files are read, never written. The result is parallel to
+// findings.
+func ForReport(findings []model.Finding, inv model.Inventory, root string, minWindow int64) []model.Remediation {
+	rems := Enrich(findings, inv, Options{MinWindowSeconds: minWindow})
+	if root != "" {
+		if res, err := Patches(findings, inv, PatchOptions{Root: root, MinWindowSeconds: minWindow}); err == nil {
+			AttachEdits(findings, rems, res)
+		}
+	}
+	return rems
+}
