@@ -85,7 +85,7 @@ func Remediate(f model.Finding, c *model.Cluster, o Options) model.Remediation {
 		}
 		return setOrMigrate(f, c, t, target)
 	}
-	return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
+	return model.Remediation{Path: model.PathManual, Summary: f.Remediation}
 }
 
 // window is the current window of the finding's cluster: from the finding's

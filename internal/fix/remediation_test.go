@@ -245,3 +245,12 @@ func TestShellQuoteAndNames(t *testing.T) {
 		t.Errorf("names: %+v", n)
 	}
 }
+
+func TestOtherFailuresKeepThePolicyText(t *testing.T) {
+	f := model.Finding{RuleID: "KG-BT-003", Status: model.StatusFail, Reason: model.ReasonActualWindowBelowTarget,
+		Remediation: model.T("Reduce write volume or lower the target.", "書き込み量を減らすか目標を下げてください。")}
+	r := Remediate(f, nil, Options{})
+	if r.Path != model.PathManual || r.Summary != f.Remediation || len(r.CLI) != 0 {
+		t.Errorf("%+v", r)
+	}
+}

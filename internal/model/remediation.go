@@ -23,6 +23,9 @@ const (
 	PathKeepWindow RemediationPath = "keep_window"
 	// PathFixInput: the input is broken or could not be evaluated.
 	PathFixInput RemediationPath = "fix_input"
+	// PathManual: a failing check whose way out is the summary's text alone
+	// (for example an actual window below the target, KG-BT-003).
+	PathManual RemediationPath = "manual"
 )
 
 // Remediation is the exact way out of one finding: what to do in the console,
