@@ -11,7 +11,7 @@ func TestFromEnv(t *testing.T) {
 		{map[string]string{"LANG": "ja_JP.UTF-8"}, JA},
 		{map[string]string{"LANG": "C"}, EN},
 		{map[string]string{"LANG": "ja_JP.UTF-8", "LC_ALL": "en_US.UTF-8"}, EN}, // LC_ALL wins
-		{map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "ja"}, JA},    // LC_MESSAGES before LANG
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_MESSAGES": "ja"}, JA},     // LC_MESSAGES before LANG
 		{map[string]string{"LC_ALL": "ja_JP.eucJP"}, JA},
 	} {
 		if got := FromEnv(func(k string) string { return tc.env[k] }); got != tc.want {
