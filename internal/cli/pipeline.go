@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kumoguard/kumoguard/internal/config"
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
@@ -149,6 +150,20 @@ func buildReport(s settings, run scanRun) model.Report {
 	suppress.Apply(findings, run.inventory, s.suppressions, s.policy.Now)
 	if findings == nil {
 		findings = []model.Finding{}
+	}
+	// The exact way out of every finding that is not a PASS. The text edits
+	// `kumoguard fix` would make are computed for the formats that carry
+	// them (SARIF fixes, JSON), since that re-reads the files.
+	root := ""
+	if run.kind == "iac" && (s.format == "sarif" || s.format == "json") {
+		root = filepath.FromSlash(run.root)
+	}
+	rems := fix.ForReport(findings, run.inventory, root, s.policy.MinWindowSeconds)
+	for i := range findings {
+		if findings[i].Status != model.StatusPass {
+			r := rems[i]
+			findings[i].Fix = &r
+		}
 	}
 	rep := model.Report{
 		SchemaVersion: 1,

@@ -153,7 +153,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 				if !refused[f.Resource.Address] {
 					refused[f.Resource.Address] = true
 					res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: f.Location,
-						Runbook: runbookCommand(f),
+						Runbook: runbookCommand(f, c),
 						Why: model.Text{
 							EN: describeEvidence(ex).EN + " shows this cluster already exists without backtrack: adding the window in code would make the apply fail (backtrack can only be enabled when a cluster is created). Migrate it instead.",
 							JA: describeEvidence(ex).JA + " では、このクラスターはバックトラックなしで既に存在しています。コードにウィンドウを追加すると apply が失敗します（バックトラックは作成時にしか有効化できません）。移行してください。"}})

@@ -120,7 +120,7 @@ func targetOf(f model.Finding) target {
 	return target{id: id, account: f.Resource.Account, region: f.Resource.Region}
 }
 
-func runbookCommand(f model.Finding) string {
+func runbookCommand(f model.Finding, c *model.Cluster) string {
 	if f.Resource.Kind == model.SourceAWS {
 		ref := f.Resource.ARN
 		if ref == "" {
@@ -132,9 +132,15 @@ func runbookCommand(f model.Finding) string {
 		}
 		return s
 	}
-	// Run from the directory that was scanned: the address is resolved by
-	// scanning it again (a module's resource needs its root module).
-	return "kumoguard runbook --iac . --resource " + shellQuote(f.Resource.Address)
+	// The address is resolved by scanning again: the cluster's root module
+	// or top template (relative to the scan root, where the command is run),
+	// so a module's resource gets its inputs and no other root's resource
+	// with the same address is matched.
+	path := "."
+	if c != nil && c.Root != "" {
+		path = c.Root
+	}
+	return "kumoguard runbook --iac " + shellQuote(path) + " --resource " + shellQuote(f.Resource.Address)
 }
 
 func setWindow(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {
@@ -185,7 +191,7 @@ func migrate(f model.Finding, c *model.Cluster, t target, target int64) model.Re
 			target, Duration(target)),
 		Console: consoleMigrate(t.id, t.account, t.region, target),
 		CLI:     cliMigrate(t, c, target),
-		Runbook: runbookCommand(f),
+		Runbook: runbookCommand(f, c),
 		Notes: []model.Text{model.T("kumoguard migrate performs the non-destructive part (snapshot, restore with backtrack, instances, verification) and never touches the source cluster.",
 			"kumoguard migrate は破壊的でない部分（スナップショット、バックトラック付き復元、インスタンス作成、検証）を実行し、元のクラスターには一切触れません。")},
 	}

@@ -64,6 +64,9 @@ type Finding struct {
 	Details map[string]any `json:"details,omitempty"`
 	// Provenance of the deciding value, for fixers.
 	Provenance []Origin `json:"provenance,omitempty"`
+	// Fix is the structured way out (console steps, AWS CLI, IaC change),
+	// set on every finding that is not a PASS.
+	Fix *Remediation `json:"fix,omitempty"`
 }
 
 // Fingerprint returns a stable identity for a rule on a resource: it does not

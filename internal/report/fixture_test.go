@@ -79,6 +79,28 @@ func fixtureReport() model.Report {
 			Remediation: raiseFix,
 			Fingerprint: fp("KG-BT-002", orders, "envs/prod"),
 			Details:     map[string]any{"window_seconds": 72, "minimum_seconds": 86400},
+			Fix: &model.Remediation{
+				Path:                model.PathRaiseWindow,
+				TargetWindowSeconds: 259200,
+				Summary: model.T("Raise the target window to 259200 seconds (72h); on an enabled cluster this is an in-place change with no outage.",
+					"ターゲットウィンドウを 259200 秒（72h）に引き上げます。有効なクラスターでは停止を伴わないその場での変更です。"),
+				Console: []model.Text{
+					model.T("Open the Amazon RDS console and choose Databases.", "Amazon RDS コンソールを開き、「データベース」を選択します。"),
+					model.T("Choose the cluster orders, then Modify.", "クラスター orders を選択し、「変更」を選択します。"),
+				},
+				CLI: []model.CLICommand{
+					{Purpose: model.T("Check the account", "アカウントを確認"), Command: "aws sts get-caller-identity --query Account --output text"},
+					{Purpose: model.T("Raise the window", "ウィンドウを引き上げる"), Command: "aws rds modify-db-cluster --db-cluster-identifier orders --backtrack-window 259200 --apply-immediately"},
+				},
+				IaC: []model.IaCChange{{
+					Kind:        model.SourceTerraform,
+					Description: model.T("Set the default of variable \"window\" to 259200.", "変数 \"window\" の既定値を 259200 にします。"),
+					Location:    model.Location{File: "envs/prod/variables.tf", Line: 3, Column: 13},
+					Snippet:     "default = 259200\n",
+					Automatic:   true,
+					Edits:       []model.TextEdit{{File: "envs/prod/variables.tf", StartLine: 3, StartColumn: 13, EndLine: 3, EndColumn: 15, Insert: "259200"}},
+				}},
+			},
 			Provenance: []model.Origin{{Kind: model.OriginAttribute, Location: model.Location{File: "envs/prod/main.tf", Line: 40, Column: 22}},
 				{Kind: model.OriginVariableDefault, Name: "window", Location: model.Location{File: "envs/prod/variables.tf", Line: 3, Column: 13}}},
 		},

@@ -181,9 +181,7 @@ func howToFixItem(f model.Finding, lang string) string {
 		fmt.Fprintf(&b, " (%s)", markdownCode(loc, false))
 	}
 	b.WriteString("\n")
-	if !f.Remediation.IsZero() {
-		fmt.Fprintf(&b, "  %s\n", markdownText(oneLine(f.Remediation.In(lang))))
-	}
+	b.WriteString(markdownFix(f, lang))
 	for _, n := range f.Notes {
 		fmt.Fprintf(&b, "  _%s:_ %s\n", words.Note.In(lang), markdownText(oneLine(n.In(lang))))
 	}

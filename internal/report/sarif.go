@@ -117,6 +117,7 @@ type sarifResult struct {
 	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Fixes               []sarifFix         `json:"fixes,omitempty"`
 	Properties          sarifResultProps   `json:"properties"`
 }
 
@@ -283,6 +284,7 @@ func sarifResultOf(f model.Finding, root, lang string) sarifResult {
 		Locations:           []sarifLocation{sarifLocationOf(f)},
 		PartialFingerprints: map[string]string{sarifFingerprintKey: f.Fingerprint},
 		Properties:          sarifResultProps{Status: f.Status, Reason: f.Reason, Severity: f.Severity, Resource: f.Resource},
+		Fixes:               sarifFixesOf(f, lang),
 	}
 	if s := f.Suppressed; s != nil {
 		sup := sarifSuppression{

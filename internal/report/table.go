@@ -124,8 +124,8 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 			var extra []string
 			if f.Suppressed != nil {
 				extra = append(extra, words.Suppressed.In(lang)+": "+terminalText(suppressionText(f.Suppressed, lang)))
-			} else if needsAction(f) && !f.Remediation.IsZero() {
-				extra = append(extra, words.Fix.In(lang)+": "+terminalText(f.Remediation.In(lang)))
+			} else if needsAction(f) {
+				extra = append(extra, tableFixLines(f, lang)...)
 			}
 			for _, n := range f.Notes {
 				extra = append(extra, words.Note.In(lang)+": "+terminalText(n.In(lang)))
