@@ -36,7 +36,10 @@ type FileChange struct {
 type Change struct {
 	Addresses []string
 	RuleIDs   []string
-	Reason    model.Reason
+	// Fingerprints are the findings the change fixes (an address alone is
+	// not unique: every root module may have aws_rds_cluster.main).
+	Fingerprints []string
+	Reason       model.Reason
 	// Kind is where the edit goes: the resource attribute, a variable
 	// default, a tfvars assignment, a local, a module argument, a parameter
 	// default.
@@ -169,7 +172,8 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			continue
 		}
 		def, has := definition(f.Provenance)
-		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID}, Reason: f.Reason, To: r.TargetWindowSeconds}}
+		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
+			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
 		_, why := TargetWindow(f.Reason, w, o.MinWindowSeconds)
 		p.change.Why = why
 		if has {
@@ -204,6 +208,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		if q, ok := byKey[p.key]; ok {
 			q.change.Addresses = appendUniq(q.change.Addresses, f.Resource.Address)
 			q.change.RuleIDs = appendUniq(q.change.RuleIDs, f.RuleID)
+			q.change.Fingerprints = appendUniq(q.change.Fingerprints, f.Fingerprint)
 			if p.change.To > q.change.To {
 				q.change.To, q.change.Why, q.change.Reason = p.change.To, p.change.Why, p.change.Reason
 			}
@@ -420,14 +425,11 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 // remediations (same rule and resource), so SARIF can carry them as fixes.
 // rems is parallel to findings, as Enrich returns it.
 func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result) {
-	type key struct{ rule, addr string }
-	edits := map[key][]model.TextEdit{}
+	edits := map[string][]model.TextEdit{}
 	for _, fc := range res.Files {
 		for _, c := range fc.Changes {
-			for _, a := range c.Addresses {
-				for _, r := range c.RuleIDs {
-					edits[key{r, a}] = append(edits[key{r, a}], c.Edit)
-				}
+			for _, fp := range c.Fingerprints {
+				edits[fp] = append(edits[fp], c.Edit)
 			}
 		}
 	}
@@ -435,7 +437,7 @@ func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result)
 		if i >= len(rems) || len(rems[i].IaC) == 0 {
 			continue
 		}
-		if e := edits[key{f.RuleID, f.Resource.Address}]; len(e) > 0 {
+		if e := edits[f.Fingerprint]; len(e) > 0 {
 			rems[i].IaC[0].Edits = e
 		}
 	}
