@@ -74,7 +74,7 @@ var words = struct {
 	FixConsole:      model.T("Console", "コンソール"),
 	FixCLI:          model.T("AWS CLI", "AWS CLI"),
 	FixRunbook:      model.T("Runbook", "手順書"),
-	FixMoreCommands: tmpl("(+%d more commands: --format markdown or json lists them all)", "（ほか %d 件のコマンド：--format markdown または json ですべて表示）"),
+	FixMoreCommands: tmpl("(+%d more: --format markdown or json lists every command)", "（ほか %d 件のコマンド：--format markdown または json ですべて表示）"),
 }
 
 // statusLabels name each status for people; the status codes themselves
