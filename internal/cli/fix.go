@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/spf13/cobra"
@@ -14,78 +11,10 @@ import (
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
-	"github.com/kumoguard/kumoguard/internal/source/cloudformation"
-	"github.com/kumoguard/kumoguard/internal/source/terraform"
-	"github.com/kumoguard/kumoguard/internal/source/tfplan"
 	"github.com/kumoguard/kumoguard/internal/suppress"
 )
 
 func init() { topCommands = append(topCommands, newFixCommand) }
-
-// iacInputFlags are the flags that say how to read infrastructure as code.
-type iacInputFlags struct {
-	root           string
-	varFiles       []string
-	vars           []string
-	parameters     []string
-	parameterFiles []string
-	region         string
-}
-
-func addIaCInputFlags(cmd *cobra.Command, f *iacInputFlags) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.root, "root", "", "directory that paths are relative to (default: the current directory)")
-	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variable file, applied after terraform.tfvars and *.auto.tfvars (repeatable)")
-	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable as name=value, highest precedence (repeatable)")
-	fl.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter as Key=Value (repeatable)")
-	fl.StringArrayVar(&f.parameterFiles, "parameter-file", nil, "CloudFormation parameter file (repeatable)")
-	fl.StringVar(&f.region, "region", "", "AWS Region for AWS::Region in CloudFormation templates")
-}
-
-// loadIaC reads the paths with the same discovery and sources as
-// `scan iac`, and returns the inventory and the absolute root.
-func loadIaC(args []string, f *iacInputFlags) (model.Inventory, string, error) {
-	if len(args) == 0 {
-		args = []string{"."}
-	}
-	root := f.root
-	var err error
-	if root == "" {
-		if root, err = os.Getwd(); err != nil {
-			return model.Inventory{}, "", fatalErr("%v", err)
-		}
-	}
-	if root, err = filepath.Abs(root); err != nil {
-		return model.Inventory{}, "", fatalErr("%v", err)
-	}
-	for _, p := range args {
-		if _, err := os.Stat(p); err != nil {
-			return model.Inventory{}, "", usageErr("%s: no such file or directory", p)
-		}
-	}
-	for _, v := range f.vars {
-		if !strings.Contains(v, "=") {
-			return model.Inventory{}, "", usageErr("--var %q: expected name=value", v)
-		}
-	}
-	for _, v := range f.parameters {
-		if !strings.Contains(v, "=") {
-			return model.Inventory{}, "", usageErr("--parameter %q: expected Key=Value", v)
-		}
-	}
-	found, inv := discover(args, root)
-	if len(found.terraformPaths) > 0 {
-		inv.Merge(terraform.Scan(found.terraformPaths, terraform.Options{Root: root, VarFiles: f.varFiles, Vars: f.vars, Env: os.Environ()}))
-	}
-	for _, p := range found.plans {
-		inv.Merge(tfplan.Load(p.path, p.data, tfplan.Options{Root: root}))
-	}
-	if len(found.templates) > 0 {
-		inv.Merge(cloudformation.Scan(found.templates, cloudformation.Options{Root: root,
-			Parameters: f.parameters, ParameterFiles: f.parameterFiles, Region: f.region}))
-	}
-	return inv, root, nil
-}
 
 type fixFlags struct {
 	iacInputFlags
