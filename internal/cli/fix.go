@@ -19,6 +19,7 @@ func init() { topCommands = append(topCommands, newFixCommand) }
 type fixFlags struct {
 	iacInputFlags
 	write       bool
+	check       bool
 	minWindow   string
 	configPath  string
 	checkAWS    bool
@@ -63,6 +64,7 @@ fix refuses the edit (the apply would fail) and points to "kumoguard runbook" fo
 	addIaCInputFlags(cmd, &f.iacInputFlags)
 	fl := cmd.Flags()
 	fl.BoolVarP(&f.write, "write", "w", false, "write the changes to the files (default: print the diff only)")
+	fl.BoolVar(&f.check, "check", false, "exit 1 when a change is pending (print the diff, write nothing): for CI, like terraform fmt -check")
 	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
 	fl.BoolVar(&f.checkAWS, "check-aws", false, "before adding a window, look each cluster up in AWS (DescribeDBClusters, read-only) and refuse the edit when it exists without backtrack")
@@ -152,9 +154,12 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 		msg("kumoguard: nothing to change.", "kumoguard: 変更はありません。")
 		return nil
 	}
-	if !f.write {
+	if !f.write || f.check {
 		msg("kumoguard: %d file(s) would change; run again with --write to apply.",
 			"kumoguard: %d 個のファイルが変更されます。適用するには --write を付けて再実行してください。", len(res.Files))
+		if f.check {
+			return &ExitError{Code: ExitFindings}
+		}
 		return nil
 	}
 	for _, fc := range res.Files {

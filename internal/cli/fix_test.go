@@ -55,6 +55,12 @@ func TestFixDiffWriteRescanIdempotent(t *testing.T) {
 			if after := snapshotTree(t, dir); after != before {
 				t.Fatal("fix without --write changed files")
 			}
+			if r := run(t, dir, "fix", ".", "--check"); r.code != 1 || !strings.Contains(r.stdout, "+++ b/") {
+				t.Errorf("fix --check with a pending change: exit %d, want 1 and the diff", r.code)
+			}
+			if after := snapshotTree(t, dir); after != before {
+				t.Fatal("fix --check changed files")
+			}
 			ja := run(t, dir, "fix", ".", "--lang", "ja")
 			if !strings.Contains(ja.stdout, "# kumoguard fix: ") || !strings.Contains(ja.stderr, "ファイルが変更されます") {
 				t.Errorf("Japanese output:\n%s%s", ja.stdout, ja.stderr)
@@ -68,6 +74,9 @@ func TestFixDiffWriteRescanIdempotent(t *testing.T) {
 			written := snapshotTree(t, dir)
 			if r := run(t, dir, "fix", ".", "--write"); r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "nothing to change") {
 				t.Errorf("second fix: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if r := run(t, dir, "fix", ".", "--check"); r.code != 0 {
+				t.Errorf("fix --check with nothing pending: exit %d, want 0", r.code)
 			}
 			if snapshotTree(t, dir) != written {
 				t.Error("running fix twice changed the files again")
