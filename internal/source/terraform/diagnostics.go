@@ -27,9 +27,17 @@ func diagText(d *hcl.Diagnostic) string {
 	return s
 }
 
-// parseErrors turns each HCL error into an ERROR diagnostic at its location.
+// maxErrorsPerFile bounds the ERROR findings one file produces: a binary or
+// badly broken file yields hundreds of HCL diagnostics, and the first few say
+// what is wrong; the rest are counted in one more finding.
+const maxErrorsPerFile = 5
+
+// parseErrors turns each HCL error into an ERROR diagnostic at its location,
+// at most maxErrorsPerFile per file plus one that counts the rest.
 func parseErrors(diags hcl.Diagnostics) []model.Diagnostic {
 	var out []model.Diagnostic
+	perFile := map[string]int{}
+	var files []string
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue
@@ -37,6 +45,13 @@ func parseErrors(diags hcl.Diagnostics) []model.Diagnostic {
 		var l model.Location
 		if d.Subject != nil {
 			l = loc(*d.Subject)
+		}
+		if perFile[l.File] == 0 {
+			files = append(files, l.File)
+		}
+		perFile[l.File]++
+		if perFile[l.File] > maxErrorsPerFile {
+			continue
 		}
 		out = append(out, model.Diagnostic{
 			Status:   model.StatusError,
@@ -47,6 +62,19 @@ func parseErrors(diags hcl.Diagnostics) []model.Diagnostic {
 			Remediation: model.T("Fix the HCL at %s; kumoguard evaluated the other files of this module without it.",
 				"%s の HCL を修正してください。kumoguard はこのファイルを除いてモジュールの他のファイルを評価しました。", l.String()),
 		})
+	}
+	for _, f := range files {
+		if n := perFile[f] - maxErrorsPerFile; n > 0 {
+			out = append(out, model.Diagnostic{
+				Status:   model.StatusError,
+				Reason:   model.ReasonParseError,
+				Location: model.Location{File: f},
+				Message: model.T("%d more Terraform configuration errors in %s are not listed (the first %d are); is it a Terraform file?",
+					"%[2]s には、ほかに %[1]d 件の Terraform 構成エラーがあります（最初の %[3]d 件のみ表示）。Terraform のファイルですか？", n, f, maxErrorsPerFile),
+				Remediation: model.T("Fix the HCL in %s (terraform validate lists every error).",
+					"%s の HCL を修正してください（terraform validate ですべてのエラーを確認できます）。", f),
+			})
+		}
 	}
 	return out
 }
