@@ -58,6 +58,9 @@ type FakeOptions struct {
 	// itself: the values of each query's metric for its dimension value. It
 	// keeps benchmarks from measuring moto's CloudWatch speed.
 	SyntheticMetrics func(account, region, metric, dimension string) []float64
+	// PriceList, when set, answers the Price List API's pricing:GetProducts
+	// (moto has no Price List API); without it the call answers an error.
+	PriceList *FakePriceList
 }
 
 // DefaultRegions is what ListRegions answers when FakeOptions.Regions is nil.
@@ -255,6 +258,13 @@ func (f *FakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	case "sts:AssumeRole":
 		f.assumeRole(w, r, q)
+		return
+	case "pricing:GetProducts":
+		if f.opts.PriceList == nil {
+			priceListError(w, 501, "InternalErrorException", "FakeAWS: no FakeOptions.PriceList")
+			return
+		}
+		f.opts.PriceList.serveGetProducts(w, q)
 		return
 	case "cloudwatch:GetMetricData":
 		if f.opts.SyntheticMetrics != nil && q.form == nil {
