@@ -34,6 +34,7 @@ type scanAWSFlags struct {
 	callTimeout time.Duration
 	securityHub bool
 	shRegion    string
+	priceList   bool
 }
 
 func newScanAWSCommand(g *globalFlags) *cobra.Command {
@@ -50,7 +51,9 @@ account) and assumes arn:aws:iam::ACCOUNT:role/ROLE-NAME (session "kumoguard") i
 
 Per cluster: KG-BT-001/002 (scope and target window) and KG-BT-003, the window really achieved
 (now - EarliestBacktrackTime), BacktrackWindowAlert over --lookback, and the monthly cost of the stored
-change records. An account or region that cannot be scanned is an ERROR finding (KG-BT-000) with the
+change records. The backtrack price comes from kumoguard's built-in table (us-east-1 only; other regions are
+unknown), or with --price-list from the AWS Price List API (pricing:GetProducts, once per region per scan;
+if the API fails, the table is used and each finding says why). An account or region that cannot be scanned is an ERROR finding (KG-BT-000) with the
 AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the partial report.`,
 		Example: `  # Your account, every enabled region
   kumoguard scan aws --profile prod
@@ -80,6 +83,7 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
 	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "timeout of each AWS API call")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
+	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
 	return cmd
 }
@@ -115,6 +119,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 		Accounts: f.accounts, Regions: f.regions,
 		Concurrency: f.concurrency, Lookback: f.lookback, CallTimeout: f.callTimeout,
 		Now: func() time.Time { return now }, Progress: progress,
+		PriceList: f.priceList,
 	})
 	if err != nil {
 		return fatalErr("%v", err)
@@ -124,6 +129,13 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 		return fatalErr("%v", err)
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), coverageLine(inv.Coverage, s.lang))
+	if err := scanner.PriceListError(); err != nil {
+		if s.lang == i18n.JA {
+			fmt.Fprintf(cmd.ErrOrStderr(), "警告：AWS Price List API が使えないため、組み込み料金表（us-east-1 のみ）を使いました：%v\n", err)
+		} else {
+			fmt.Fprintf(cmd.ErrOrStderr(), "warning: the AWS Price List API failed, so the built-in price table (us-east-1 only) was used: %v\n", err)
+		}
+	}
 
 	// Findings without an account (none today for live scans) are attributed
 	// to the caller in ASFF and Security Hub.

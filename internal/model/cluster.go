@@ -116,6 +116,10 @@ type LiveState struct {
 	// MonthlyCostUSD is the estimated cost of the stored change records.
 	MonthlyCostUSD             Value[float64]
 	PricePerMillionRecordHours float64
+	// PriceSource says where PricePerMillionRecordHours came from: the AWS
+	// Price List API (with the date and usage type) or kumoguard's built-in
+	// table (with its URL), and why the table was used when the API failed.
+	PriceSource string
 }
 
 // Inventory is what one or more sources produced: clusters, plus problems

@@ -102,6 +102,9 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 	if costOK {
 		details["monthly_cost_usd"] = math.Round(cost*100) / 100
 		details["price_usd_per_million_record_hours"] = live.PricePerMillionRecordHours
+		if live.PriceSource != "" {
+			details["price_source"] = live.PriceSource
+		}
 		notes = append(notes, model.T(
 			"Estimated cost of the stored change records: USD %.2f per month (average %.0f records × USD %g per 1M record-hours × 730 h).",
 			"保存されている変更レコードの推定費用：月額 USD %.2f（平均 %.0f レコード × 100 万レコード時間あたり USD %g × 730 時間）。",

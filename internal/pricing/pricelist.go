@@ -270,6 +270,16 @@ func (r *Resolver) BacktrackPrice(ctx context.Context, region string) Resolution
 	return rp.res
 }
 
+// APIError is the first Price List API failure of the scan (nil if none).
+func (r *Resolver) APIError() error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.apiErr
+}
+
 func (r *Resolver) resolve(ctx context.Context, region string) Resolution {
 	r.mu.Lock()
 	apiErr := r.apiErr

@@ -261,7 +261,10 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 		live.ConsumedChangeRecords = model.KnownValue(*c.BacktrackConsumedChangeRecords, loc, api("BacktrackConsumedChangeRecords"))
 	}
 	if p, ok := pricing.BacktrackPrice(region); ok {
+		// The built-in table until the metrics step resolves the scan's
+		// price (Price List API with --price-list).
 		live.PricePerMillionRecordHours = p.USDPerMillionRecordHours
+		live.PriceSource = priceSource(pricing.Resolution{Price: p, Known: true})
 	}
 	mc.Live = live
 	return mc

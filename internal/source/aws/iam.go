@@ -22,6 +22,10 @@ var (
 	// SecurityHubImportPolicyJSON is added where --security-hub imports findings.
 	//go:embed iam/securityhub-import-policy.json
 	SecurityHubImportPolicyJSON []byte
+	// PriceListPolicyJSON is added for the caller (the base credentials,
+	// never the assumed roles) with --price-list: the AWS Price List API.
+	//go:embed iam/pricelist-policy.json
+	PriceListPolicyJSON []byte
 )
 
 // PolicyActions returns the actions an IAM policy document allows.

@@ -190,17 +190,51 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, noData(metricStored))
 			continue
 		}
-		price, ok := pricing.BacktrackPrice(c.Region)
-		if !ok {
-			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, model.T(
-				"The backtrack price for region %s is unknown (not in kumoguard's cited price table); the cost cannot be estimated.",
-				"リージョン %s のバックトラック料金は不明です（kumoguard の出典付き料金表にありません）。費用を見積もれません。", c.Region))
+		res := s.prices.BacktrackPrice(ctx, c.Region)
+		if !res.Known {
+			live.PricePerMillionRecordHours, live.PriceSource = 0, ""
+			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, unknownPriceWhy(c.Region, res))
 			continue
 		}
+		price := res.Price
 		// Facts §8: cost = stored records × price per 1M record-hours × 730 h.
 		live.PricePerMillionRecordHours = price.USDPerMillionRecordHours
+		live.PriceSource = priceSource(res)
 		live.MonthlyCostUSD = model.KnownValue(pricing.MonthlyCostUSD(stored, price.USDPerMillionRecordHours, HoursPerMonth), c.Location, origin)
 	}
+}
+
+// unknownPriceWhy says why region's backtrack price is unknown: never
+// guessed (facts §8: "Confirm with the Price List API before quoting").
+func unknownPriceWhy(region string, res pricing.Resolution) model.Text {
+	switch {
+	case res.APIError != nil:
+		return model.T(
+			"The backtrack price for region %s is unknown: the AWS Price List API failed (%s), and kumoguard's built-in price table has no price for this region; the cost cannot be estimated.",
+			"リージョン %s のバックトラック料金は不明です。AWS Price List API が失敗し（%s）、kumoguard の組み込み料金表にもこのリージョンの料金がありません。費用を見積もれません。",
+			region, errorText(res.APIError))
+	case res.Missing != "":
+		return model.T(
+			"The backtrack price for region %s is unknown: %s (AWS Price List API); the cost cannot be estimated.",
+			"リージョン %s のバックトラック料金は不明です：%s（AWS Price List API）。費用を見積もれません。",
+			region, res.Missing)
+	}
+	return model.T(
+		"The backtrack price for region %s is unknown (not in kumoguard's cited price table; --price-list asks the AWS Price List API); the cost cannot be estimated.",
+		"リージョン %s のバックトラック料金は不明です（kumoguard の出典付き料金表にありません。--price-list で AWS Price List API に問い合わせられます）。費用を見積もれません。", region)
+}
+
+// priceSource is LiveState.PriceSource: where the price was read, and why
+// the built-in table was used when the Price List API failed.
+func priceSource(res pricing.Resolution) string {
+	if res.FromPriceList {
+		return res.Price.Source
+	}
+	src := "kumoguard built-in price table, " + res.Price.AsOf + ": " + res.Price.Source
+	if res.APIError != nil {
+		src += "; used because the AWS Price List API failed: " + errorText(res.APIError)
+	}
+	return src
 }
 
 func sum(v []float64) float64 {

@@ -24,7 +24,7 @@ func TestREADMEShowsTheTestedPolicies(t *testing.T) {
 			shown = append(shown, acts)
 		}
 	}
-	for name, doc := range map[string][]byte{"scanner": ScannerPolicyJSON, "management": ManagementPolicyJSON} {
+	for name, doc := range map[string][]byte{"scanner": ScannerPolicyJSON, "management": ManagementPolicyJSON, "price list": PriceListPolicyJSON} {
 		want, err := PolicyActions(doc)
 		if err != nil {
 			t.Fatal(err)

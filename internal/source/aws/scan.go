@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/pricing"
 )
 
 // Coverage keys in model.Inventory.Coverage.
@@ -80,6 +81,11 @@ type Options struct {
 	Progress io.Writer
 	// Config, when set, replaces config.LoadDefaultConfig (tests, embedding).
 	Config *aws.Config
+	// PriceList looks the backtrack price of each scanned region up in the
+	// AWS Price List API (--price-list; pricing:GetProducts with the
+	// caller's credentials, endpoint us-east-1 or EndpointURL), once per
+	// region per scan. Off: only the built-in table (us-east-1).
+	PriceList bool
 }
 
 func (o *Options) defaults() {
@@ -110,6 +116,9 @@ type Scanner struct {
 
 	mu       sync.Mutex
 	accounts map[string]aws.CredentialsProvider
+
+	// prices resolves each region's backtrack price once per scan.
+	prices *pricing.Resolver
 }
 
 // Scan runs a complete live scan. The error is only for fatal setup
@@ -167,8 +176,19 @@ func NewScanner(ctx context.Context, o Options) (*Scanner, error) {
 	}
 	s.callerAccount = aws.ToString(id.Account)
 	s.callerARN = aws.ToString(id.Arn)
+	if o.PriceList {
+		s.prices = pricing.NewResolver(pricing.NewPriceListClient(s.base))
+	} else {
+		s.prices = pricing.NewResolver(nil)
+	}
 	return s, nil
 }
+
+// PriceListError is the AWS Price List API failure that made this scan use
+// the built-in price table instead (nil without --price-list or when the
+// API answered). Each affected finding says so in details.price_source or
+// monthly_cost_unknown_reason; this is for a one-line warning.
+func (s *Scanner) PriceListError() error { return s.prices.APIError() }
 
 // CallerAccount is the account of the base credentials.
 func (s *Scanner) CallerAccount() string { return s.callerAccount }
