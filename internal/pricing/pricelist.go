@@ -3,6 +3,7 @@ package pricing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
@@ -34,6 +35,9 @@ const (
 // backtrackUsageType matches "Aurora:BacktrackUsage" (us-east-1) and its
 // region-prefixed forms such as "EUW2-Aurora:BacktrackUsage".
 var backtrackUsageType = regexp.MustCompile(`(^|-)Aurora:BacktrackUsage$`)
+
+// plainDecimal is a non-negative price as the Price List writes it.
+var plainDecimal = regexp.MustCompile(`^[0-9]{1,30}(\.[0-9]{1,30})?$`)
 
 // GetProductsAPI is the part of the Price List client the lookup uses
 // (*pricing.Client implements it).
@@ -194,8 +198,10 @@ func parseBacktrackEntry(doc, region, asOf string) (p Price, ok bool, why string
 	}
 	var perMillion *big.Rat
 	for _, s := range prices {
-		r, good := new(big.Rat).SetString(strings.TrimSpace(s))
-		if !good || r.Sign() < 0 || strings.Contains(s, "/") {
+		// Plain decimals only, as the Price List writes them ("0.0000000120"):
+		// no exponent (1e999999999 would make big.Rat compute a huge power).
+		r, good := new(big.Rat).SetString(s)
+		if !plainDecimal.MatchString(s) || !good {
 			return p, false, fmt.Sprintf("usagetype %s: pricePerUnit.USD %q is not a non-negative decimal", usage, s)
 		}
 		r.Mul(r, big.NewRat(1_000_000, 1))
@@ -287,9 +293,9 @@ func (r *Resolver) resolve(ctx context.Context, region string) Resolution {
 	if apiErr == nil {
 		l, err := LookupBacktrackPrices(ctx, r.client, []string{region})
 		switch {
-		case err != nil && ctx.Err() != nil:
-			// The scan was interrupted: not the API's fault, so later
-			// regions (if any) still ask.
+		case err != nil && errors.Is(err, context.Canceled):
+			// The scan was interrupted (Ctrl-C): not the API's fault, so
+			// this region only falls back; a timeout is an API failure.
 			apiErr = err
 		case err != nil:
 			r.mu.Lock()

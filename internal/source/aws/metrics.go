@@ -190,7 +190,9 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, noData(metricStored))
 			continue
 		}
-		res := s.prices.BacktrackPrice(ctx, c.Region)
+		pctx, cancel := s.call(ctx)
+		res := s.prices.BacktrackPrice(pctx, c.Region)
+		cancel()
 		if !res.Known {
 			live.PricePerMillionRecordHours, live.PriceSource = 0, ""
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, unknownPriceWhy(c.Region, res))
