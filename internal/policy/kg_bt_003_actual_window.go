@@ -145,6 +145,21 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 				model.T("The achieved backtrack window could not be measured.", "実際のバックトラックウィンドウを測定できませんでした。"), why),
 			remediation: model.T("Allow rds:DescribeDBClusters and cloudwatch:GetMetricData to the scanning role and scan again; a newly enabled cluster reports EarliestBacktrackTime once change records accrue.",
 				"スキャン用ロールに rds:DescribeDBClusters と cloudwatch:GetMetricData を許可して再スキャンしてください。有効化直後のクラスターは、変更レコードが蓄積されると EarliestBacktrackTime を返します。")}.finding()
+	case !alertsOK:
+		// The window meets the target now, but whether it held over the
+		// look-back period is what BacktrackWindowAlert says; unread, the rule
+		// is not fully evaluated, and a scan never says PASS for that.
+		why := live.WindowAlerts.Why
+		if why.IsZero() {
+			why = model.T("no data", "データなし")
+		}
+		return outcome{status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable, details: details, notes: notes,
+			message: model.Join(sentenceSep,
+				model.T("The achieved backtrack window is %s now (meeting the target of %s), but BacktrackWindowAlert over the last %s could not be read, so kumoguard cannot tell whether the window held:",
+					"実際のバックトラックウィンドウは現在 %s（ターゲット %s を満たす）ですが、過去 %s の BacktrackWindowAlert を取得できなかったため、ウィンドウが維持されていたか判断できません：",
+					FormatDuration(actual), FormatDuration(target), lookback), why),
+			remediation: model.T("Allow cloudwatch:GetMetricData to the scanning role, make sure the cluster has a writer instance (the metric is per writer instance), and scan again.",
+				"スキャン用ロールに cloudwatch:GetMetricData を許可し、クラスターにライターインスタンスがあることを確認して（メトリクスはライターインスタンス単位）、再スキャンしてください。")}.finding()
 	}
 	return outcome{status: model.StatusPass, reason: model.ReasonActualWindowMeetsTarget, details: details, notes: notes,
 		message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), meeting the target of %s.",

@@ -56,6 +56,9 @@ func TestKGBT003(t *testing.T) {
 			c.Live.ActualWindowSeconds = model.UnknownValue[int64](loc, model.T("x", "x"))
 			c.Live.WindowAlerts.V = 1
 		}), status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts},
+		{name: "window met now, alerts unreadable: not a PASS", c: liveCluster(86400, func(c *model.Cluster) {
+			c.Live.WindowAlerts = model.UnknownValue[float64](loc, model.T("no BacktrackWindowAlert datapoints", "データポイントなし"))
+		}), status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable, msg: "no BacktrackWindowAlert datapoints"},
 		{name: "no live state", c: liveCluster(86400, func(c *model.Cluster) { c.Live = nil }),
 			status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable},
 		{name: "disabled", c: liveCluster(0, nil), status: model.StatusNotApplicable, reason: model.ReasonBacktrackDisabled},
