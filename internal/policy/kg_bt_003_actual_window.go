@@ -119,7 +119,9 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 		notes = append(notes, model.Join(sentenceSep,
 			model.T("The monthly cost could not be estimated:", "月額費用を見積もれませんでした："), why))
 	}
-	if !alertsOK && !live.WindowAlerts.Why.IsZero() {
+	// Whether the alerts could be read is said in the message when that is
+	// what leaves the rule undecided, and as a note otherwise.
+	if !alertsOK && !live.WindowAlerts.Why.IsZero() && !(actualOK && actual+actualWindowTolerance(target) >= target) {
 		notes = append(notes, model.Join(sentenceSep,
 			model.T("BacktrackWindowAlert could not be read:", "BacktrackWindowAlert を取得できませんでした："), live.WindowAlerts.Why))
 	}
