@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -18,14 +20,70 @@ import (
 // embedded in HTML.
 var JSON = registerFormat("json", writeJSON)
 
+// writeJSON streams the document one finding at a time: the output is the
+// same as encoding the whole report with two-space indentation, without
+// holding a second, indented copy of a report that can be tens of megabytes.
 func writeJSON(w io.Writer, r model.Report, _ Options) error {
 	r.Summary = summaryOf(r)
-	if r.Findings == nil {
-		// An empty scan is "findings": [], never null.
-		r.Findings = []model.Finding{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	// value writes v indented as it would be at the given depth, without the
+	// encoder's trailing newline.
+	value := func(v any, prefix string) error {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	}
+	field := func(name string, v any, last bool) error {
+		bw.WriteString(`  "` + name + `": `)
+		if err := value(v, "  "); err != nil {
+			return err
+		}
+		if last {
+			_, err := bw.WriteString("\n")
+			return err
+		}
+		_, err := bw.WriteString(",\n")
+		return err
+	}
+
+	bw.WriteString("{\n")
+	if err := field("schema_version", r.SchemaVersion, false); err != nil {
+		return err
+	}
+	if err := field("tool", r.Tool, false); err != nil {
+		return err
+	}
+	if err := field("summary", r.Summary, false); err != nil {
+		return err
+	}
+	// An empty scan is "findings": [], never null.
+	if len(r.Findings) == 0 {
+		bw.WriteString(`  "findings": [],` + "\n")
+	} else {
+		bw.WriteString(`  "findings": [` + "\n")
+		for i := range r.Findings {
+			bw.WriteString("    ")
+			if err := value(&r.Findings[i], "    "); err != nil {
+				return err
+			}
+			if i < len(r.Findings)-1 {
+				bw.WriteString(",\n")
+			} else {
+				bw.WriteString("\n")
+			}
+		}
+		bw.WriteString("  ],\n")
+	}
+	if err := field("scan", r.Scan, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
 }

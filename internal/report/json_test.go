@@ -118,3 +118,29 @@ func TestJSONSchemaIsEmbedded(t *testing.T) {
 		t.Error("JSONSchema returns the shared buffer")
 	}
 }
+
+// The streamed document must be byte for byte what encoding the whole report
+// at once gives, for an empty report and a full one.
+func TestJSONStreamsTheSameDocument(t *testing.T) {
+	for _, r := range []model.Report{fixtureReport(), {SchemaVersion: 1, Tool: model.Tool{Name: "kumoguard", Version: "x"}}} {
+		var streamed bytes.Buffer
+		if err := writeJSON(&streamed, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		whole := r
+		whole.Summary = summaryOf(whole)
+		if whole.Findings == nil {
+			whole.Findings = []model.Finding{}
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(whole); err != nil {
+			t.Fatal(err)
+		}
+		if streamed.String() != want.String() {
+			t.Errorf("streamed JSON differs from the whole-document encoding:\n%s\n---\n%s", streamed.String(), want.String())
+		}
+	}
+}
