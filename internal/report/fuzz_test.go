@@ -14,7 +14,7 @@ import (
 // FuzzFormats feeds arbitrary text (from scanned files: addresses, paths,
 // messages, suppression reasons) through every format: none may fail or
 // panic, JSON and SARIF must stay valid JSON, JUnit valid XML, CSV parseable,
-// markdown under the comment limit, and the table free of raw escape bytes.
+// markdown under the comment limit, HTML well-formed XML, and the table free of raw escape bytes.
 func FuzzFormats(f *testing.F) {
 	f.Add("module.db.aws_rds_cluster.this[0]", "envs/日本/main.tf", "a | b & c < d `e`", "reason \"q\"", 12)
 	f.Add("", "", "", "", 0)
@@ -34,7 +34,7 @@ func FuzzFormats(f *testing.F) {
 				fd.Suppressed.Reason = reason
 			}
 		}
-		for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv"} {
+		for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv", "html"} {
 			for _, lang := range []string{"en", "ja"} {
 				rep, _ := ByName(format)
 				var buf bytes.Buffer
@@ -59,6 +59,11 @@ func FuzzFormats(f *testing.F) {
 				case "markdown":
 					if len(out) > markdownCommentLimit {
 						t.Fatalf("markdown %d bytes", len(out))
+					}
+				case "html":
+					parseHTMLPage(t, out)
+					if bytes.ContainsAny(out, "\x1b\x00") {
+						t.Fatalf("html carries control characters")
 					}
 				case "table":
 					if bytes.ContainsAny(out, "\x1b\x00\r") {

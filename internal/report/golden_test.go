@@ -27,7 +27,7 @@ type goldenCase struct {
 // golden per report; TestJSONIgnoresLang checks that Lang changes nothing.
 func goldenCases() []goldenCase {
 	var cs []goldenCase
-	for _, format := range []string{"table", "sarif", "junit", "markdown", "csv"} {
+	for _, format := range []string{"table", "sarif", "junit", "markdown", "csv", "html"} {
 		for _, lang := range []string{"en", "ja"} {
 			cs = append(cs, goldenCase{name: "fixture." + lang + "." + ext(format), format: format, report: fixtureReport, opts: Options{Lang: lang}})
 		}
@@ -36,7 +36,7 @@ func goldenCases() []goldenCase {
 		goldenCase{name: "fixture.json", format: "json", report: fixtureReport, opts: Options{Lang: "en"}},
 		goldenCase{name: "fixture.color.en.txt", format: "table", report: fixtureReport, opts: Options{Lang: "en", Color: true}},
 	)
-	for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv"} {
+	for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv", "html"} {
 		cs = append(cs, goldenCase{name: "empty.en." + ext(format), format: format, report: emptyReport, opts: Options{Lang: "en"}})
 	}
 	return cs
@@ -85,6 +85,8 @@ func TestGolden(t *testing.T) {
 				validateSARIF(t, got)
 			case "junit":
 				parseJUnit(t, got)
+			case "html":
+				parseHTMLPage(t, got)
 			}
 			if !bytes.HasSuffix(got, []byte("\n")) {
 				t.Errorf("output does not end with a newline")
@@ -128,7 +130,7 @@ func firstDiff(want, got string) string {
 
 func TestFormatsRegistered(t *testing.T) {
 	got := strings.Join(Formats(), ",")
-	for _, f := range []string{"csv", "json", "junit", "markdown", "sarif", "table"} {
+	for _, f := range []string{"csv", "html", "json", "junit", "markdown", "sarif", "table"} {
 		if _, err := ByName(f); err != nil {
 			t.Errorf("format %s is not registered (have %s)", f, got)
 		}

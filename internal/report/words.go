@@ -22,6 +22,10 @@ var words = struct {
 	JUnitSuppressed model.Text
 
 	FixCode, FixConsole, FixCLI, FixRunbook, FixMoreCommands model.Text
+
+	HTMLTool, HTMLScan, HTMLRoot, HTMLStarted, HTMLDuration, HTMLMinWindow, HTMLCoverage model.Text
+	HTMLSeconds, HTMLFindings, HTMLFolded, HTMLRules, HTMLRationale, HTMLHelp            model.Text
+	HTMLFingerprint, HTMLRuleLink                                                        model.Text
 }{
 	ColStatus:   model.T("Status", "状態"),
 	ColRule:     model.T("Rule", "ルール"),
@@ -75,6 +79,22 @@ var words = struct {
 	FixCLI:          model.T("AWS CLI", "AWS CLI"),
 	FixRunbook:      model.T("Runbook", "手順書"),
 	FixMoreCommands: tmpl("(+%d more: --format markdown or json lists every command)", "（ほか %d 件のコマンド：--format markdown または json ですべて表示）"),
+
+	HTMLTool:        model.T("Tool", "ツール"),
+	HTMLScan:        model.T("Scan", "スキャン"),
+	HTMLRoot:        model.T("Root", "ルート"),
+	HTMLStarted:     model.T("Started (UTC)", "開始日時（UTC）"),
+	HTMLDuration:    model.T("Duration", "所要時間"),
+	HTMLMinWindow:   model.T("Minimum window", "最小ウィンドウ"),
+	HTMLCoverage:    model.T("Coverage", "対象範囲"),
+	HTMLSeconds:     tmpl("%s (%d seconds)", "%s（%d 秒）"),
+	HTMLFindings:    model.T("Findings", "検出結果"),
+	HTMLFolded:      tmpl("Passed and not applicable (%d)", "合格・対象外（%d 件）"),
+	HTMLRules:       model.T("Rules", "ルール一覧"),
+	HTMLRationale:   model.T("Rationale", "根拠"),
+	HTMLHelp:        model.T("Reference", "参考資料"),
+	HTMLFingerprint: model.T("Fingerprint", "フィンガープリント"),
+	HTMLRuleLink:    model.T("about this rule", "このルールについて"),
 }
 
 // statusLabels name each status for people; the status codes themselves
