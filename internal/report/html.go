@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -291,15 +292,20 @@ func ruleAnchor(id string) string { return "rule-" + htmlID(id) }
 // reports. A finding without one gets finding-N; a repeated one gets -2, -3.
 func htmlIDs(fs []model.Finding) []string {
 	ids := make([]string, len(fs))
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(fs))
+	next := map[string]int{} // the next suffix to try for a repeated id
 	for i, f := range fs {
 		id := htmlID(f.Fingerprint)
 		if id == "" {
-			id = fmt.Sprintf("finding-%d", i+1)
+			id = "finding-" + strconv.Itoa(i+1)
 		}
-		base := id
-		for n := 2; seen[id]; n++ {
-			id = fmt.Sprintf("%s-%d", base, n)
+		if seen[id] {
+			base := id
+			n := max(next[base], 2)
+			for id = base + "-" + strconv.Itoa(n); seen[id]; id = base + "-" + strconv.Itoa(n) {
+				n++
+			}
+			next[base] = n + 1
 		}
 		seen[id] = true
 		ids[i] = id

@@ -362,3 +362,36 @@ func TestHTMLIDs(t *testing.T) {
 		t.Errorf("htmlIDs = %s, want %s", got, want)
 	}
 }
+
+// BenchmarkHTML renders a 10,000-finding report as a page
+// (go test ./internal/report -bench HTML -benchmem).
+func BenchmarkHTML(b *testing.B) {
+	r := manyFindings(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := writeHTML(&buf, r, Options{Lang: "ja"}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len()), "bytes/page")
+	}
+}
+
+// TestHTMLIDsManyRepeats: many findings with one fingerprint (or none) get
+// distinct ids.
+func TestHTMLIDsManyRepeats(t *testing.T) {
+	fs := make([]model.Finding, 3000)
+	for i := range fs {
+		if i%3 != 0 {
+			fs[i].Fingerprint = "sha256:same"
+		}
+	}
+	fs[5].Fingerprint = "sha256:same-3" // collides with a generated suffix
+	seen := map[string]bool{}
+	for _, id := range htmlIDs(fs) {
+		if seen[id] {
+			t.Fatalf("id %s given twice", id)
+		}
+		seen[id] = true
+	}
+}
