@@ -26,7 +26,11 @@ import (
 // context it lands in; control characters are replaced with U+FFFD before
 // that, so nothing from a scanned file can carry markup, script or terminal
 // escapes into the page. The markup is also well-formed XML (every element
-// closed, no boolean attributes), which html_test.go checks.
+// closed, no boolean attributes), which html_test.go checks. A
+// Content-Security-Policy meta element forbids scripts and every fetch, so
+// even a browser opening a tampered copy loads nothing from the network.
+// When printed, browsers that support ::details-content print the folded
+// PASS and N/A findings too.
 var HTML = registerFormat("html", writeHTML)
 
 // htmlPage is everything the template shows, already in the report's
@@ -350,6 +354,7 @@ const htmlSource = `<!DOCTYPE html>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="generator" content="kumoguard" />
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'" />
 <title>{{.Title}}</title>
 <style>
 :root { color-scheme: light; }
@@ -400,6 +405,7 @@ footer { margin-top: 3rem; color: #57606a; font-size: 0.85rem; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   article.finding, .suppression, pre { break-inside: avoid; }
   a { color: inherit; }
+  details::details-content { content-visibility: visible; display: block; }
   .badge, article.finding { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 </style>

@@ -164,13 +164,21 @@ func TestHTMLSelfContained(t *testing.T) {
 				t.Errorf("%s: the page contains %q", name, bad)
 			}
 		}
+		csp := false
 		parseHTMLPage(t, []byte(page)).walk(func(n *htmlNode) {
+			if n.Name == "meta" && n.Attrs["http-equiv"] == "Content-Security-Policy" &&
+				strings.HasPrefix(n.Attrs["content"], "default-src 'none';") && !strings.Contains(n.Attrs["content"], "script-src") {
+				csp = n.Parent.Name == "head"
+			}
 			for a := range n.Attrs {
 				if strings.HasPrefix(strings.ToLower(a), "on") {
 					t.Errorf("%s: <%s> has event handler %s", name, n.Name, a)
 				}
 			}
 		})
+		if !csp {
+			t.Errorf("%s: no Content-Security-Policy forbidding scripts and fetches in <head>", name)
+		}
 	}
 }
 
