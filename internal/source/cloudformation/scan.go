@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"sync"
 
+	workpool "github.com/kumoguard/kumoguard/internal/parallel"
+
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -331,34 +333,7 @@ func (sc *scanner) readGivenParameters() (map[string]givenValue, []model.Diagnos
 }
 
 // parallel runs f(0..n-1) on as many goroutines as there are CPUs.
-func parallel(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
+func parallel(n int, f func(i int)) { workpool.For(n, runtime.GOMAXPROCS(0), f) }
 
 // dedupe drops repeated diagnostics (a nested template evaluated through two
 // parents reports its problems once).

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	workpool "github.com/kumoguard/kumoguard/internal/parallel"
+
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -160,37 +162,13 @@ func Scan(paths []string, o Options) model.Inventory {
 // sequential makes Scan use one goroutine (set by the fuzz target).
 var sequential bool
 
-// parallel runs f(0..n-1) on GOMAXPROCS workers.
+// parallel runs f(0..n-1) on GOMAXPROCS workers (one while fuzzing).
 func parallel(n int, f func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if sequential {
 		workers = 1
 	}
-	if workers > n {
-		workers = n
-	}
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
+	workpool.For(n, workers, f)
 }
 
 func sortedDefs(out []*moduleDef) []*moduleDef {
