@@ -11,7 +11,7 @@ import (
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
-	"github.com/kumoguard/kumoguard/internal/suppress"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newFixCommand) }
@@ -118,7 +118,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	if err != nil {
 		return err
 	}
-	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	inv, root, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
@@ -129,9 +129,8 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 		}
 		inv.Clusters = append(inv.Clusters, live...)
 	}
-	findings := policy.Evaluate(inv, s.policy)
-	suppress.Apply(findings, inv, s.suppressions, s.policy.Now)
-	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root, MinWindowSeconds: s.policy.MinWindowSeconds})
+	findings := scan.Findings(inv, s.scanSettings())
+	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root})
 	if err != nil {
 		return fatalErr("%v", err)
 	}

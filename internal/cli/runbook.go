@@ -12,7 +12,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newRunbookCommand) }
@@ -149,11 +149,11 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 // iacRunbookFacts scans IaC and returns the clusters whose remediation is a
 // migration (or that might need one), or those named by --resource.
 func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []string) ([]fix.ClusterFacts, error) {
-	inv, _, err := loadIaC(args, &f.iacInputFlags)
+	inv, _, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return nil, err
 	}
-	findings := policy.Evaluate(inv, s.policy)
+	findings := scan.Findings(inv, s.scanSettings())
 	want := map[string]bool{}
 	for _, r := range f.resource {
 		want[r] = true
@@ -161,26 +161,18 @@ func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []str
 	var out []fix.ClusterFacts
 	seen := map[string]bool{}
 	for _, fd := range findings {
-		if fd.RuleID != policy.KGBT001.ID || seen[fd.Resource.Address] {
+		c := fd.Cluster
+		if c == nil || seen[c.Address] {
 			continue
 		}
-		if len(want) > 0 && !want[fd.Resource.Address] {
+		if len(want) > 0 && !want[c.Address] {
 			continue
 		}
-		var c *model.Cluster
-		for i := range inv.Clusters {
-			if model.Fingerprint(fd.RuleID, model.ResourceOf(inv.Clusters[i]), inv.Clusters[i].Root) == fd.Fingerprint {
-				c = &inv.Clusters[i]
-			}
-		}
-		if c == nil {
-			continue
-		}
-		r := fix.Remediate(fd, c, fix.Options{MinWindowSeconds: s.policy.MinWindowSeconds})
+		r := fix.Remediate(fd)
 		if len(want) == 0 && r.Path != model.PathMigrate && r.Path != model.PathSetOrMigrate {
 			continue
 		}
-		seen[fd.Resource.Address] = true
+		seen[c.Address] = true
 		facts := fix.FactsFromCluster(*c)
 		// A plan of the same address knows the live identity of the cluster.
 		for _, o := range inv.Clusters {

@@ -73,7 +73,7 @@ var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise 
 // again resumes where it stopped. Without Apply it prints the plan only.
 func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions) (MigrationResult, error) {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
@@ -129,7 +129,7 @@ func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions)
 
 	say("Migration of %s (%s) to %s with a %d s (%s) backtrack window. The source is never modified, renamed or deleted.",
 		"%s（%s）を %s へ移行します（バックトラックウィンドウ %d 秒、%s）。移行元の変更・名前変更・削除は一切行いません。",
-		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, Duration(o.WindowSeconds))
+		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	for i, s := range res.Steps {
 		state := model.T("to do", "未実施")
 		if s.State == StepExists {

@@ -110,8 +110,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			if f.Reason != tc.reason {
 				t.Fatalf("policy reason %s, want %s", f.Reason, tc.reason)
 			}
-			c := tc.c
-			r := Remediate(f, &c, Options{MinWindowSeconds: tc.min})
+			r := Remediate(f)
 			if r.Path != tc.path {
 				t.Errorf("path %s, want %s", r.Path, tc.path)
 			}
@@ -157,7 +156,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 
 func TestConsoleUsesHoursAndTheConsoleLabels(t *testing.T) {
 	f := findingFor(t, liveCluster(3600), "KG-BT-002", 129600)
-	r := Remediate(f, nil, Options{MinWindowSeconds: 129600})
+	r := Remediate(f)
 	all := ""
 	for _, s := range r.Console {
 		all += s.EN + "\n" + s.JA + "\n"
@@ -192,8 +191,10 @@ func TestProvenanceDecidesWhereTheCodeChanges(t *testing.T) {
 			f := model.Finding{RuleID: "KG-BT-002", Status: model.StatusFail, Reason: model.ReasonWindowBelowMinimum,
 				Resource:   model.Resource{Kind: tc.kind, Address: "db", Name: "orders"},
 				Details:    map[string]any{"window_seconds": int64(3600)},
-				Provenance: []model.Origin{{Kind: model.OriginAttribute}, tc.origin}}
-			r := Remediate(f, nil, Options{})
+				Provenance: []model.Origin{{Kind: model.OriginAttribute}, tc.origin},
+				Resolution: &model.Resolution{Path: model.PathRaiseWindow, Step: model.StepRaise, Window: 3600, WindowKnown: true,
+					Target: 86400, Basis: model.BasisMinimum, Minimum: 86400}}
+			r := Remediate(f)
 			if len(r.IaC) != 1 {
 				t.Fatalf("IaC changes: %+v", r.IaC)
 			}
@@ -215,7 +216,7 @@ func TestEnrichReplacesTextAndMatchesClusters(t *testing.T) {
 	c := liveCluster(0)
 	inv := model.Inventory{Clusters: []model.Cluster{c}}
 	fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400})
-	rs := Enrich(fs, inv, Options{MinWindowSeconds: 86400})
+	rs := Enrich(fs)
 	if len(rs) != len(fs) {
 		t.Fatalf("%d remediations for %d findings", len(rs), len(fs))
 	}
@@ -249,7 +250,7 @@ func TestShellQuoteAndNames(t *testing.T) {
 func TestOtherFailuresKeepThePolicyText(t *testing.T) {
 	f := model.Finding{RuleID: "KG-BT-003", Status: model.StatusFail, Reason: model.ReasonActualWindowBelowTarget,
 		Remediation: model.T("Reduce write volume or lower the target.", "書き込み量を減らすか目標を下げてください。")}
-	r := Remediate(f, nil, Options{})
+	r := Remediate(f)
 	if r.Path != model.PathManual || r.Summary != f.Remediation || len(r.CLI) != 0 {
 		t.Errorf("%+v", r)
 	}

@@ -57,7 +57,7 @@ func (w *runbookWriter) row(cells ...string) {
 // when the facts come from code.
 func Runbook(f ClusterFacts, o RunbookOptions) string {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	p := PlanMigration(f, o.WindowSeconds)
 	w := &runbookWriter{lang: o.Lang}
@@ -93,7 +93,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	w.row(w.t("Account / Region", "アカウント / リージョン"), cell(strings.Trim(f.Account+" / "+f.Region, " /")))
 	w.row(w.t("Engine version", "エンジンバージョン"), cell(f.EngineVersion))
 	w.row(w.t("Current target window", "現在のターゲットウィンドウ"), fmt.Sprintf("`%d`", f.BacktrackWindow))
-	w.row(w.t("New target window", "新しいターゲットウィンドウ"), fmt.Sprintf("`%d` (%s)", o.WindowSeconds, Duration(o.WindowSeconds)))
+	w.row(w.t("New target window", "新しいターゲットウィンドウ"), fmt.Sprintf("`%d` (%s)", o.WindowSeconds, model.FormatDuration(o.WindowSeconds)))
 	w.row(w.t("Snapshot", "スナップショット"), "`"+snap+"`")
 	w.row(w.t("New cluster", "新しいクラスター"), "`"+nid+"`")
 	w.row(w.t("DB subnet group", "DB サブネットグループ"), cell(f.SubnetGroup))
@@ -147,7 +147,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	// 3. Restore.
 	w.h(2, "3. Restore into a new cluster with backtrack", "3. バックトラックを有効にして新しいクラスターに復元")
 	w.p("Same engine version, subnet group, security groups, cluster parameter group and KMS key as the source. The window is in seconds (%d = %s); the console asks for hours.",
-		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, Duration(o.WindowSeconds))
+		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	w.code("sh", p.RestoreCommand(), "aws rds wait db-cluster-available --db-cluster-identifier "+shellQuote(nid)+region)
 
 	// 4. Instances.
@@ -285,7 +285,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 			"resource \""+resourceType(addr)+"\" \""+resourceName(addr)+"\" {",
 			fmt.Sprintf("  cluster_identifier = %q", newID),
 			"  engine             = "+fmt.Sprintf("%q", orDefault(f.Engine, "aurora-mysql")),
-			fmt.Sprintf("  backtrack_window   = %d # %s", o.WindowSeconds, Duration(o.WindowSeconds)),
+			fmt.Sprintf("  backtrack_window   = %d # %s", o.WindowSeconds, model.FormatDuration(o.WindowSeconds)),
 			"  # "+w.t("... the other arguments as before", "…そのほかの引数は従来どおり"),
 			"}")
 		w.p("If the old cluster should stay managed until it is decommissioned, move it to a new address instead of `terraform state rm` (copy its resource block to that address), and import the new cluster at the original address:",

@@ -170,35 +170,10 @@ func scope(c model.Cluster) scopeVerdict {
 	return v
 }
 
-// scopeRemediation says what to do about an out-of-scope or undecidable
-// cluster: usually nothing, with why; otherwise how to make it decidable.
-func scopeRemediation(r model.Reason) model.Text {
-	switch r {
-	case model.ReasonEngineNotAuroraMySQL, model.ReasonResourceDeleted:
-		return model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
-	case model.ReasonServerlessV1:
-		return model.T("Nothing to do for backtrack while it is Serverless v1. To get backtrack, move to Serverless v2 or provisioned by restoring a snapshot with --backtrack-window.",
-			"Serverless v1 のままではバックトラックに関する対応はありません。バックトラックを使うには、--backtrack-window を指定したスナップショット復元で Serverless v2 またはプロビジョンドへ移行してください。")
-	case model.ReasonEngineModeUnsupported:
-		return model.T("Nothing to do for backtrack in this engine mode. To get backtrack, restore a snapshot into a provisioned cluster with --backtrack-window.",
-			"このエンジンモードではバックトラックに関する対応はありません。バックトラックを使うには、--backtrack-window を指定してスナップショットをプロビジョンドクラスターに復元してください。")
-	case model.ReasonGlobalDatabaseMember:
-		return model.T("Nothing to do while the cluster is in a global database: backtrack is never available there. If rewind matters more than cross-Region replication, remove the cluster from the global database and migrate it to a backtrack-enabled cluster.",
-			"グローバルデータベースに属している間は対応できません（バックトラックは利用不可）。リージョン間レプリケーションより巻き戻しが重要な場合は、グローバルデータベースから外し、バックトラック有効のクラスターへ移行してください。")
-	case model.ReasonBinlogReplication:
-		return model.T("Nothing to do while binlog replication is configured: backtrack is not supported with it.",
-			"バイナリログレプリケーションが設定されている間は対応できません（バックトラック非対応）。")
-	case model.ReasonRegionUnsupported:
-		return model.T("Nothing to do in this Region; if backtrack is required, run the cluster in a Region that offers it.",
-			"このリージョンでは対応できません。バックトラックが必要なら、対応リージョンでクラスターを運用してください。")
-	case model.ReasonEngineNotSet:
-		return model.T("Set the engine explicitly (aurora-mysql for Aurora MySQL).", "engine を明示的に設定してください（Aurora MySQL なら aurora-mysql）。")
-	case model.ReasonInvalidValue:
-		return model.T("Fix the value: engine must be aurora-mysql, aurora-postgresql, mysql or postgres; engine mode provisioned or serverless.",
-			"値を修正してください：engine は aurora-mysql、aurora-postgresql、mysql、postgres のいずれか、エンジンモードは provisioned または serverless です。")
-	}
-	return model.T("Give the missing value (for Terraform --var/--var-file or TF_VAR_*, for CloudFormation --parameter/--parameter-file) so kumoguard can evaluate it.",
-		"不足している値を指定してください（Terraform は --var/--var-file または TF_VAR_*、CloudFormation は --parameter/--parameter-file）。")
+// scopeResolution is the way out of an out-of-scope or undecidable
+// cluster: the reason says why, and fix says what (usually nothing).
+func scopeResolution() model.Resolution {
+	return model.Resolution{Step: model.StepScope, Actual: -1}
 }
 
 func allEmpty(ss []string) bool {

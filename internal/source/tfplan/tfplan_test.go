@@ -12,6 +12,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 )
@@ -319,7 +320,7 @@ func TestPolicyOnPlans(t *testing.T) {
 		t.Run(tt.file+"/"+tt.addr, func(t *testing.T) {
 			inv, data := loadFixture(t, tt.file)
 			var got []verdict
-			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds}) {
+			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds}) {
 				if f.Resource.Address != tt.addr {
 					continue
 				}
@@ -567,10 +568,12 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			inv, _ := loadFixture(t, name)
+			findings := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
+			fix.Enrich(findings) // the remediation text users see
 			got, err := json.MarshalIndent(struct {
 				Inventory model.Inventory
 				Findings  []model.Finding
-			}{inv, policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds})}, "", "  ")
+			}{inv, findings}, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
