@@ -24,11 +24,12 @@ func (o Options) min() int64 {
 // finding is about when the caller has it (it adds the plan action, the
 // engine version, the instance classes and the prior window); nil is fine.
 //
-// Which way applies follows backtrack-facts.md §3:
+// Which way applies follows AWS (docs/backtrack-rules.md; https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html):
 //   - a cluster not created yet: set the window;
 //   - an enabled cluster with a short window: modify in place, no outage;
 //   - an existing cluster without backtrack, or one whose window was set to 0:
-//     migrate (snapshot, restore with --backtrack-window, cut over; §11);
+//     migrate (snapshot, restore with --backtrack-window, cut over;
+//     https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack);
 //   - out of scope: nothing to do, with why (the policy's scope text).
 func Remediate(f model.Finding, c *model.Cluster, o Options) model.Remediation {
 	switch f.Status {

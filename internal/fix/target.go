@@ -2,7 +2,10 @@
 // (console steps, AWS CLI commands, infrastructure-as-code changes, in English
 // and Japanese), patches to Terraform and CloudFormation, migration runbooks
 // and the non-destructive part of a migration. Which way out applies follows
-// backtrack-facts.md §3; every command and flag follows §4.5.
+// AWS's rules for enabling and changing backtrack (docs/backtrack-rules.md,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html);
+// every command and flag follows the AWS CLI reference
+// (https://docs.aws.amazon.com/cli/latest/reference/rds/).
 package fix
 
 import (
@@ -13,14 +16,16 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// MaxWindowSeconds is the largest window AWS accepts: 259,200 s = 72 h (facts §0).
+// MaxWindowSeconds is the largest window AWS accepts: 259,200 s = 72 h
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html).
 const MaxWindowSeconds = 259200
 
 // DefaultMinWindowSeconds is the policy's default minimum, 24 h.
 const DefaultMinWindowSeconds = 86400
 
 // likelyHoursMax is the largest window the policy reads as hours written as
-// seconds (facts §13f: "backtrack_window = 72" is 72 seconds).
+// seconds ("backtrack_window = 72" is 72 seconds:
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster).
 const likelyHoursMax = 72
 
 // TargetWindow is the window a remediation writes for a finding whose current
@@ -79,7 +84,8 @@ func Duration(sec int64) string {
 }
 
 // Hours renders seconds as the hours the console asks for ("24", "1.5").
-// The console takes the target window in hours (facts §4.1).
+// The console takes the target window in hours:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func Hours(sec int64) string {
 	return strconv.FormatFloat(float64(sec)/3600, 'f', -1, 64)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // MaxWindowSeconds is the largest BacktrackWindow AWS accepts: 259,200 s = 72 h
-// (facts §0, API_CreateDBCluster / API_ModifyDBCluster).
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html).
 const MaxWindowSeconds = 259200
 
 // DefaultMinWindowSeconds is the default policy minimum: 24 hours.

@@ -114,8 +114,9 @@ func judgeKnown(c model.Cluster, w int64, where model.Location, judge func(int64
 }
 
 // planChange returns the FAIL outcome for plan changes AWS refuses or that
-// cannot be undone, or nil. Facts §3: backtrack cannot be enabled on a cluster
-// created without it; setting the window to 0 disables it for good.
+// cannot be undone, or nil. Backtrack cannot be enabled on a cluster created
+// without it; setting the window to 0 disables it for good.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func planChange(c model.Cluster, w int64, minWindow int64) *outcome {
 	if c.Action != model.ActionUpdate && c.Action != model.ActionNoop {
 		return nil
@@ -145,7 +146,8 @@ func planChange(c model.Cluster, w int64, minWindow int64) *outcome {
 }
 
 // migrationText is the remediation for an existing cluster without backtrack
-// (facts §11.1: snapshot, restore with --backtrack-window, cut over).
+// (snapshot, restore with --backtrack-window, cut over:
+// https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack).
 func migrationText(c model.Cluster, minWindow int64) model.Text {
 	id := c.Name
 	if id == "" {
