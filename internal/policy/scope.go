@@ -100,7 +100,7 @@ func scope(c model.Cluster) scopeVerdict {
 					"Aurora Serverless v1（エンジンモード \"serverless\"）はバックトラックに対応しておらず、2025 年 3 月 31 日にサポートが終了しました。バックトラックを使うには Serverless v2 またはプロビジョンドへ移行してください。")}
 		case "multimaster", "parallelquery", "global":
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonEngineModeUnsupported, where: c.EngineMode.Where,
-				message: model.T("Engine mode %q does not support backtrack (legacy mode; facts §2.2).",
+				message: model.T("Engine mode %q does not support backtrack (legacy mode).",
 					"エンジンモード %q はバックトラックに対応していません（旧モード）。", c.EngineMode.V)}
 		default:
 			return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
@@ -152,8 +152,8 @@ func scope(c model.Cluster) scopeVerdict {
 	if c.Region != "" && regionWithoutBacktrack(c.Region) {
 		if w, ok := c.BacktrackWindow.Get(); (ok && w == 0) || c.BacktrackWindow.State == model.Absent {
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonRegionUnsupported,
-				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed, facts §2.3).",
-					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認、facts §2.3）。", c.Region)}
+				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed).",
+					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認）。", c.Region)}
 		}
 	}
 

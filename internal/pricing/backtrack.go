@@ -32,7 +32,7 @@ var backtrackPrices = map[string]Price{
 	"us-east-1": {
 		Region:                   "us-east-1",
 		USDPerMillionRecordHours: 0.012,
-		Source:                   "https://aws.amazon.com/rds/aurora/pricing/ (backtrack-facts.md §0, §8: USD 0.012 per 1 million change-record-hours, usage type Aurora:BacktrackUsage, unit CR-Hr)",
+		Source:                   "https://aws.amazon.com/rds/aurora/pricing/ (USD 0.012 per 1 million change-record-hours, usage type Aurora:BacktrackUsage, unit CR-Hr)",
 		AsOf:                     "2026-11",
 	},
 }
