@@ -34,11 +34,14 @@ func newRunbookCommand(g *globalFlags) *cobra.Command {
 		Use:   "runbook [CLUSTER...] | --iac [PATH...] [--resource ADDRESS]",
 		Short: "Write the migration runbook for a cluster created without backtrack",
 		Long: `Write a Markdown runbook (English or Japanese, --lang) to migrate an Aurora MySQL cluster that exists
-without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created
-(facts §3), so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
+without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created,
+so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
 group, security groups, parameter groups and KMS key → instances like the source → validation (row counts,
 checksums; binlog replication for a low-downtime cutover, with its caveat) → cutover (DNS, rename or
 RDS Proxy) → rollback plan → decommission, and how to adopt the new cluster in Terraform or CloudFormation.
+AWS documents the rule and the path at
+https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
+and https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
 
 Live: name clusters by identifier or ARN; kumoguard reads DescribeDBClusters and DescribeDBInstances
 (read-only) and fills every command in. IaC: --iac scans the paths like "scan iac" and writes a runbook for
@@ -100,7 +103,8 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 }
 
 // liveRunbookFacts reads each named cluster. A cluster that already has
-// backtrack gets no runbook: its window is raised in place (facts §3).
+// backtrack gets no runbook: its window is raised in place
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
 func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *runbookFlags, refs []string) ([]fix.ClusterFacts, error) {
 	if ctx == nil {
 		ctx = context.Background()

@@ -7,7 +7,8 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// AWS CLI commands, with the exact flags of backtrack-facts.md §4.5.
+// AWS CLI commands, with the exact flags of the AWS CLI reference
+// (https://docs.aws.amazon.com/cli/latest/reference/rds/).
 
 // target names the cluster a command acts on.
 type target struct {
@@ -45,7 +46,8 @@ func describeWindow(t target, id string) model.CLICommand {
 }
 
 // cliCreate is the CLI equivalent of creating the cluster with backtrack
-// (facts §4.5: the CLI creates clusters without instances). The password is
+// (the CLI creates clusters without instances:
+// https://docs.aws.amazon.com/cli/latest/reference/rds/create-db-instance.html). The password is
 // never written: --manage-master-user-password keeps it in Secrets Manager.
 func cliCreate(t target, engineVersion string, target int64) []model.CLICommand {
 	ver := engineVersion
@@ -60,7 +62,8 @@ func cliCreate(t target, engineVersion string, target int64) []model.CLICommand 
 	}
 }
 
-// cliRaise changes the window of an enabled cluster in place; no outage (facts §3).
+// cliRaise changes the window of an enabled cluster in place; no outage
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
 func cliRaise(t target, target int64) []model.CLICommand {
 	return append(accountCheck(t),
 		cmd(t, model.T("Raise the target backtrack window to %d seconds (%s), in place, no outage.",
@@ -88,7 +91,8 @@ func NamesFor(id string) MigrationNames {
 }
 
 // cliMigrate is the documented path for an existing cluster without backtrack
-// (facts §11.1): snapshot, restore with --backtrack-window, instances.
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack):
+// snapshot, restore with --backtrack-window, instances.
 func cliMigrate(t target, c *model.Cluster, target int64) []model.CLICommand {
 	n := NamesFor(t.id)
 	ver := "<engine-version of the source>"

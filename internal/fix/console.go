@@ -18,7 +18,8 @@ import "github.com/kumoguard/kumoguard/internal/model"
 // The Japanese texts keep the English label and add the Japanese console
 // label in parentheses, as the Japanese edition of the guide does, because the
 // console's language follows the user's setting. The console takes the window
-// in hours; the API, CLI, Terraform and CloudFormation take seconds (facts §4.1).
+// in hours; the API, CLI, Terraform and CloudFormation take seconds:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 
 const consoleURL = "https://console.aws.amazon.com/rds/"
 

@@ -61,8 +61,10 @@ var ErrNotOurs = errors.New("exists but was not created by kumoguard migrate for
 // ErrNoMigrationNeeded is returned for a cluster that already has backtrack.
 var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise its window in place (modify-db-cluster), no migration needed")
 
-// Migrate performs the non-destructive part of a migration (facts §11.1,
-// §11.2 step 2): snapshot the source, restore it with --backtrack-window into
+// Migrate performs the non-destructive part of a migration
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html):
+// snapshot the source, restore it with --backtrack-window into
 // the source's network, parameter groups and KMS key, create instances like
 // the source's, wait until everything is available, and verify BacktrackWindow
 // on the new cluster. It never deletes, renames or modifies the source (or

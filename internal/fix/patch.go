@@ -74,7 +74,8 @@ type Result struct {
 // existingWithoutBacktrack returns the Terraform addresses that a plan shows
 // as existing clusters without backtrack: the plan keeps or updates them
 // (not create or replace) and their window before the change is 0 or unset.
-// Editing their code to enable backtrack would make the apply fail (facts §3).
+// Editing their code to enable backtrack would make the apply fail:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
 	out := map[string]model.Cluster{}
 	for _, c := range inv.Clusters {

@@ -2,7 +2,10 @@
 // (console steps, AWS CLI commands, infrastructure-as-code changes, in English
 // and Japanese), patches to Terraform and CloudFormation, migration runbooks
 // and the non-destructive part of a migration. Which way out applies follows
-// backtrack-facts.md §3; every command and flag follows §4.5.
+// AWS's rules for enabling and changing backtrack (docs/backtrack-rules.md,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html);
+// every command and flag follows the AWS CLI reference
+// (https://docs.aws.amazon.com/cli/latest/reference/rds/).
 package fix
 
 import (

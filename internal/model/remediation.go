@@ -1,9 +1,10 @@
 package model
 
 // RemediationPath names which way out of a finding applies. The choice follows
-// backtrack-facts.md §3: backtracking can only be enabled when a cluster is
-// created, the window of an enabled cluster can be changed in place, and a
-// window set to 0 can never be raised again.
+// AWS: backtracking can only be enabled when a cluster is created, the window
+// of an enabled cluster can be changed in place, and a window set to 0 can
+// never be raised again.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 type RemediationPath string
 
 const (
@@ -14,7 +15,8 @@ const (
 	// PathRaiseWindow: backtrack is enabled; raise the window in place (no outage).
 	PathRaiseWindow RemediationPath = "raise_window"
 	// PathMigrate: the cluster exists without backtrack (or it was set to 0):
-	// snapshot, restore with --backtrack-window, cut over (facts §11).
+	// snapshot, restore with --backtrack-window, cut over
+	// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack).
 	PathMigrate RemediationPath = "migrate"
 	// PathSetOrMigrate: infrastructure as code that does not say whether the
 	// cluster exists yet: set the window if it does not, migrate if it does.

@@ -3,8 +3,10 @@ package policy
 import "github.com/kumoguard/kumoguard/internal/model"
 
 // KGBT001 checks that backtracking is enabled (window > 0) on every in-scope
-// cluster. Facts §0: BacktrackWindow is in seconds, 0 (the default) disables
-// backtracking; §3: it can only be enabled when the cluster is created.
+// cluster. BacktrackWindow is in seconds, 0 (the default) disables
+// backtracking (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
+// and it can only be enabled when the cluster is created
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html).
 var KGBT001 = register(&Rule{
 	ID:       "KG-BT-001",
 	Title:    model.T("Aurora MySQL cluster has backtracking enabled", "Aurora MySQL クラスターでバックトラックが有効になっている"),

@@ -3,8 +3,10 @@ package policy
 import "github.com/kumoguard/kumoguard/internal/model"
 
 // KGBT002 checks that the target window is at least the configured minimum
-// (default 24 h, at most 72 h). Facts §0: the unit is seconds; §13f: a
-// window of 72 is 72 seconds, a frequent mistake that other scanners pass.
+// (default 24 h, at most 72 h). The unit is seconds
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster):
+// a window of 72 is 72 seconds, a frequent mistake that other scanners pass.
 var KGBT002 = register(&Rule{
 	ID:       "KG-BT-002",
 	Title:    model.T("Backtrack target window meets the minimum", "バックトラックのターゲットウィンドウが最小値を満たしている"),
@@ -51,7 +53,7 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 					min, model.FormatDuration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		case w <= 72:
-			// Facts §13f: "backtrack_window = 72" meant as hours is 72 seconds.
+			// "backtrack_window = 72" meant as hours is 72 seconds.
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
 				message: model.T("%[1]s = %[2]d means %[2]d seconds — did you mean %[3]d for %[2]d hours? The unit is seconds; the minimum is %[4]d (%[5]s).",
 					"%[1]s = %[2]d は %[2]d 秒です。%[2]d 時間のつもりなら %[3]d ではありませんか？単位は秒で、最小値は %[4]d（%[5]s）です。",

@@ -11,13 +11,16 @@ import (
 // actually achieved meets the target and that no BacktrackWindowAlert
 // occurred in the look-back period.
 //
-// Facts §1.6: the actual window can be smaller than the target under heavy
-// writes (RDS-EVENT-0131). §4.2/§7.1: the actual window is measured as
-// now − EarliestBacktrackTime, preferred over the BacktrackWindowActual
-// metric, whose semantics the sources disagree on. §7.1: BacktrackWindowAlert
-// counts the times the actual window was smaller than the target. §8: the
-// cost is the stored change records × the regional price per 1M
-// record-hours.
+// The actual window can be smaller than the target under heavy writes
+// (RDS-EVENT-0131):
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html
+// It is measured as now − EarliestBacktrackTime (API_DBCluster), preferred
+// over the BacktrackWindowActual metric, whose meaning AWS's pages disagree
+// on. BacktrackWindowAlert counts the times the actual window was smaller
+// than the target:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+// The cost is the stored change records × the regional price per 1M
+// record-hours: https://aws.amazon.com/rds/aurora/pricing/
 var KGBT003 = register(&Rule{
 	ID:       "KG-BT-003",
 	Title:    model.T("Achieved backtrack window meets the target", "実際のバックトラックウィンドウがターゲットを満たしている"),

@@ -16,7 +16,8 @@ type scopeVerdict struct {
 	notes   []model.Text
 }
 
-// auroraMySQLEngines are the engine values that support backtrack (facts §2.1):
+// auroraMySQLEngines are the engine values that support backtrack
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html):
 // aurora-mysql (v2, v3, 8.4) and the historic aurora (v1, MySQL 5.6).
 func isAuroraMySQL(engine string) bool {
 	e := strings.ToLower(strings.TrimSpace(engine))
@@ -24,14 +25,15 @@ func isAuroraMySQL(engine string) bool {
 }
 
 // scope decides whether backtrack rules apply to a cluster, following
-// backtrack-facts.md §2.4. Order matters: the first out-of-scope fact wins.
+// the AWS limits listed with their sources in docs/backtrack-rules.md.
+// Order matters: the first out-of-scope fact wins.
 func scope(c model.Cluster) scopeVerdict {
 	if c.Action == model.ActionDelete {
 		return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonResourceDeleted,
 			message: model.T("The plan deletes this cluster.", "プランはこのクラスターを削除します。")}
 	}
 
-	// Engine (facts §2.1).
+	// Engine: Aurora MySQL only (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html).
 	switch c.Engine.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.Engine.Where,
@@ -71,7 +73,10 @@ func scope(c model.Cluster) scopeVerdict {
 		}
 	}
 
-	// Engine mode (facts §2.2).
+	// Engine mode: not Serverless v1
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.html)
+	// nor the legacy multimaster, parallelquery and global modes
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html).
 	switch c.EngineMode.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
@@ -95,7 +100,7 @@ func scope(c model.Cluster) scopeVerdict {
 					"Aurora Serverless v1（エンジンモード \"serverless\"）はバックトラックに対応しておらず、2025 年 3 月 31 日にサポートが終了しました。バックトラックを使うには Serverless v2 またはプロビジョンドへ移行してください。")}
 		case "multimaster", "parallelquery", "global":
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonEngineModeUnsupported, where: c.EngineMode.Where,
-				message: model.T("Engine mode %q does not support backtrack (legacy mode; facts §2.2).",
+				message: model.T("Engine mode %q does not support backtrack (legacy mode).",
 					"エンジンモード %q はバックトラックに対応していません（旧モード）。", c.EngineMode.V)}
 		default:
 			return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
@@ -104,7 +109,8 @@ func scope(c model.Cluster) scopeVerdict {
 		}
 	}
 
-	// Global database membership (facts §2.2: primary and secondary clusters).
+	// Global database membership, primary and secondary clusters alike
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html).
 	switch c.GlobalClusterID.State {
 	case model.Known:
 		if c.GlobalClusterID.V != "" {
@@ -121,7 +127,7 @@ func scope(c model.Cluster) scopeVerdict {
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.GlobalClusterID.Where, message: c.GlobalClusterID.Why}
 	}
 
-	// Binlog replication (facts §2.2).
+	// Binlog replication (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack).
 	switch c.ReplicationSource.State {
 	case model.Known:
 		if c.ReplicationSource.V != "" {
@@ -141,13 +147,13 @@ func scope(c model.Cluster) scopeVerdict {
 				strings.Join(c.ReadReplicas, ", "))}
 	}
 
-	// Regions (live only; facts §2.3). The list is unconfirmed, so a cluster
+	// Regions (live only; see regionsWithoutBacktrack). The list is unconfirmed, so a cluster
 	// that has a window in such a region is evaluated as usual.
 	if c.Region != "" && regionWithoutBacktrack(c.Region) {
 		if w, ok := c.BacktrackWindow.Get(); (ok && w == 0) || c.BacktrackWindow.State == model.Absent {
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonRegionUnsupported,
-				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed, facts §2.3).",
-					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認、facts §2.3）。", c.Region)}
+				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed).",
+					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認）。", c.Region)}
 		}
 	}
 
@@ -200,7 +206,7 @@ func unresolved[T comparable](what string, v model.Value[T]) scopeVerdict {
 // names as not offering backtrack: Cape Town, Ningxia, Hong Kong, Milan,
 // Stockholm, Bahrain, São Paulo.
 // Source: https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
-// (facts §2.3). The three public lists differ; this is the most recent and the
+// The three public lists differ; this is the most recent and the
 // narrowest, so kumoguard marks as few clusters out of scope as it can.
 var regionsWithoutBacktrack = map[string]bool{
 	"af-south-1":     true,

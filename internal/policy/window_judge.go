@@ -129,8 +129,9 @@ func judgeKnown(c model.Cluster, w, min int64, where model.Location, judge func(
 }
 
 // planChange returns the FAIL outcome for plan changes AWS refuses or that
-// cannot be undone, or nil. Facts §3: backtrack cannot be enabled on a cluster
-// created without it; setting the window to 0 disables it for good.
+// cannot be undone, or nil. Backtrack cannot be enabled on a cluster created
+// without it; setting the window to 0 disables it for good.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func planChange(c model.Cluster, w int64, min int64) *outcome {
 	if c.Action != model.ActionUpdate && c.Action != model.ActionNoop {
 		return nil

@@ -262,7 +262,8 @@ func levelOfSeverity(s model.Severity) string {
 }
 
 func sarifResultOf(f model.Finding, root, lang string) sarifResult {
-	// kind is "fail" for all three statuses. SARIF §3.27.9 requires level
+	// kind is "fail" for all three statuses. SARIF 2.1.0 section 3.27.9
+	// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) requires level
 	// "none" for any other kind, which code scanning would hide; an UNKNOWN
 	// (not evaluated) must stay visible as a warning, and an ERROR (broken
 	// input) as an error. kumoguard/status in the properties says which.
@@ -406,7 +407,7 @@ func fileURI(abs string) string {
 }
 
 // srcRootOf describes %SRCROOT%: the scan root as a file URI when it is
-// absolute; otherwise left for the consumer to set (SARIF §3.14.14), as
+// absolute; otherwise left for the consumer to set (SARIF 2.1.0 section 3.14.14), as
 // GitHub code scanning does with the checkout directory.
 func srcRootOf(root string) sarifArtifactLoc {
 	r := strings.ReplaceAll(root, `\`, "/")

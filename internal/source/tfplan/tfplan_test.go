@@ -267,11 +267,12 @@ func TestPolicyOnPlans(t *testing.T) {
 		{"create_backtrack.json", "aws_rds_cluster.orders", []verdict{
 			{"KG-BT-001", model.StatusPass, model.ReasonBacktrackEnabled, "112:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusPass, model.ReasonWindowMeetsMinimum, "112:11", `"backtrack_window": 86400`}}},
-		// facts §3, §5.1: AWS rejects enabling backtrack on an existing cluster.
+		// AWS rejects enabling backtrack on an existing cluster, though the
+		// provider plans it in place (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_enable.json", "aws_rds_cluster.billing", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`}}},
-		// facts §0, §3: setting 0 disables backtrack for good.
+		// Setting 0 disables backtrack for good (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_disable.json", "aws_rds_cluster.ledger", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`},
 			{"KG-BT-002", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`}}},
