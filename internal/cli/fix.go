@@ -10,7 +10,6 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
@@ -145,7 +144,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	}
 	broken := 0
 	for _, fd := range findings {
-		if fd.RuleID == policy.KGBT000.ID && fd.Status == model.StatusError {
+		if fd.Cluster == nil && fd.Status == model.StatusError && fd.Resolution != nil && fd.Resolution.Step == model.StepFixInput {
 			broken++
 		}
 	}
