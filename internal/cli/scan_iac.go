@@ -64,7 +64,10 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	inv, root, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
+	// Ctrl-C or SIGTERM stops reading; what was read is still reported.
+	ctx, stop := signalContext(cmd)
+	defer stop()
+	inv, root, err := loadIaC(ctx, args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
