@@ -1,0 +1,230 @@
+// Package tffuncs is Terraform's built-in function library (the 118
+// functions `terraform metadata functions -json` lists for Terraform 1.11,
+// and their core:: aliases) with Terraform's semantics, written on go-cty's
+// function framework.
+//
+// Functions whose Terraform definition is go-cty's standard library are
+// taken from it (the same package Terraform uses). The others — where
+// Terraform overrides go-cty (coalesce, index, length, lookup, replace) or
+// adds its own (file*, cidr*, hashes, encodings, ...) — are written here,
+// each checked against the real `terraform console` by the differential test
+// in internal/source/terraform (functions_diff_test.go).
+//
+// Why not import an existing implementation: Terraform's own
+// internal/lang/funcs is internal; since Terraform 1.6 it is BUSL-1.1.
+// Trivy's pkg/iac/scanners/terraform/parser/funcs (v0.74.0) and tflint's
+// terraform/lang/funcs are copies of it taken after the licence change
+// (their files match Terraform 1.8's BUSL-1.1 files, refinements included),
+// so they are not acceptable dependencies. OpenTofu's MPL-2.0 copy is
+// internal to its module. No code here is copied from any of them.
+package tffuncs
+
+import (
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
+
+// Options say where the file functions read and how values that are not
+// known before apply are made.
+type Options struct {
+	// BaseDir is Terraform's working directory (the root module's
+	// directory): relative paths of the file functions are resolved
+	// against it.
+	BaseDir string
+	// Root is the scanned tree: the file functions never read outside it.
+	// Empty means BaseDir.
+	Root string
+	// Unknown makes the value of a call whose result is not known before
+	// apply (timestamp(), uuid(), bcrypt(), plantimestamp()) or that
+	// kumoguard does not compute (a file outside Root), with the reason.
+	// Nil gives plain unknown values.
+	Unknown func(ty cty.Type, why model.Text) cty.Value
+}
+
+func (o Options) unknown(ty cty.Type, why model.Text) cty.Value {
+	if o.Unknown == nil {
+		return cty.UnknownVal(ty)
+	}
+	return o.Unknown(ty, why)
+}
+
+// Names are the names of Terraform 1.11's built-in functions, without
+// their core:: aliases.
+var Names = []string{
+	"abs", "abspath", "alltrue", "anytrue", "base64decode", "base64encode", "base64gzip", "base64sha256",
+	"base64sha512", "basename", "bcrypt", "can", "ceil", "chomp", "chunklist", "cidrhost", "cidrnetmask",
+	"cidrsubnet", "cidrsubnets", "coalesce", "coalescelist", "compact", "concat", "contains", "csvdecode",
+	"dirname", "distinct", "element", "endswith", "ephemeralasnull", "file", "filebase64", "filebase64sha256",
+	"filebase64sha512", "fileexists", "filemd5", "fileset", "filesha1", "filesha256", "filesha512", "flatten",
+	"floor", "format", "formatdate", "formatlist", "indent", "index", "issensitive", "join", "jsondecode",
+	"jsonencode", "keys", "length", "log", "lookup", "lower", "matchkeys", "max", "md5", "merge", "min",
+	"nonsensitive", "one", "parseint", "pathexpand", "plantimestamp", "pow", "range", "regex", "regexall",
+	"replace", "reverse", "rsadecrypt", "sensitive", "setintersection", "setproduct", "setsubtract",
+	"setunion", "sha1", "sha256", "sha512", "signum", "slice", "sort", "split", "startswith", "strcontains",
+	"strrev", "substr", "sum", "templatefile", "templatestring", "textdecodebase64", "textencodebase64",
+	"timeadd", "timecmp", "timestamp", "title", "tobool", "tolist", "tomap", "tonumber", "toset", "tostring",
+	"transpose", "trim", "trimprefix", "trimspace", "trimsuffix", "try", "upper", "urlencode", "uuid",
+	"uuidv5", "values", "yamldecode", "yamlencode", "zipmap",
+}
+
+// Table returns every function under its name and its core:: alias.
+func Table(o Options) map[string]function.Function {
+	if o.Root == "" {
+		o.Root = o.BaseDir
+	}
+	f := map[string]function.Function{
+		// go-cty's standard library, as Terraform uses it.
+		"abs":             stdlib.AbsoluteFunc,
+		"ceil":            stdlib.CeilFunc,
+		"chomp":           stdlib.ChompFunc,
+		"chunklist":       stdlib.ChunklistFunc,
+		"coalescelist":    stdlib.CoalesceListFunc,
+		"compact":         stdlib.CompactFunc,
+		"concat":          stdlib.ConcatFunc,
+		"contains":        stdlib.ContainsFunc,
+		"csvdecode":       stdlib.CSVDecodeFunc,
+		"distinct":        stdlib.DistinctFunc,
+		"element":         stdlib.ElementFunc,
+		"flatten":         stdlib.FlattenFunc,
+		"floor":           stdlib.FloorFunc,
+		"format":          stdlib.FormatFunc,
+		"formatdate":      stdlib.FormatDateFunc,
+		"formatlist":      stdlib.FormatListFunc,
+		"indent":          stdlib.IndentFunc,
+		"join":            stdlib.JoinFunc,
+		"jsondecode":      stdlib.JSONDecodeFunc,
+		"jsonencode":      stdlib.JSONEncodeFunc,
+		"keys":            stdlib.KeysFunc,
+		"log":             stdlib.LogFunc,
+		"lower":           stdlib.LowerFunc,
+		"max":             stdlib.MaxFunc,
+		"merge":           stdlib.MergeFunc,
+		"min":             stdlib.MinFunc,
+		"parseint":        stdlib.ParseIntFunc,
+		"pow":             stdlib.PowFunc,
+		"range":           stdlib.RangeFunc,
+		"regex":           stdlib.RegexFunc,
+		"regexall":        stdlib.RegexAllFunc,
+		"reverse":         stdlib.ReverseListFunc,
+		"setintersection": stdlib.SetIntersectionFunc,
+		"setproduct":      stdlib.SetProductFunc,
+		"setsubtract":     stdlib.SetSubtractFunc,
+		"setunion":        stdlib.SetUnionFunc,
+		"signum":          stdlib.SignumFunc,
+		"slice":           stdlib.SliceFunc,
+		"sort":            stdlib.SortFunc,
+		"split":           stdlib.SplitFunc,
+		"strrev":          stdlib.ReverseFunc,
+		"substr":          stdlib.SubstrFunc,
+		"timeadd":         stdlib.TimeAddFunc,
+		"title":           stdlib.TitleFunc,
+		"trim":            stdlib.TrimFunc,
+		"trimprefix":      stdlib.TrimPrefixFunc,
+		"trimsuffix":      stdlib.TrimSuffixFunc,
+		"trimspace":       stdlib.TrimSpaceFunc,
+		"upper":           stdlib.UpperFunc,
+		"values":          stdlib.ValuesFunc,
+		"zipmap":          stdlib.ZipmapFunc,
+		"tostring":        stdlib.MakeToFunc(cty.String),
+		"tonumber":        stdlib.MakeToFunc(cty.Number),
+		"tobool":          stdlib.MakeToFunc(cty.Bool),
+		"toset":           stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tolist":          stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+		"tomap":           stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"try":             tryfunc.TryFunc,
+		"can":             tryfunc.CanFunc,
+
+		// Terraform's own, written here.
+		"alltrue":          allTrueFunc,
+		"anytrue":          anyTrueFunc,
+		"coalesce":         coalesceFunc,
+		"index":            indexFunc,
+		"length":           lengthFunc,
+		"lookup":           lookupFunc,
+		"matchkeys":        matchkeysFunc,
+		"one":              oneFunc,
+		"sum":              sumFunc,
+		"transpose":        transposeFunc,
+		"replace":          replaceFunc,
+		"startswith":       startsWithFunc,
+		"endswith":         endsWithFunc,
+		"strcontains":      strContainsFunc,
+		"base64decode":     base64DecodeFunc,
+		"base64encode":     base64EncodeFunc,
+		"base64gzip":       base64GzipFunc,
+		"textencodebase64": textEncodeBase64Func,
+		"textdecodebase64": textDecodeBase64Func,
+		"urlencode":        urlEncodeFunc,
+		"yamldecode":       yamlDecodeFunc,
+		"yamlencode":       yamlEncodeFunc,
+		"md5":              hashFunc(hashMD5, false),
+		"sha1":             hashFunc(hashSHA1, false),
+		"sha256":           hashFunc(hashSHA256, false),
+		"sha512":           hashFunc(hashSHA512, false),
+		"base64sha256":     hashFunc(hashSHA256, true),
+		"base64sha512":     hashFunc(hashSHA512, true),
+		"rsadecrypt":       rsaDecryptFunc(o),
+		"uuidv5":           uuidV5Func,
+		"cidrhost":         cidrHostFunc,
+		"cidrnetmask":      cidrNetmaskFunc,
+		"cidrsubnet":       cidrSubnetFunc,
+		"cidrsubnets":      cidrSubnetsFunc,
+		"timecmp":          timeCmpFunc,
+		"sensitive":        sensitiveFunc,
+		"nonsensitive":     nonsensitiveFunc,
+		"issensitive":      issensitiveFunc,
+		"ephemeralasnull":  ephemeralAsNullFunc,
+		"basename":         basenameFunc,
+		"dirname":          dirnameFunc,
+		"pathexpand":       pathExpandFunc,
+		"abspath":          absPathFunc(o),
+
+		// Not known before apply, as in Terraform's plan.
+		"timestamp":     impureFunc(o, "timestamp", nil, cty.String),
+		"plantimestamp": impureFunc(o, "plantimestamp", nil, cty.String),
+		"uuid":          impureFunc(o, "uuid", nil, cty.String),
+		"bcrypt":        impureFunc(o, "bcrypt", []function.Parameter{{Name: "str", Type: cty.String}}, cty.String),
+	}
+	files := fileFuncs(o)
+	for n, fn := range files {
+		f[n] = fn
+	}
+	f["templatestring"] = templateStringFunc(func() map[string]function.Function { return f })
+	f["templatefile"] = templateFileFunc(o, func() map[string]function.Function { return f })
+	for _, n := range Names {
+		if fn, ok := f[n]; ok {
+			f["core::"+n] = fn
+		}
+	}
+	return f
+}
+
+// impureFunc is a function whose result Terraform only knows when it
+// applies (or, for plantimestamp, the time it plans): unknown here.
+func impureFunc(o Options, name string, params []function.Parameter, ty cty.Type) function.Function {
+	why := model.T("%s() is only known when Terraform runs", "%s() は Terraform の実行時にしか決まりません", name)
+	if name == "bcrypt" {
+		why = model.T("bcrypt() uses a random salt: its result is only known when Terraform applies",
+			"bcrypt() はランダムなソルトを使うため、結果は Terraform の apply 時にしか決まりません")
+	}
+	return function.New(&function.Spec{
+		Params: params,
+		VarParam: func() *function.Parameter {
+			if name == "bcrypt" {
+				return &function.Parameter{Name: "cost", Type: cty.Number}
+			}
+			return nil
+		}(),
+		Type: function.StaticReturnType(ty),
+		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+			if name == "bcrypt" && len(args) > 2 {
+				return cty.UnknownVal(ty), function.NewArgErrorf(2, "bcrypt() takes at most two arguments")
+			}
+			return o.unknown(ty, why), nil
+		},
+	})
+}
