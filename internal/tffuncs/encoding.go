@@ -56,6 +56,10 @@ var base64GzipFunc = stringFunc(func(s string) (string, error) {
 	if _, err := w.Write([]byte(s)); err != nil {
 		return "", fmt.Errorf("failed to write gzip raw data: %w", err)
 	}
+	// Terraform flushes before closing: the output has an empty stored block.
+	if err := w.Flush(); err != nil {
+		return "", fmt.Errorf("failed to flush gzip writer: %w", err)
+	}
 	if err := w.Close(); err != nil {
 		return "", fmt.Errorf("failed to close gzip writer: %w", err)
 	}

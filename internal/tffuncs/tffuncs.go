@@ -77,7 +77,8 @@ func Table(o Options) map[string]function.Function {
 		o.Root = o.BaseDir
 	}
 	f := map[string]function.Function{
-		// go-cty's standard library, as Terraform uses it.
+		// go-cty's standard library, as Terraform uses it (compat.go: where
+		// go-cty changed since the version Terraform 1.11 is built with).
 		"abs":             stdlib.AbsoluteFunc,
 		"ceil":            stdlib.CeilFunc,
 		"chomp":           stdlib.ChompFunc,
@@ -85,15 +86,15 @@ func Table(o Options) map[string]function.Function {
 		"coalescelist":    stdlib.CoalesceListFunc,
 		"compact":         stdlib.CompactFunc,
 		"concat":          stdlib.ConcatFunc,
-		"contains":        stdlib.ContainsFunc,
+		"contains":        containsFunc,
 		"csvdecode":       stdlib.CSVDecodeFunc,
 		"distinct":        stdlib.DistinctFunc,
-		"element":         stdlib.ElementFunc,
+		"element":         elementFunc,
 		"flatten":         stdlib.FlattenFunc,
 		"floor":           stdlib.FloorFunc,
-		"format":          stdlib.FormatFunc,
+		"format":          formatFunc,
 		"formatdate":      stdlib.FormatDateFunc,
-		"formatlist":      stdlib.FormatListFunc,
+		"formatlist":      formatListFunc,
 		"indent":          stdlib.IndentFunc,
 		"join":            stdlib.JoinFunc,
 		"jsondecode":      stdlib.JSONDecodeFunc,
@@ -114,7 +115,7 @@ func Table(o Options) map[string]function.Function {
 		"setproduct":      stdlib.SetProductFunc,
 		"setsubtract":     stdlib.SetSubtractFunc,
 		"setunion":        stdlib.SetUnionFunc,
-		"signum":          stdlib.SignumFunc,
+		"signum":          signumFunc,
 		"slice":           stdlib.SliceFunc,
 		"sort":            stdlib.SortFunc,
 		"split":           stdlib.SplitFunc,
