@@ -20,6 +20,10 @@
 package tffuncs
 
 import (
+	"maps"
+	"slices"
+	"sync"
+
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -73,9 +77,49 @@ var Names = []string{
 
 // Table returns every function under its name and its core:: alias.
 func Table(o Options) map[string]function.Function {
+	shared := Shared(o)
+	return merge(shared, Dir(o, shared))
+}
+
+// Dir returns the functions that depend on Options.BaseDir and Root (file
+// functions, abspath, and the template functions, whose templates call
+// them), under their names and core:: aliases. shared is Shared's table;
+// Shared and Dir together are Table.
+func Dir(o Options, shared map[string]function.Function) map[string]function.Function {
 	if o.Root == "" {
 		o.Root = o.BaseDir
 	}
+	f := fileFuncs(o)
+	f["abspath"] = absPathFunc(o)
+	var once sync.Once
+	var all map[string]function.Function
+	funcs := func() map[string]function.Function {
+		once.Do(func() { all = merge(shared, f) })
+		return all
+	}
+	f["templatestring"] = templateStringFunc(funcs)
+	f["templatefile"] = templateFileFunc(o, funcs)
+	addCore(f)
+	return f
+}
+
+// addCore adds the core:: alias of every function.
+func addCore(f map[string]function.Function) {
+	for _, n := range slices.Collect(maps.Keys(f)) {
+		f["core::"+n] = f[n]
+	}
+}
+
+func merge(a, b map[string]function.Function) map[string]function.Function {
+	m := make(map[string]function.Function, len(a)+len(b))
+	maps.Copy(m, a)
+	maps.Copy(m, b)
+	return m
+}
+
+// Shared returns the functions that do not depend on a directory, under
+// their names and core:: aliases; only Options.Unknown is used.
+func Shared(o Options) map[string]function.Function {
 	f := map[string]function.Function{
 		// go-cty's standard library, as Terraform uses it (compat.go: where
 		// go-cty changed since the version Terraform 1.11 is built with).
@@ -182,7 +226,6 @@ func Table(o Options) map[string]function.Function {
 		"basename":         basenameFunc,
 		"dirname":          dirnameFunc,
 		"pathexpand":       pathExpandFunc,
-		"abspath":          absPathFunc(o),
 
 		// Not known before apply, as in Terraform's plan.
 		"timestamp":     impureFunc(o, "timestamp", nil, cty.String),
@@ -190,17 +233,7 @@ func Table(o Options) map[string]function.Function {
 		"uuid":          impureFunc(o, "uuid", nil, cty.String),
 		"bcrypt":        impureFunc(o, "bcrypt", []function.Parameter{{Name: "str", Type: cty.String}}, cty.String),
 	}
-	files := fileFuncs(o)
-	for n, fn := range files {
-		f[n] = fn
-	}
-	f["templatestring"] = templateStringFunc(func() map[string]function.Function { return f })
-	f["templatefile"] = templateFileFunc(o, func() map[string]function.Function { return f })
-	for _, n := range Names {
-		if fn, ok := f[n]; ok {
-			f["core::"+n] = fn
-		}
-	}
+	addCore(f)
 	return f
 }
 

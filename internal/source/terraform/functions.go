@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
@@ -11,30 +12,46 @@ import (
 	"github.com/kumoguard/kumoguard/internal/tffuncs"
 )
 
-// functions are Terraform's built-in functions (internal/tffuncs) for an
-// expression evaluated outside any module: file functions read nothing.
-var functions = tffuncs.Table(tffuncs.Options{BaseDir: string(filepath.Separator) + "nonexistent", Unknown: unknownTyped})
+// sharedFunctions are Terraform's built-in functions that read no files
+// (internal/tffuncs), built once.
+var sharedFunctions = tffuncs.Shared(tffuncs.Options{Unknown: unknownTyped})
 
-// tables caches the function table of each root module: the file functions
-// read relative to the root module's directory (Terraform's working
-// directory, which path.module is relative to) and never outside the
-// scanned tree.
-var tables sync.Map // tableKey -> map[string]function.Function
+// functions is the whole table for an expression evaluated outside any
+// module: its file functions read nothing.
+var functions = func() map[string]function.Function {
+	t := tffuncs.Dir(tffuncs.Options{BaseDir: filepath.Join(string(filepath.Separator), "nonexistent"), Unknown: unknownTyped}, sharedFunctions)
+	for n, f := range sharedFunctions {
+		t[n] = f
+	}
+	return t
+}()
 
-type tableKey struct{ root, dir string }
+// sharedContext holds sharedFunctions; HCL looks functions up through a
+// context's parents.
+var sharedContext = &hcl.EvalContext{Functions: sharedFunctions}
 
-// functions returns the function table for an instance.
-func (in *instance) functions() map[string]function.Function {
+// rootContexts caches, for each root module, the context holding the
+// functions that read files: relative to the root module's directory
+// (Terraform's working directory, which path.module is relative to), never
+// outside the scanned tree. Its parent is sharedContext.
+var rootContexts sync.Map // rootKey -> *hcl.EvalContext
+
+type rootKey struct{ scanRoot, dir string }
+
+// evalContext returns a new, empty evaluation context whose parents hold
+// the functions for this instance.
+func (in *instance) evalContext() *hcl.EvalContext {
 	if in == nil || in.root == nil || in.s == nil {
-		return functions
+		return &hcl.EvalContext{Functions: functions}
 	}
-	k := tableKey{root: in.s.rootAbs, dir: in.root.dir}
-	if t, ok := tables.Load(k); ok {
-		return t.(map[string]function.Function)
+	k := rootKey{scanRoot: in.s.rootAbs, dir: in.root.dir}
+	c, ok := rootContexts.Load(k)
+	if !ok {
+		fc := sharedContext.NewChild()
+		fc.Functions = tffuncs.Dir(tffuncs.Options{BaseDir: in.root.dir, Root: in.s.rootAbs, Unknown: unknownTyped}, sharedFunctions)
+		c, _ = rootContexts.LoadOrStore(k, fc)
 	}
-	t := tffuncs.Table(tffuncs.Options{BaseDir: in.root.dir, Root: in.s.rootAbs, Unknown: unknownTyped})
-	actual, _ := tables.LoadOrStore(k, t)
-	return actual.(map[string]function.Function)
+	return c.(*hcl.EvalContext).NewChild()
 }
 
 // pathObject is Terraform's path object: path.module relative to the root

@@ -141,7 +141,7 @@ func invalidFromDiags(diags hcl.Diagnostics) cty.Value {
 
 // ctxFor builds an evaluation context holding exactly what the traversals refer to.
 func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
-	ctx := &hcl.EvalContext{Functions: in.functions()}
+	ctx := in.evalContext()
 	if len(travs) == 0 {
 		return ctx
 	}
