@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -397,7 +398,9 @@ func TestFunctionsMatchTerraformConsole(t *testing.T) {
 	}
 	root, ct1, ct8 := writeDiffFixture(t)
 	cases := diffCases(ct1, ct8)
+	start := time.Now()
 	want := runConsole(t, tf, root, cases)
+	t.Logf("%d cases; terraform console took %s", len(cases), time.Since(start).Round(time.Millisecond))
 
 	// kumoguard: the same expressions as locals of the same module, written
 	// after the console ran so that it never sees them.
