@@ -11,12 +11,16 @@
 // in internal/source/terraform (functions_diff_test.go).
 //
 // Why not import an existing implementation: Terraform's own
-// internal/lang/funcs is internal; since Terraform 1.6 it is BUSL-1.1.
-// Trivy's pkg/iac/scanners/terraform/parser/funcs (v0.74.0) and tflint's
-// terraform/lang/funcs are copies of it taken after the licence change
-// (their files match Terraform 1.8's BUSL-1.1 files, refinements included),
-// so they are not acceptable dependencies. OpenTofu's MPL-2.0 copy is
-// internal to its module. No code here is copied from any of them.
+// internal/lang/funcs is internal, and BUSL-1.1 since Terraform 1.6.
+// Trivy's pkg/iac/scanners/terraform/parser/funcs (v0.74.0) carries no
+// licence headers, but its files match Terraform 1.8's BUSL-1.1 files far
+// more closely than 1.5.7's MPL-2.0 ones (refinements.go exists only after
+// 1.5.7), so it was copied after the licence change; tflint's
+// terraform/lang/funcs marks several files BUSL-1.1. Neither is acceptable.
+// OpenTofu's MPL-2.0 copy is internal to its module. HashiCorp's
+// go-cty-funcs (MPL-2.0) is importable but has Terraform 0.12's semantics
+// and file functions that read anywhere. No code here is copied from any
+// of them.
 package tffuncs
 
 import (
