@@ -19,8 +19,11 @@
 // terraform/lang/funcs marks several files BUSL-1.1. Neither is acceptable.
 // OpenTofu's MPL-2.0 copy is internal to its module. HashiCorp's
 // go-cty-funcs (MPL-2.0) is importable but has Terraform 0.12's semantics
-// and file functions that read anywhere. No code here is copied from any
-// of them.
+// and file functions that read anywhere. The functions here are written
+// for kumoguard on go-cty's function framework; where behaviour was unclear
+// it was read from Terraform 1.5.7 (MPL-2.0) and settled by the
+// differential test against Terraform 1.11; some error messages repeat
+// Terraform's wording so that users recognise them.
 package tffuncs
 
 import (
