@@ -29,6 +29,7 @@ func TestLinesLineCol(t *testing.T) {
 		{"characters, not bytes", `{"é": "x"}`, 7, 1, 7},
 		{"long line, multibyte before", long, len(long) - 3, 1, 6001},
 		{"long line, second block", strings.Repeat("a", 5000) + "é" + strings.Repeat("b", 5000), 5002 + 10, 1, 5012},
+		{"long line, invalid UTF-8 counts each byte", strings.Repeat("a", 9000) + "\xe6\x97" + strings.Repeat("b", 9000), 18002, 1, 18003},
 		{"invalid UTF-8 counts each byte", "\x80\x80\xff\"k\"", 3, 1, 4},
 		{"invalid UTF-8 elsewhere, valid line", "\"\xff\"\n\"日\"x", 8, 2, 3},
 	}

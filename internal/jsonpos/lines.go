@@ -17,9 +17,10 @@ type Lines struct {
 	data   []byte
 	starts []int // byte offset of the start of each line
 	// On valid UTF-8, marks[i] is the number of characters in
-	// data[:i*markStep], so columns on a long line (terraform show -json
-	// writes one line) cost O(markStep) instead of O(line length). Built on
-	// first use; invalid is set instead when data is not valid UTF-8.
+	// data[:i*markStep], so columns far into a long line (terraform show
+	// -json writes one line) cost O(markStep) instead of O(line length).
+	// Built on the first such column; invalid is set instead when data is
+	// not valid UTF-8.
 	marks   []int
 	invalid bool
 }
@@ -51,6 +52,9 @@ func (l *Lines) LineCol(off int) (line, col int) {
 
 // chars counts the characters in data[from:to], from a line start.
 func (l *Lines) chars(from, to int) int {
+	if to-from <= 2*markStep {
+		return utf8.RuneCount(l.data[from:to])
+	}
 	if l.marks == nil && !l.invalid {
 		if !utf8.Valid(l.data) {
 			l.invalid = true

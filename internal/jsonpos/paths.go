@@ -89,9 +89,9 @@ func (p *Paths) Scan(data []byte) error {
 // works up to a syntax error (paths before it are recorded). It gives the
 // same Spans as Scan on valid JSON.
 func (p *Paths) ScanDecoder(data []byte) error {
-	return walk(data, &p.root, func(n *node, _ []Seg, at Span) {
+	return walk(data, &p.root, func(n *node, at Span) {
 		if n != nil && n.want {
 			n.found, n.at = true, at
 		}
-	}, nil)
+	}, nil, nil)
 }

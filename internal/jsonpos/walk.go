@@ -6,15 +6,15 @@ import (
 	"io"
 )
 
-// Walk tokenizes data with encoding/json.Decoder and calls visit at the end
-// of every value with its path and Span, and visitKey (when not nil) after
-// each object key is read, before its value, with the path to that member
-// and the offset of the key. The path slice is reused between calls. A
+// Walk tokenizes data with encoding/json.Decoder and calls visit (when not
+// nil) at the end of every value with its path and Span, and visitKey (when
+// not nil) after each object key is read, before its value, with the path
+// to that member and the offset of the key. The path slice is reused between calls. A
 // syntax error stops the walk and is returned; everything before it has
 // been visited, so a key read before a broken value is still seen by
 // visitKey.
 func Walk(data []byte, visit func(path []Seg, at Span), visitKey func(path []Seg, keyStart int)) error {
-	return walk(data, nil, func(_ *node, p []Seg, at Span) { visit(p, at) }, visitKey)
+	return walk(data, nil, nil, visit, visitKey)
 }
 
 type walkFrame struct {
@@ -29,9 +29,10 @@ type walkFrame struct {
 }
 
 // walk is Walk with a trie: when root is not nil, values no wanted path
-// goes through are skipped without being visited, and visit gets the trie
-// node of each value it visits (nil when root is nil).
-func walk(data []byte, root *node, visit func(*node, []Seg, Span), visitKey func([]Seg, int)) error {
+// goes through are skipped without being visited, and visitNode (when not
+// nil) gets the trie node of each value visited (nil when root is nil).
+// visit (when not nil) gets its path.
+func walk(data []byte, root *node, visitNode func(*node, Span), visit func([]Seg, Span), visitKey func([]Seg, int)) error {
 	dec := NewDecoder(data)
 	var stack []walkFrame
 	var path []Seg
@@ -60,7 +61,13 @@ func walk(data []byte, root *node, visit func(*node, []Seg, Span), visitKey func
 			if d == ']' {
 				kind = Array
 			}
-			visit(f.node, path, Span{KeyStart: f.keyStart, Start: f.start, End: end, Kind: kind})
+			at := Span{KeyStart: f.keyStart, Start: f.start, End: end, Kind: kind}
+			if visitNode != nil {
+				visitNode(f.node, at)
+			}
+			if visit != nil {
+				visit(path, at)
+			}
 			endMember(&stack, &path)
 			continue
 		}
@@ -99,7 +106,13 @@ func walk(data []byte, root *node, visit func(*node, []Seg, Span), visitKey func
 			stack = append(stack, walkFrame{node: n, obj: d == '{', expectKey: d == '{', keyStart: keyStart, start: start})
 			continue
 		}
-		visit(n, path, Span{KeyStart: keyStart, Start: start, End: end, Kind: KindOf(tok)})
+		at := Span{KeyStart: keyStart, Start: start, End: end, Kind: KindOf(tok)}
+		if visitNode != nil {
+			visitNode(n, at)
+		}
+		if visit != nil {
+			visit(path, at)
+		}
 		endMember(&stack, &path)
 	}
 }

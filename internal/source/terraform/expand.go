@@ -11,6 +11,9 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
+// Expansion: count and for_each resolved into repetitions (rep), once per
+// resource and instance, each with the count/each object its expressions see.
+
 // expansionKind is how a resource or module call repeats.
 type expansionKind uint8
 

@@ -11,6 +11,10 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
+// Module calls: a call expanded into child instances, the called module
+// found (local path or .terraform/modules), and its outputs read by
+// module.NAME references.
+
 // childCall is the expansion of one module call within an instance.
 type childCall struct {
 	insts   []*instance

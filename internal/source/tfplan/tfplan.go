@@ -70,7 +70,7 @@ func IsPlan(data []byte) bool {
 	}
 	// Broken JSON: look at the top-level keys read before the break.
 	var hasVersion, hasPlanKey bool
-	_ = jsonpos.Walk(data, func([]jsonpos.Seg, jsonpos.Span) {}, func(p []jsonpos.Seg, _ int) {
+	_ = jsonpos.Walk(data, nil, func(p []jsonpos.Seg, _ int) {
 		if len(p) != 1 {
 			return
 		}
