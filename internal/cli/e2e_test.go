@@ -201,9 +201,20 @@ func TestSuppressions(t *testing.T) {
 
 func TestBrokenInputGoesOn(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "internal/cli/testdata/tf-broken")
+	// An input that did not parse makes the scan incomplete: exit 3 whatever
+	// --fail-on says, unless the user opts out with --allow-partial.
 	res := run(t, dir, "scan", "iac", ".", "--format", "json")
-	if res.code != 0 {
-		t.Errorf("exit %d with the default --fail-on FAIL, want 0 (only an ERROR); stderr %s", res.code, res.stderr)
+	if res.code != 3 || !strings.Contains(res.stderr, "incomplete") {
+		t.Errorf("exit %d with the default --fail-on FAIL, want 3 (incomplete); stderr %s", res.code, res.stderr)
+	}
+	if r := decode(t, res.stdout); !r.Scan.Incomplete || r.Scan.Interrupted || r.Scan.Coverage["not_evaluated"] != 1 {
+		t.Errorf("the report must say the scan is incomplete: %+v", r.Scan)
+	}
+	if res := run(t, dir, "scan", "iac", ".", "--allow-partial"); res.code != 0 {
+		t.Errorf("--allow-partial with only an ERROR: exit %d, want 0", res.code)
+	}
+	if res := run(t, dir, "scan", "iac", ".", "--allow-partial", "--fail-on", "FAIL,ERROR"); res.code != 1 {
+		t.Errorf("--allow-partial --fail-on FAIL,ERROR: exit %d, want 1", res.code)
 	}
 	r := decode(t, res.stdout)
 	var sawError, sawPass bool
@@ -221,8 +232,8 @@ func TestBrokenInputGoesOn(t *testing.T) {
 	if !sawError || !sawPass {
 		t.Errorf("want an ERROR at bad/main.tf:4 and the good module still evaluated; got %+v", r.Findings)
 	}
-	if res := run(t, dir, "scan", "iac", ".", "--fail-on", "FAIL,ERROR"); res.code != 1 {
-		t.Errorf("--fail-on FAIL,ERROR: exit %d, want 1", res.code)
+	if res := run(t, dir, "scan", "iac", ".", "--fail-on", "FAIL,ERROR"); res.code != 3 {
+		t.Errorf("--fail-on FAIL,ERROR: exit %d, want 3 (incomplete comes first)", res.code)
 	}
 }
 

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/scan"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
@@ -100,12 +99,8 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if f.lookback < time.Minute {
 		return usageErr("--lookback must be at least 1m")
 	}
-	parent := cmd.Context()
-	if parent == nil {
-		parent = context.Background()
-	}
 	// Ctrl-C cancels the scan; what was collected is still reported.
-	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext(cmd)
 	defer stop()
 
 	var progress io.Writer
@@ -144,7 +139,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if s.format == "asff" {
 		s.reporter = report.ASFFWith(defaults)
 	}
-	rep := buildReport(s, scanRun{kind: "aws", started: started, inventory: inv})
+	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "aws", Started: started})
 	finishErr := f.emit(cmd, s, rep)
 	var ee *ExitError
 	if !f.securityHub || (errors.As(finishErr, &ee) && ee.Code == ExitFatal) {

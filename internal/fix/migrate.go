@@ -61,8 +61,10 @@ var ErrNotOurs = errors.New("exists but was not created by kumoguard migrate for
 // ErrNoMigrationNeeded is returned for a cluster that already has backtrack.
 var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise its window in place (modify-db-cluster), no migration needed")
 
-// Migrate performs the non-destructive part of a migration (facts §11.1,
-// §11.2 step 2): snapshot the source, restore it with --backtrack-window into
+// Migrate performs the non-destructive part of a migration
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html):
+// snapshot the source, restore it with --backtrack-window into
 // the source's network, parameter groups and KMS key, create instances like
 // the source's, wait until everything is available, and verify BacktrackWindow
 // on the new cluster. It never deletes, renames or modifies the source (or
@@ -73,7 +75,7 @@ var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise 
 // again resumes where it stopped. Without Apply it prints the plan only.
 func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions) (MigrationResult, error) {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
@@ -129,7 +131,7 @@ func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions)
 
 	say("Migration of %s (%s) to %s with a %d s (%s) backtrack window. The source is never modified, renamed or deleted.",
 		"%s（%s）を %s へ移行します（バックトラックウィンドウ %d 秒、%s）。移行元の変更・名前変更・削除は一切行いません。",
-		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, Duration(o.WindowSeconds))
+		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	for i, s := range res.Steps {
 		state := model.T("to do", "未実施")
 		if s.State == StepExists {

@@ -67,7 +67,7 @@ func invalidFromDiags(diags hcl.Diagnostics) cty.Value {
 
 // ctxFor builds an evaluation context holding exactly what the traversals refer to.
 func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
-	ctx := &hcl.EvalContext{Functions: functions}
+	ctx := in.evalContext()
 	if len(travs) == 0 {
 		return ctx
 	}
@@ -103,8 +103,7 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": bad, "value": bad})
 			}
 		case "path":
-			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(in.def.rel), "root": cty.StringVal(in.root.rel), "cwd": cty.StringVal(in.root.rel)})
+			vars["path"] = in.pathObject()
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "self":
