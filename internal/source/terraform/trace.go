@@ -138,7 +138,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
 		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Location: loc(h)}}, next...)
 	case "each":
-		if r == nil || r.kind != 2 || r.forEach == nil || name != "value" || !r.key.IsKnown() {
+		if r == nil || r.kind != expandForEach || r.forEach == nil || name != "value" || !r.key.IsKnown() {
 			return nil
 		}
 		rest, ok := traversalPath(t[2:])
@@ -150,7 +150,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		return append([]model.Origin{{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}}, next...)
 	case "module":
 		cc := in.child(name)
-		if cc == nil || cc.missing != nil || cc.keyed != 0 || len(cc.insts) != 1 {
+		if cc == nil || cc.missing != nil || cc.keyed != expandNone || len(cc.insts) != 1 {
 			return nil
 		}
 		out, ok := attrAt(t, 2)
