@@ -445,6 +445,43 @@ func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result)
 	}
 }
 
+// MarkApplied keeps "automatic" honest: an IaC change is automatic only when
+// the patch result really makes it. A change `kumoguard fix` refuses (a
+// cluster a plan shows to exist, a downloaded module, an expression that is
+// not a literal) is marked manual and says why. rems is parallel to findings.
+func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result) {
+	patched := map[string]bool{}
+	for _, fc := range res.Files {
+		for _, c := range fc.Changes {
+			for _, fp := range c.Fingerprints {
+				patched[fp] = true
+			}
+		}
+	}
+	why := map[string]model.Text{}
+	for _, r := range res.Refusals {
+		if _, ok := why[r.Address]; !ok {
+			why[r.Address] = r.Why
+		}
+	}
+	for i, f := range findings {
+		if i >= len(rems) || patched[f.Fingerprint] {
+			continue
+		}
+		for k := range rems[i].IaC {
+			ch := &rems[i].IaC[k]
+			if !ch.Automatic || (ch.Kind != model.SourceTerraform && ch.Kind != model.SourceCloudFormation) {
+				continue
+			}
+			ch.Automatic = false
+			if w, ok := why[f.Resource.Address]; ok {
+				rems[i].Notes = append(rems[i].Notes, model.Join(model.T(" ", ""),
+					model.T("kumoguard fix does not make this change:", "kumoguard fix はこの変更を行いません："), w))
+			}
+		}
+	}
+}
+
 // singleModule returns the module name of an address inside exactly one
 // module call ("module.db.aws_rds_cluster.this" or "module.db[0]...").
 func singleModule(addr string) (string, bool) {

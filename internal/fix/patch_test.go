@@ -341,3 +341,45 @@ func terraformFmtClean(t *testing.T, dir string) bool {
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
 	return cmd.Run() == nil
 }
+
+// TestAutomaticMeansApplied: a change marked automatic is one `kumoguard fix`
+// really makes; one it refuses (here: the plan shows the cluster exists
+// without backtrack) is manual and says why.
+func TestAutomaticMeansApplied(t *testing.T) {
+	for _, tc := range []struct {
+		fixture   string
+		automatic bool
+	}{{"tf-plan-existing", false}, {"tf-attribute", true}} {
+		dir := t.TempDir()
+		copyDir(t, filepath.Join("testdata", "patch", tc.fixture), dir)
+		inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+		rems := ForReport(fs, inv, dir, false)
+		seen := 0
+		for i, f := range fs {
+			if f.Resource.Kind != model.SourceTerraform {
+				continue
+			}
+			for _, ch := range rems[i].IaC {
+				seen++
+				if ch.Automatic != tc.automatic {
+					t.Errorf("%s: %s %s: automatic %v, want %v", tc.fixture, f.RuleID, f.Resource.Address, ch.Automatic, tc.automatic)
+				}
+				if len(ch.Edits) != 0 {
+					t.Errorf("%s: edits attached although not asked for", tc.fixture)
+				}
+			}
+			if !tc.automatic && len(rems[i].IaC) > 0 {
+				notes := ""
+				for _, n := range rems[i].Notes {
+					notes += n.EN
+				}
+				if !strings.Contains(notes, "kumoguard fix does not make this change") {
+					t.Errorf("%s: a refused change must say why: %q", tc.fixture, notes)
+				}
+			}
+		}
+		if seen == 0 {
+			t.Errorf("%s: no IaC change to check", tc.fixture)
+		}
+	}
+}
