@@ -22,6 +22,9 @@ func Remediate(f model.Finding) model.Remediation {
 			Summary: model.T("Nothing to do: the check passes.", "対応は不要です：チェックに合格しています。")}
 	}
 	t := targetOf(f)
+	if res.Path == model.PathSetWindow {
+		return setWindow(f, c, t, res.Target)
+	}
 	switch res.Step {
 	case model.StepEnable:
 		switch res.Path {

@@ -46,6 +46,8 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 	}
 	planCreate := tfCluster(model.Value[int64]{})
 	planCreate.Source, planCreate.Action = model.SourceTerraformPlan, model.ActionCreate
+	planCreateShort := tfCluster(model.KnownValue[int64](3600, model.Location{File: "plan.json", Line: 3, Column: 5}))
+	planCreateShort.Source, planCreateShort.Action = model.SourceTerraformPlan, model.ActionCreate
 	planNoop := planCreate
 	planNoop.Action = model.ActionNoop
 	planEnable := tfCluster(model.KnownValue[int64](86400, model.Location{}))
@@ -91,6 +93,8 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			[]string{"modify-db-cluster --db-cluster-identifier orders --backtrack-window 86400 --apply-immediately --region ap-northeast-1", "get-caller-identity"}, []string{"restore"}, ""},
 		{"plan creates the cluster: set the window", planCreate, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathSetWindow, 86400, []string{"create-db-cluster", "--manage-master-user-password", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
+		{"plan creates the cluster with a short window: set it, never modify-db-cluster", planCreateShort, "KG-BT-002", 86400,
+			model.ReasonWindowBelowMinimum, model.PathSetWindow, 86400, []string{"create-db-cluster", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
 		{"plan: cluster exists without backtrack: migrate", planNoop, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400, []string{"restore-db-cluster-from-snapshot"}, []string{"modify-db-cluster"}, ""},
 		{"plan enables on existing cluster: migrate", planEnable, "KG-BT-001", 86400,
