@@ -262,3 +262,24 @@ func TestOtherFailuresKeepThePolicyText(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// TestReduceWritesNeverBelowTheMinimum: the achieved window falling short
+// never leads to advice to set a target below the policy minimum.
+func TestReduceWritesNeverBelowTheMinimum(t *testing.T) {
+	for _, tc := range []struct {
+		target, actual, minimum int64
+		want                    string
+	}{
+		{259200, 100000, 86400, "--backtrack-window 100000"},
+		{259200, 3600, 86400, "--backtrack-window 86400"},
+		{259200, -1, 86400, "--backtrack-window 86400"},
+		{86400, 3600, 86400, "not a way out"},
+		{3600, 1800, 86400, "not a way out"},
+	} {
+		f := model.Finding{Resource: model.Resource{Name: "db"}}
+		got := reduceWrites(f, tc.target, tc.actual, tc.minimum)
+		if !strings.Contains(got.EN, tc.want) || got.JA == "" {
+			t.Errorf("target %d actual %d min %d: %q, want %q", tc.target, tc.actual, tc.minimum, got.EN, tc.want)
+		}
+	}
+}

@@ -105,6 +105,9 @@ type Cluster struct {
 
 // LiveState is what only a running cluster can tell.
 type LiveState struct {
+	// ClusterCreateTime is when the cluster was created: its window cannot
+	// be older than the cluster.
+	ClusterCreateTime     *time.Time
 	EarliestBacktrackTime *time.Time
 	ObservedAt            time.Time
 	// ActualWindowSeconds is now − EarliestBacktrackTime when known.

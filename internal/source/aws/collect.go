@@ -248,6 +248,10 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 	}
 
 	live := &model.LiveState{ObservedAt: now}
+	if c.ClusterCreateTime != nil {
+		t := c.ClusterCreateTime.UTC()
+		live.ClusterCreateTime = &t
+	}
 	if c.EarliestBacktrackTime != nil {
 		t := c.EarliestBacktrackTime.UTC()
 		live.EarliestBacktrackTime = &t
