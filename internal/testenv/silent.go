@@ -18,7 +18,7 @@ func SilentEndpoint(t testing.TB) string {
 		t.Fatal(err)
 	}
 	var (
-		mu    sync.Mutex
+		mu     sync.Mutex
 		conns  []net.Conn
 		closed bool
 		wg     sync.WaitGroup
