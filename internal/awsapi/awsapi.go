@@ -125,7 +125,9 @@ func Configure(cfg aws.Config, o Options) (aws.Config, error) {
 			})
 		})
 	}
-	cfg.RetryMaxAttempts = maxAttempts
+	// The retryer carries the limit; a non-zero RetryMaxAttempts would make
+	// every client wrap it once more (retry.AddWithMaxAttempts).
+	cfg.RetryMaxAttempts = 0
 	timeout := o.CallTimeout
 	if timeout <= 0 {
 		timeout = DefaultCallTimeout

@@ -189,7 +189,8 @@ func TestCallTimeoutIsPerPage(t *testing.T) {
 	defer srv.Close()
 	defer close(hang)
 	ctx := testenv.WithTimeout(t, 2*time.Minute)
-	cfg, err := awsapi.Load(ctx, awsapi.Options{Region: "us-east-1", EndpointURL: srv.URL, CallTimeout: 300 * time.Millisecond, MaxAttempts: 1})
+	// Long enough for the first page to be answered on a loaded machine.
+	cfg, err := awsapi.Load(ctx, awsapi.Options{Region: "us-east-1", EndpointURL: srv.URL, CallTimeout: 3 * time.Second, MaxAttempts: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
