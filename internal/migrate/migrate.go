@@ -70,11 +70,14 @@ var ErrNotOurs = errors.New("exists but was not created by kumoguard migrate for
 // ErrNoMigrationNeeded is returned for a cluster that already has backtrack.
 var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise its window in place (modify-db-cluster), no migration needed")
 
-// Run performs the non-destructive part of a migration (facts §11.1,
-// §11.2 step 2): snapshot the source, restore it with --backtrack-window into
-// the source's network, parameter groups and KMS key, create instances like
-// the source's, wait until everything is available, and verify BacktrackWindow
-// on the new cluster. It never deletes, renames or modifies the source (or
+// Run performs the non-destructive part of a migration: snapshot the
+// source, restore it with --backtrack-window into the source's network,
+// parameter groups and KMS key, create instances like the source's, wait
+// until everything is available, and verify BacktrackWindow on the new
+// cluster. Backtrack can only be enabled when a cluster is created, and a
+// restore from a snapshot is such a creation:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html It never deletes, renames or modifies the source (or
 // anything else): it only calls Describe*, ListTagsForResource,
 // CreateDBClusterSnapshot, RestoreDBClusterFromSnapshot and CreateDBInstance.
 // Everything it creates is tagged MigrationTagKey=<source>, and every step
