@@ -9,9 +9,8 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/scan"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
-	"github.com/kumoguard/kumoguard/internal/suppress"
 )
 
 func init() { topCommands = append(topCommands, newFixCommand) }
@@ -39,17 +38,19 @@ default of the variable it comes from, the tfvars assignment, the local or the m
 CloudFormation the BacktrackWindow property (added when missing) or the parameter Default it comes from.
 Comments, key order, indentation and alignment are kept: only the number changes or one line is added.
 
-The window written is --min-window (default 86400 s = 24 h). A window that looks like hours written
-as seconds (1..72, facts §13f) becomes hours × 3600 (at most 259200 = 72 h) when that is larger.
+The window written is --min-window (default 86400 s = 24 h). A window of 1..72 most likely means hours
+written as seconds (backtrack_window = 72 is 72 seconds): it becomes hours × 3600 (at most 259200 = 72 h)
+when that is larger.
 Each diff starts with a "# kumoguard fix:" line that says what is set and why.
 
 Without --write the unified diff is printed and nothing changes. Every patched file is re-parsed
 before it is shown or written, so an invalid file is never produced; running fix twice changes nothing.
 Values of password, secret and token attributes are masked in the diff.
 
-Backtrack can only be enabled when a cluster is created (facts §3). When a plan JSON among the paths
-shows the cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack,
-fix refuses the edit (the apply would fail) and points to "kumoguard runbook" for the migration.`,
+Backtrack can only be enabled when a cluster is created. When a plan JSON among the paths shows the
+cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack, fix refuses
+the edit (the apply would fail) and points to "kumoguard runbook" for the migration. AWS documents the
+rule at https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html`,
 		Example: `  # Show what would change
   kumoguard fix envs/prod
 
@@ -73,8 +74,10 @@ fix refuses the edit (the apply would fail) and points to "kumoguard runbook" fo
 
 // liveCounterparts looks up, read-only, the live cluster of every IaC
 // cluster with a known identifier and no window: a live cluster without
-// backtrack makes fix refuse the edit (facts §3). Clusters not found in AWS
-// are not created yet, and the edit goes ahead.
+// backtrack makes fix refuse the edit, because AWS enables backtrack only
+// when a cluster is created. Clusters not found in AWS are not created yet,
+// and the edit goes ahead.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]model.Cluster, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -111,7 +114,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	if err != nil {
 		return err
 	}
-	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	inv, root, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
@@ -122,9 +125,8 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 		}
 		inv.Clusters = append(inv.Clusters, live...)
 	}
-	findings := policy.Evaluate(inv, s.policy)
-	suppress.Apply(findings, inv, s.suppressions, s.policy.Now)
-	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root, MinWindowSeconds: s.policy.MinWindowSeconds})
+	findings := scan.Findings(inv, s.scanSettings())
+	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root})
 	if err != nil {
 		return fatalErr("%v", err)
 	}
@@ -135,7 +137,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	}
 	broken := 0
 	for _, fd := range findings {
-		if fd.RuleID == policy.KGBT000.ID && fd.Status == model.StatusError {
+		if fd.Cluster == nil && fd.Status == model.StatusError && fd.Resolution != nil && fd.Resolution.Step == model.StepFixInput {
 			broken++
 		}
 	}

@@ -28,10 +28,11 @@ func newMigrateCommand(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate CLUSTER",
 		Short: "Create a backtrack-enabled copy of a cluster created without it (plan first; acts only with --apply)",
-		Long: `Perform the non-destructive part of a backtrack migration (facts §11): snapshot the cluster, restore the
+		Long: `Perform the non-destructive part of a backtrack migration: snapshot the cluster, restore the
 snapshot into <cluster>-bt with --backtrack-window in the same subnet group, security groups, cluster
 parameter group and KMS key, create instances like the source's (writer first), wait until everything is
-available, and verify BacktrackWindow on the new cluster.
+available, and verify BacktrackWindow on the new cluster. This is the path AWS documents for a cluster
+created without backtrack: https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
 
 Without --apply it prints the plan and changes nothing. It never deletes, renames or modifies the source
 or anything else: it only creates (CreateDBClusterSnapshot, RestoreDBClusterFromSnapshot, CreateDBInstance)

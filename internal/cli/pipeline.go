@@ -7,18 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/kumoguard/kumoguard/internal/config"
-	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/report"
-	"github.com/kumoguard/kumoguard/internal/suppress"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 // reportFlags are the flags every scan command shares: what to check, how to
@@ -79,7 +77,7 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		mw = cfg.MinWindow
 	}
 	if mw != "" {
-		sec, err := policy.ParseWindow(mw)
+		sec, err := model.ParseWindow(mw)
 		if err != nil {
 			return s, usageErr("--min-window: %v", err)
 		}
@@ -130,61 +128,10 @@ func parseFailOn(v string) (map[model.Status]bool, error) {
 	return out, nil
 }
 
-// scanRun is one scan's inputs to the shared pipeline.
-type scanRun struct {
-	kind      string // "iac" or "aws"
-	root      string
-	started   time.Time
-	inventory model.Inventory
-}
-
-// finish evaluates the inventory, writes the report and returns the exit
-// error when findings reach --fail-on.
-func (r *reportFlags) finish(cmd *cobra.Command, s settings, run scanRun) error {
-	return r.emit(cmd, s, buildReport(s, run))
-}
-
-// buildReport evaluates the inventory and applies suppressions.
-func buildReport(s settings, run scanRun) model.Report {
-	findings := policy.Evaluate(run.inventory, s.policy)
-	suppress.Apply(findings, run.inventory, s.suppressions, s.policy.Now)
-	if findings == nil {
-		findings = []model.Finding{}
-	}
-	// The exact way out of every finding that is not a PASS. The text edits
-	// `kumoguard fix` would make are computed for the formats that carry
-	// them (SARIF fixes, JSON), since that re-reads the files.
-	root := ""
-	if run.kind == "iac" && (s.format == "sarif" || s.format == "json") {
-		root = filepath.FromSlash(run.root)
-	}
-	rems := fix.ForReport(findings, run.inventory, root, s.policy.MinWindowSeconds)
-	for i := range findings {
-		if findings[i].Status != model.StatusPass {
-			r := rems[i]
-			findings[i].Fix = &r
-		}
-	}
-	rep := model.Report{
-		SchemaVersion: 1,
-		Tool:          model.Tool{Name: "kumoguard", Version: ToolVersion()},
-		Summary:       model.Summarize(findings),
-		Findings:      findings,
-		Scan: model.ScanInfo{
-			Kind:      run.kind,
-			Root:      run.root,
-			StartedAt: run.started.UTC().Truncate(time.Second),
-			Duration:  time.Since(run.started).Round(time.Millisecond).Seconds(),
-			MinWindow: s.policy.MinWindowSeconds,
-			Coverage:  run.inventory.Coverage,
-		},
-	}
-	for _, f := range findings {
-		if f.Suppressed != nil {
-			rep.Scan.Suppressed++
-		}
-	}
-	return rep
+// scanSettings are the pipeline's settings for a scan made with s.
+func (s settings) scanSettings() scan.Settings {
+	return scan.Settings{Policy: s.policy, Suppressions: s.suppressions,
+		Edits: report.NeedsOf(s.format).Edits, Tool: model.Tool{Name: "kumoguard", Version: ToolVersion()}}
 }
 
 // emit writes the report and returns the exit error when unsuppressed

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/scan"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
 
@@ -34,11 +34,14 @@ func newRunbookCommand(g *globalFlags) *cobra.Command {
 		Use:   "runbook [CLUSTER...] | --iac [PATH...] [--resource ADDRESS]",
 		Short: "Write the migration runbook for a cluster created without backtrack",
 		Long: `Write a Markdown runbook (English or Japanese, --lang) to migrate an Aurora MySQL cluster that exists
-without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created
-(facts §3), so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
+without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created,
+so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
 group, security groups, parameter groups and KMS key → instances like the source → validation (row counts,
 checksums; binlog replication for a low-downtime cutover, with its caveat) → cutover (DNS, rename or
 RDS Proxy) → rollback plan → decommission, and how to adopt the new cluster in Terraform or CloudFormation.
+AWS documents the rule and the path at
+https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
+and https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
 
 Live: name clusters by identifier or ARN; kumoguard reads DescribeDBClusters and DescribeDBInstances
 (read-only) and fills every command in. IaC: --iac scans the paths like "scan iac" and writes a runbook for
@@ -99,7 +102,8 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 }
 
 // liveRunbookFacts reads each named cluster. A cluster that already has
-// backtrack gets no runbook: its window is raised in place (facts §3).
+// backtrack gets no runbook: its window is raised in place
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
 func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *runbookFlags, refs []string) ([]fix.ClusterFacts, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -148,11 +152,11 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 // iacRunbookFacts scans IaC and returns the clusters whose remediation is a
 // migration (or that might need one), or those named by --resource.
 func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []string) ([]fix.ClusterFacts, error) {
-	inv, _, err := loadIaC(args, &f.iacInputFlags)
+	inv, _, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return nil, err
 	}
-	findings := policy.Evaluate(inv, s.policy)
+	findings := scan.Findings(inv, s.scanSettings())
 	want := map[string]bool{}
 	for _, r := range f.resource {
 		want[r] = true
@@ -160,26 +164,18 @@ func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []str
 	var out []fix.ClusterFacts
 	seen := map[string]bool{}
 	for _, fd := range findings {
-		if fd.RuleID != policy.KGBT001.ID || seen[fd.Resource.Address] {
+		c := fd.Cluster
+		if c == nil || seen[c.Address] {
 			continue
 		}
-		if len(want) > 0 && !want[fd.Resource.Address] {
+		if len(want) > 0 && !want[c.Address] {
 			continue
 		}
-		var c *model.Cluster
-		for i := range inv.Clusters {
-			if model.Fingerprint(fd.RuleID, model.ResourceOf(inv.Clusters[i]), inv.Clusters[i].Root) == fd.Fingerprint {
-				c = &inv.Clusters[i]
-			}
-		}
-		if c == nil {
-			continue
-		}
-		r := fix.Remediate(fd, c, fix.Options{MinWindowSeconds: s.policy.MinWindowSeconds})
+		r := fix.Remediate(fd)
 		if len(want) == 0 && r.Path != model.PathMigrate && r.Path != model.PathSetOrMigrate {
 			continue
 		}
-		seen[fd.Resource.Address] = true
+		seen[c.Address] = true
 		facts := fix.FactsFromCluster(*c)
 		// A plan of the same address knows the live identity of the cluster.
 		for _, o := range inv.Clusters {

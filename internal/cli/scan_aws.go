@@ -14,6 +14,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/scan"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
@@ -144,7 +145,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if s.format == "asff" {
 		s.reporter = report.ASFFWith(defaults)
 	}
-	rep := buildReport(s, scanRun{kind: "aws", started: started, inventory: inv})
+	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "aws", Started: started})
 	finishErr := f.emit(cmd, s, rep)
 	var ee *ExitError
 	if !f.securityHub || (errors.As(finishErr, &ee) && ee.Code == ExitFatal) {

@@ -2,11 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { scanCommands = append(scanCommands, newScanIaCCommand) }
@@ -63,12 +64,13 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	inv, root, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
 	if len(inv.Clusters) == 0 && len(inv.Diagnostics) == 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "kumoguard: no Aurora/RDS clusters found in Terraform, plan JSON or CloudFormation under %s\n", strings.Join(args, ", "))
 	}
-	return f.finish(cmd, s, scanRun{kind: "iac", root: filepath.ToSlash(root), started: started, inventory: inv})
+	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "iac", Root: root, Started: started})
+	return f.emit(cmd, s, rep)
 }

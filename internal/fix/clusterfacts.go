@@ -5,9 +5,9 @@ import (
 )
 
 // ClusterFacts is what a runbook or a migration needs to know about the
-// source cluster: the settings the new cluster must copy (facts §11.2 step 2:
-// same subnet group, security groups, parameter groups and KMS key;
-// instances matching the source).
+// source cluster: the settings the new cluster must copy (same subnet group,
+// security groups, parameter groups and KMS key; instances matching the
+// source; https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html).
 type ClusterFacts struct {
 	Identifier            string
 	ARN                   string

@@ -51,8 +51,8 @@ func (c Change) Summary() model.Text {
 		fromJA = "（未設定）"
 	}
 	return model.Text{
-		EN: strings.Join(c.Addresses, ", ") + ": " + c.What.EN + " " + from + " -> " + itoa(c.To) + " (" + Duration(c.To) + ") at " + where + "; " + c.Why.EN,
-		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + Duration(c.To) + "）、" + where + "。" + c.Why.JA,
+		EN: strings.Join(c.Addresses, ", ") + ": " + c.What.EN + " " + from + " -> " + itoa(c.To) + " (" + model.FormatDuration(c.To) + ") at " + where + "; " + c.Why.EN,
+		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + model.FormatDuration(c.To) + "）、" + where + "。" + c.Why.JA,
 	}
 }
 

@@ -29,7 +29,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 	case model.SourceTerraform:
 		switch def.Kind {
 		case model.OriginAttribute:
-			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 			if has {
 				ch.Description = model.Text{
 					EN: fmt.Sprintf("Set backtrack_window = %d on %s.", target, addr),
@@ -40,22 +40,22 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 					JA: fmt.Sprintf("%s に backtrack_window = %d を追加します（未設定で、既定値は 0 です）。", addr, target)}
 			}
 		case model.OriginVariableDefault:
-			ch.Snippet = fmt.Sprintf("variable %q {\n  default = %d # %s\n}", def.Name, target, Duration(target))
+			ch.Snippet = fmt.Sprintf("variable %q {\n  default = %d # %s\n}", def.Name, target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("The window comes from the default of variable %q: set it to %d. Every resource using var.%s gets the new value.", def.Name, target, def.Name),
 				JA: fmt.Sprintf("ウィンドウは変数 %q の既定値から来ています。%d にします。var.%s を使うすべてのリソースが新しい値になります。", def.Name, target, def.Name)}
 		case model.OriginVarFile:
-			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, Duration(target))
+			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("The window comes from %s in the variable file %s: set it to %d.", def.Name, def.Location.File, target),
 				JA: fmt.Sprintf("ウィンドウは変数ファイル %s の %s から来ています。%d にします。", def.Location.File, def.Name, target)}
 		case model.OriginLocal:
-			ch.Snippet = fmt.Sprintf("locals {\n  %s = %d # %s\n}", def.Name, target, Duration(target))
+			ch.Snippet = fmt.Sprintf("locals {\n  %s = %d # %s\n}", def.Name, target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("The window comes from local.%s: set it to %d.", def.Name, target),
 				JA: fmt.Sprintf("ウィンドウは local.%s から来ています。%d にします。", def.Name, target)}
 		case model.OriginModuleArgument:
-			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, Duration(target))
+			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("The window comes from the module argument %s: set it to %d in the module call.", def.Name, target),
 				JA: fmt.Sprintf("ウィンドウはモジュール引数 %s から来ています。モジュール呼び出しで %d にします。", def.Name, target)}
@@ -73,7 +73,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 				JA: fmt.Sprintf("ウィンドウは環境変数 TF_VAR_%s から来ています。定義している場所（CI の設定、シェルの設定）で %d にしてください。", def.Name, target)}
 		default:
 			ch.Automatic = false
-			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("Set the window of %s to %d where it is defined (%s).", addr, target, def.Location),
 				JA: fmt.Sprintf("%s のウィンドウを定義箇所（%s）で %d にします。", addr, def.Location, target)}
@@ -112,7 +112,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 	case model.SourceTerraformPlan:
 		// A plan is generated: the change goes into the configuration it came from.
 		ch.Automatic = false
-		ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+		ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 		ch.Description = model.Text{
 			EN: fmt.Sprintf("Set backtrack_window = %d on %s in the Terraform configuration, then plan again (run `kumoguard fix` on the configuration).", target, addr),
 			JA: fmt.Sprintf("Terraform 構成の %s に backtrack_window = %d を設定し、もう一度 plan してください（構成に対して `kumoguard fix` を実行できます）。", addr, target)}

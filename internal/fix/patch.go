@@ -17,8 +17,6 @@ import (
 type PatchOptions struct {
 	// Root is the scan root: findings' file paths are relative to it.
 	Root string
-	// MinWindowSeconds is --min-window; default 86400.
-	MinWindowSeconds int64
 }
 
 // FileChange is the patch of one file: its content before and after, and the
@@ -76,7 +74,8 @@ type Result struct {
 // existingWithoutBacktrack returns the Terraform addresses that a plan shows
 // as existing clusters without backtrack: the plan keeps or updates them
 // (not create or replace) and their window before the change is 0 or unset.
-// Editing their code to enable backtrack would make the apply fail (facts §3).
+// Editing their code to enable backtrack would make the apply fail:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
 	out := map[string]model.Cluster{}
 	for _, c := range inv.Clusters {
@@ -121,33 +120,25 @@ type planned struct {
 func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Result, error) {
 	var res Result
 	existing := existingWithoutBacktrack(inv)
-	clusters := map[string]*model.Cluster{}
-	for i := range inv.Clusters {
-		c := &inv.Clusters[i]
-		clusters[model.Fingerprint("KG-BT-001", model.ResourceOf(*c), c.Root)] = c
-		clusters[model.Fingerprint("KG-BT-002", model.ResourceOf(*c), c.Root)] = c
-	}
 	byKey := map[string]*planned{}
 	var order []string
 	refused := map[string]bool{}
 	for _, f := range findings {
-		if f.Suppressed != nil || (f.RuleID != "KG-BT-001" && f.RuleID != "KG-BT-002") {
+		// What to change is the policy's decision: findings whose way out
+		// writes a window into the code (set, raise, keep, bring into range).
+		if f.Suppressed != nil || f.Resolution == nil || f.Resolution.Target <= 0 {
 			continue
 		}
 		if f.Resource.Kind != model.SourceTerraform && f.Resource.Kind != model.SourceCloudFormation {
 			continue
 		}
-		if f.Status != model.StatusFail && !(f.Status == model.StatusError && f.Reason == model.ReasonWindowOutOfRange) {
-			continue
-		}
-		c := clusters[f.Fingerprint]
-		r := Remediate(f, c, Options{MinWindowSeconds: o.MinWindowSeconds})
+		c, res0 := f.Cluster, *f.Resolution
+		r := Remediate(f)
 		if len(r.IaC) != 1 {
 			continue
 		}
 		ch := r.IaC[0]
-		w, _ := window(f, c)
-		if w == 0 {
+		if res0.Window == 0 {
 			ex, ok := existing[f.Resource.Address]
 			if !ok && f.Resource.Name != "" {
 				ex, ok = existing["name:"+strings.ToLower(f.Resource.Name)]
@@ -174,8 +165,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		def, has := definition(f.Provenance)
 		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
 			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
-		_, why := TargetWindow(f.Reason, w, o.MinWindowSeconds)
-		p.change.Why = why
+		p.change.Why = targetWhy(res0)
 		if has {
 			p.file = def.Location.File
 			p.change.Kind, p.change.Name, p.change.Location = def.Kind, def.Name, def.Location

@@ -127,8 +127,8 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			copyDir(t, filepath.Join("testdata", "patch", tc.name), dir)
-			inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-			res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+			inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+			res, err := Patches(fs, inv, PatchOptions{Root: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 					t.Errorf("%s lost lines", fc.Path)
 				}
 			}
-			inv2, fs2 := scanCase(t, dir, DefaultMinWindowSeconds)
+			inv2, fs2 := scanCase(t, dir, model.DefaultMinWindowSeconds)
 			if tc.passAfter {
 				n := 0
 				for _, f := range fs2 {
@@ -175,7 +175,7 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 				}
 			}
 			// Running it twice changes nothing.
-			res2, err := Patches(fs2, inv2, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+			res2, err := Patches(fs2, inv2, PatchOptions{Root: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,9 +268,9 @@ func applyUnified(d, before string) (string, error) {
 func TestAttachEditsForSARIF(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, filepath.Join("testdata", "patch", "tf-attribute"), dir)
-	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-	rems := Enrich(fs, inv, Options{MinWindowSeconds: DefaultMinWindowSeconds})
-	res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+	rems := Enrich(fs)
+	res, err := Patches(fs, inv, PatchOptions{Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,8 +299,8 @@ func TestForReportAttachesEditsWithoutWriting(t *testing.T) {
 	dir := t.TempDir()
 	copyDir(t, filepath.Join("testdata", "patch", "cfn-yaml-absent"), dir)
 	before, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
-	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-	rems := ForReport(fs, inv, dir, DefaultMinWindowSeconds)
+	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+	rems := ForReport(fs, inv, dir, true)
 	found := false
 	for i, f := range fs {
 		if f.Status == model.StatusFail && len(rems[i].IaC) == 1 && len(rems[i].IaC[0].Edits) == 1 {

@@ -70,14 +70,13 @@ var ErrNotOurs = errors.New("exists but was not created by kumoguard migrate for
 // ErrNoMigrationNeeded is returned for a cluster that already has backtrack.
 var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise its window in place (modify-db-cluster), no migration needed")
 
-// Run performs the non-destructive part of a migration: snapshot the
-// source, restore it with --backtrack-window into the source's network,
-// parameter groups and KMS key, create instances like the source's, wait
-// until everything is available, and verify BacktrackWindow on the new
-// cluster. Backtrack can only be enabled when a cluster is created, and a
-// restore from a snapshot is such a creation:
-// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
-// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html It never deletes, renames or modifies the source (or
+// Run performs the non-destructive part of a migration
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html):
+// snapshot the source, restore it with --backtrack-window into
+// the source's network, parameter groups and KMS key, create instances like
+// the source's, wait until everything is available, and verify BacktrackWindow
+// on the new cluster. It never deletes, renames or modifies the source (or
 // anything else): it only calls Describe*, ListTagsForResource,
 // CreateDBClusterSnapshot, RestoreDBClusterFromSnapshot and CreateDBInstance.
 // Everything it creates is tagged MigrationTagKey=<source>, and every step
@@ -90,7 +89,7 @@ var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise 
 // awssource.ErrClusterNotFound.
 func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, error) {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = fix.DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
@@ -152,7 +151,7 @@ func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, er
 
 	say("Migration of %s (%s) to %s with a %d s (%s) backtrack window. The source is never modified, renamed or deleted.",
 		"%s（%s）を %s へ移行します（バックトラックウィンドウ %d 秒、%s）。移行元の変更・名前変更・削除は一切行いません。",
-		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, fix.Duration(o.WindowSeconds))
+		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	for i, s := range res.Steps {
 		state := model.T("to do", "未実施")
 		if s.State == StepExists {

@@ -27,7 +27,8 @@ const (
 )
 
 // CreationMode is how a cluster is (or would be) created. It matters because
-// backtracking can only be enabled at creation (facts §3).
+// backtracking can only be enabled at creation:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 type CreationMode string
 
 const (
@@ -61,7 +62,8 @@ type Cluster struct {
 	Engine        Value[string]
 	EngineVersion Value[string]
 	EngineMode    Value[string]
-	// BacktrackWindow is the target window in seconds. Absent means 0 (facts §0).
+	// BacktrackWindow is the target window in seconds. Absent means 0, the AWS
+	// default: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
 	BacktrackWindow Value[int64]
 	// GlobalClusterID is set when the cluster is (or joins) a global database.
 	GlobalClusterID Value[string]

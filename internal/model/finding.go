@@ -67,6 +67,13 @@ type Finding struct {
 	// Fix is the structured way out (console steps, AWS CLI, IaC change),
 	// set on every finding that is not a PASS.
 	Fix *Remediation `json:"fix,omitempty"`
+
+	// Cluster is the cluster the finding judges (nil for input problems and
+	// for findings read back from a stored report). It is not serialized.
+	Cluster *Cluster `json:"-"`
+	// Resolution is the policy's way out, as facts; internal/fix writes the
+	// remediation from it. It is not serialized: Fix carries the result.
+	Resolution *Resolution `json:"-"`
 }
 
 // Fingerprint returns a stable identity for a rule on a resource: it does not
@@ -107,6 +114,9 @@ type Report struct {
 	Summary       Summary   `json:"summary"`
 	Findings      []Finding `json:"findings"`
 	Scan          ScanInfo  `json:"scan"`
+	// Rules are the metadata of every rule the scan ran, so that the report
+	// renders the same later, wherever it is rendered.
+	Rules Rules `json:"rules,omitempty"`
 }
 
 // Tool names the producer of a report.

@@ -69,7 +69,8 @@ const (
 	ReasonBacktrackWindowAlerts   Reason = "BACKTRACK_WINDOW_ALERTS"
 	ReasonMetricsUnavailable      Reason = "METRICS_UNAVAILABLE"
 
-	// Out of scope (NOT_APPLICABLE), each following backtrack-facts.md §2.
+	// Out of scope (NOT_APPLICABLE), each an AWS limit stated with its source
+	// in docs/backtrack-rules.md (Scope, Global databases, Aurora Serverless, Regions).
 	ReasonEngineNotAuroraMySQL  Reason = "ENGINE_NOT_AURORA_MYSQL"
 	ReasonServerlessV1          Reason = "SERVERLESS_V1"
 	ReasonEngineModeUnsupported Reason = "ENGINE_MODE_UNSUPPORTED"

@@ -5,7 +5,8 @@ type ValueState int
 
 const (
 	// Absent: the attribute is not written at all, so the platform default applies
-	// (for BacktrackWindow that default is 0, disabled; facts §0).
+	// (for BacktrackWindow that default is 0, disabled:
+	// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html).
 	Absent ValueState = iota
 	// Known: the value was resolved.
 	Known

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // HTML writes one self-contained page meant to be kept as audit evidence and
@@ -152,7 +151,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 	for _, g := range groupFindings(r.Findings, lang) {
 		hg := htmlGroup{Name: htmlText(g.Name)}
 		for _, f := range g.Findings {
-			hf := htmlFindingOf(f, ids[k], lang)
+			hf := htmlFindingOf(r.Rules, f, ids[k], lang)
 			hf.W = &p.W
 			k++
 			if f.Status == model.StatusPass || f.Status == model.StatusNotApplicable {
@@ -165,7 +164,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 		p.Groups = append(p.Groups, hg)
 	}
 
-	for _, rule := range policy.Rules() {
+	for _, rule := range r.Rules {
 		p.Rules = append(p.Rules, htmlRule{Anchor: ruleAnchor(rule.ID), ID: rule.ID, Title: htmlText(in(rule.Title)),
 			Severity: string(rule.Severity), Rationale: htmlText(in(rule.Rationale)), HelpURI: htmlText(rule.HelpURI)})
 	}
@@ -198,7 +197,7 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 		add(words.HTMLDuration, durationOf(r.Scan.Duration).Round(time.Millisecond).String())
 	}
 	if r.Scan.MinWindow > 0 {
-		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), policy.FormatDuration(r.Scan.MinWindow), r.Scan.MinWindow))
+		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), model.FormatDuration(r.Scan.MinWindow), r.Scan.MinWindow))
 	}
 	if len(r.Scan.Coverage) > 0 {
 		keys := make([]string, 0, len(r.Scan.Coverage))
@@ -215,14 +214,14 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 	return m
 }
 
-func htmlFindingOf(f model.Finding, id, lang string) htmlFinding {
+func htmlFindingOf(rules model.Rules, f model.Finding, id, lang string) htmlFinding {
 	hf := htmlFinding{
-		ID: id, RuleID: htmlText(f.RuleID), RuleTitle: htmlText(ruleTitle(f.RuleID, lang)),
+		ID: id, RuleID: htmlText(f.RuleID), RuleTitle: htmlText(ruleTitle(rules, f.RuleID, lang)),
 		Badge: badgeOf(f.Status), StatusLabel: statusLabels[f.Status].In(lang), Severity: htmlText(string(f.Severity)),
 		Resource: htmlText(resourceLabel(f)), Location: htmlText(locationLabel(f)),
 		Message: htmlText(f.Message.In(lang)), Fingerprint: htmlText(f.Fingerprint),
 	}
-	if policy.Lookup(f.RuleID) != nil {
+	if rules.Lookup(f.RuleID) != nil {
 		hf.RuleAnchor = ruleAnchor(f.RuleID)
 	}
 	for _, n := range f.Notes {

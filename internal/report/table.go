@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // Table writes findings for a terminal: one aligned row per finding (status,
@@ -172,7 +171,7 @@ func tableHeading(r model.Report, lang string) string {
 		parts = append(parts, words.Root.In(lang)+" "+terminalText(r.Scan.Root))
 	}
 	if r.Scan.MinWindow > 0 {
-		parts = append(parts, words.MinWindow.In(lang)+" "+policy.FormatDuration(r.Scan.MinWindow))
+		parts = append(parts, words.MinWindow.In(lang)+" "+model.FormatDuration(r.Scan.MinWindow))
 	}
 	return strings.Join(parts, " · ")
 }

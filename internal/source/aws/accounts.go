@@ -127,7 +127,7 @@ func (s *Scanner) credentialsFor(ctx context.Context, acct string) (aws.Credenti
 // Region discovery uses account:ListRegions rather than ec2:DescribeRegions:
 // it reports each region's opt-in status for the account directly, and the
 // small service/account module avoids service/ec2, which adds about 38 s to
-// a cold build (testing-aws.md §8).
+// a cold build.
 func (s *Scanner) regionsFor(ctx context.Context, acct string, creds aws.CredentialsProvider) ([]string, int, *model.Diagnostic) {
 	if rs := explicitRegions(s.o.Regions); len(rs) > 0 {
 		out := make([]string, 0, len(rs))

@@ -144,7 +144,7 @@ func (s *Scanner) instances(ctx context.Context, client *rds.Client) (map[string
 
 // globalMembers maps member cluster ARNs to their global cluster. A failure
 // leaves the map empty: GlobalClusterIdentifier on each cluster still tells
-// membership (facts §4.2).
+// membership (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html).
 func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[string]string {
 	out := map[string]string{}
 	p := rds.NewDescribeGlobalClustersPaginator(client, &rds.DescribeGlobalClustersInput{MaxRecords: aws.Int32(pageSize)})
@@ -194,7 +194,9 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 		EngineMode:    str("EngineMode", c.EngineMode),
 		ReadReplicas:  append([]string(nil), c.ReadReplicaIdentifiers...),
 	}
-	// Facts §4.2: an absent BacktrackWindow means 0 (disabled).
+	// An absent BacktrackWindow means 0 (disabled): 0 is the default, and AWS
+	// does not say whether it omits the field for a cluster that never had it.
+	// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
 	if c.BacktrackWindow != nil {
 		mc.BacktrackWindow = model.KnownValue(*c.BacktrackWindow, loc, api("BacktrackWindow"))
 	} else {
@@ -217,7 +219,7 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 
 	// Serverless v2: a v2 scaling configuration, or db.serverless instances.
 	// (moto returns an empty ScalingConfigurationInfo on every cluster, so v1
-	// is told by EngineMode alone; testing-aws.md §1.)
+	// is told by EngineMode alone.)
 	var cls []string
 	for _, in := range instances[id] {
 		cls = append(cls, aws.ToString(in.DBInstanceClass))
@@ -251,8 +253,11 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 	if c.EarliestBacktrackTime != nil {
 		t := c.EarliestBacktrackTime.UTC()
 		live.EarliestBacktrackTime = &t
-		// Facts §4.2/§7.1: actual window = now − EarliestBacktrackTime,
-		// preferred over BacktrackWindowActual whose semantics are unconfirmed.
+		// Actual window = now − EarliestBacktrackTime (API_DBCluster), preferred
+		// over the BacktrackWindowActual metric, which AWS's pages describe in
+		// two different ways (Aurora.AuroraMonitoring.Metrics.html vs.
+		// AuroraMySQL.Managing.Backtrack.Monitoring.html).
+		// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
 		live.ActualWindowSeconds = model.KnownValue(int64(now.Sub(t)/time.Second), loc, api("EarliestBacktrackTime"))
 	} else {
 		live.ActualWindowSeconds = model.UnknownValue[int64](loc, model.T(
@@ -319,7 +324,8 @@ func buildInstances(c rdstypes.DBCluster, in []rdstypes.DBInstance) []model.Inst
 }
 
 // writerInstance returns the writer's DBInstanceIdentifier from
-// DBClusterMembers (instance-level metrics use it, facts §7.1).
+// DBClusterMembers (instance-level metrics use it:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html).
 func writerInstance(c rdstypes.DBCluster) string {
 	for _, m := range c.DBClusterMembers {
 		if aws.ToBool(m.IsClusterWriter) {

@@ -90,7 +90,8 @@ func convString(r result) (string, *model.Text) {
 
 // convWindow reads BacktrackWindow: an integer, or a string of digits
 // (CloudFormation converts numeric strings). Range is policy's business
-// (facts §0: 0–259200), so out-of-range numbers are returned as they are.
+// (0–259200, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html),
+// so out-of-range numbers are returned as they are.
 func convWindow(r result) (int64, *model.Text) {
 	if r.isScalar() && (r.sk == kindInt || r.sk == kindString) {
 		base := 10
@@ -166,7 +167,7 @@ func (s *stack) buildCluster(r *resource) (model.Cluster, bool) {
 	v, ok = s.propValue(r, "EngineMode")
 	c.EngineMode = toValue("EngineMode", v, ok, convString, "provisioned") // CloudFormation's default mode
 	v, ok = s.propValue(r, "BacktrackWindow")
-	c.BacktrackWindow = toValue("BacktrackWindow", v, ok, convWindow, 0) // facts §0: default 0
+	c.BacktrackWindow = toValue("BacktrackWindow", v, ok, convWindow, 0) // AWS default 0 (disabled)
 	v, ok = s.propValue(r, "GlobalClusterIdentifier")
 	c.GlobalClusterID = toValue("GlobalClusterIdentifier", v, ok, convString, "")
 	if c.GlobalClusterID.State == model.Known && c.GlobalClusterID.V == "" {
@@ -182,8 +183,10 @@ func (s *stack) buildCluster(r *resource) (model.Cluster, bool) {
 	return c, true
 }
 
-// readCreation sets how the cluster is created (facts §3, §6): a snapshot
-// restore, a point-in-time restore or a copy-on-write clone.
+// readCreation sets how the cluster is created (backtrack can only be enabled
+// at creation): a snapshot restore, a point-in-time restore or a copy-on-write
+// clone (SnapshotIdentifier, RestoreType, SourceDBClusterIdentifier:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html).
 func (s *stack) readCreation(r *resource, c *model.Cluster) {
 	noteUnknown := func(prop string, v result) {
 		c.Notes = append(c.Notes, bi("%s could not be resolved (%s), so kumoguard does not know whether the cluster is restored or cloned.",

@@ -8,10 +8,12 @@
 package cloudformation
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	workpool "github.com/kumoguard/kumoguard/internal/parallel"
 
@@ -85,6 +87,12 @@ func (sc *scanner) template(abs string) *template {
 // TemplateURL) is evaluated through its parent, with the parameters the
 // parent passes, not again on its own.
 func Scan(files []string, o Options) model.Inventory {
+	return Load(context.Background(), files, o)
+}
+
+// Load is Scan under a context: when ctx is cancelled, templates not yet
+// read are skipped and one SCAN_INTERRUPTED diagnostic says so.
+func Load(ctx context.Context, files []string, o Options) model.Inventory {
 	inv := model.Inventory{Coverage: map[string]int{CoverageKey: 0}}
 	sc := &scanner{o: o, cache: map[string]*template{}}
 	if o.Root != "" {
@@ -120,9 +128,15 @@ func Scan(files []string, o Options) model.Inventory {
 		ls[i].abs, ls[i].file, ls[i].dup = a, sc.rel(a), seen[a]
 		seen[a] = true
 	}
+	var skipped atomic.Int64
 	parallel(len(files), func(i int) {
 		l := &ls[i]
 		if l.dup {
+			return
+		}
+		if ctx.Err() != nil {
+			l.dup = true // not read: left out like a duplicate
+			skipped.Add(1)
 			return
 		}
 		t, err := sc.load(l.abs)
@@ -235,6 +249,13 @@ func Scan(files []string, o Options) model.Inventory {
 			inv.Clusters = append(inv.Clusters, ls[i].clusters...)
 			inv.Diagnostics = append(inv.Diagnostics, ls[i].evalDiag...)
 		}
+	}
+	if n := skipped.Load(); n > 0 {
+		inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{
+			Status: model.StatusError, Reason: model.ReasonScanInterrupted,
+			Message: model.T("The scan was interrupted (%v): %d of %d CloudFormation templates were not read.",
+				"スキャンが中断されました（%v）。CloudFormation テンプレート %d / %d 個を読み取っていません。", ctx.Err(), n, len(files)),
+		})
 	}
 	inv.Diagnostics = dedupe(inv.Diagnostics)
 	return inv

@@ -12,6 +12,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 )
@@ -266,11 +267,12 @@ func TestPolicyOnPlans(t *testing.T) {
 		{"create_backtrack.json", "aws_rds_cluster.orders", []verdict{
 			{"KG-BT-001", model.StatusPass, model.ReasonBacktrackEnabled, "112:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusPass, model.ReasonWindowMeetsMinimum, "112:11", `"backtrack_window": 86400`}}},
-		// facts §3, §5.1: AWS rejects enabling backtrack on an existing cluster.
+		// AWS rejects enabling backtrack on an existing cluster, though the
+		// provider plans it in place (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_enable.json", "aws_rds_cluster.billing", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`}}},
-		// facts §0, §3: setting 0 disables backtrack for good.
+		// Setting 0 disables backtrack for good (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_disable.json", "aws_rds_cluster.ledger", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`},
 			{"KG-BT-002", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`}}},
@@ -319,7 +321,7 @@ func TestPolicyOnPlans(t *testing.T) {
 		t.Run(tt.file+"/"+tt.addr, func(t *testing.T) {
 			inv, data := loadFixture(t, tt.file)
 			var got []verdict
-			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds}) {
+			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds}) {
 				if f.Resource.Address != tt.addr {
 					continue
 				}
@@ -567,10 +569,12 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			inv, _ := loadFixture(t, name)
+			findings := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
+			fix.Enrich(findings) // the remediation text users see
 			got, err := json.MarshalIndent(struct {
 				Inventory model.Inventory
 				Findings  []model.Finding
-			}{inv, policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds})}, "", "  ")
+			}{inv, findings}, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
