@@ -96,10 +96,10 @@ type Cluster struct {
 	Live    *LiveState
 	// Settings are what a restored copy of a live cluster must keep (network,
 	// parameter groups, KMS key, port); nil when not read from AWS.
-	Settings *ClusterSettings
+	Settings *ClusterSettings `json:",omitempty"`
 	// Instances are the live cluster's DB instances, writer first, then by
 	// identifier (live only; InstanceClasses holds their classes).
-	Instances []Instance
+	Instances []Instance `json:",omitempty"`
 
 	// Suppressions written next to the resource in the source (inline comments,
 	// CloudFormation Metadata).
