@@ -95,7 +95,7 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 		_, err := io.WriteString(cmd.OutOrStdout(), text)
 		return err
 	}
-	if err := writeFileAtomic(f.output, func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
+	if err := writeOutput(f.output, cmd.OutOrStdout(), func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
 		return fatalErr("writing %s: %v", f.output, err)
 	}
 	return nil

@@ -134,6 +134,14 @@ type ScanInfo struct {
 	MinWindow  int64          `json:"min_window_seconds"`
 	Coverage   map[string]int `json:"coverage,omitempty"`
 	Suppressed int            `json:"suppressed"`
+	// Incomplete is true when something in scope could not be evaluated: an
+	// input that did not parse, an account, region or call that could not
+	// be read, an interrupted scan (each an unsuppressed KG-BT-000 finding;
+	// coverage.not_evaluated counts them).
+	Incomplete bool `json:"incomplete"`
+	// Interrupted is true when the scan was stopped (Ctrl-C, SIGTERM, a
+	// deadline) before it read everything.
+	Interrupted bool `json:"interrupted"`
 }
 
 // MarshalJSON writes the counts in the order DESIGN.md shows them (PASS,

@@ -75,6 +75,11 @@ func discover(paths []string, root string, sources []Source) discovered {
 			readErr(p, err)
 			return
 		}
+		if !info.Mode().IsRegular() {
+			// A FIFO or device would block or never end: never read one.
+			readErr(p, fmt.Errorf("not a regular file (%s)", info.Mode().Type()))
+			return
+		}
 		if info.Size() > MaxInputBytes {
 			readErr(p, fmt.Errorf("file is %d bytes, above the %d-byte limit", info.Size(), MaxInputBytes))
 			return
@@ -130,8 +135,8 @@ func discover(paths []string, root string, sources []Source) discovered {
 				}
 				return nil
 			}
-			if e.Type()&fs.ModeSymlink != 0 {
-				return nil
+			if !e.Type().IsRegular() {
+				return nil // symbolic links are not followed; FIFOs, devices and sockets are no input
 			}
 			classify(path, false)
 			return nil

@@ -12,6 +12,10 @@ import (
 	"github.com/kumoguard/kumoguard/internal/suppress"
 )
 
+// CoverageNotEvaluated is the coverage key that counts what could not be
+// evaluated (KG-BT-000 findings: inputs, accounts, regions, calls).
+const CoverageNotEvaluated = "not_evaluated"
+
 // Settings are what a scan checks and how its report is made.
 type Settings struct {
 	Policy       policy.Options
@@ -82,11 +86,28 @@ func Report(inv model.Inventory, s Settings, sc Scope) model.Report {
 		},
 		Rules: policy.Infos(),
 	}
+	notEvaluated := 0
 	for _, f := range findings {
 		if f.Suppressed != nil {
 			rep.Scan.Suppressed++
 		}
+		if f.RuleID == policy.KGBT000.ID {
+			notEvaluated++
+			if f.Suppressed == nil && (f.Status == model.StatusError || f.Status == model.StatusUnknown) {
+				rep.Scan.Incomplete = true
+			}
+			if f.Reason == model.ReasonScanInterrupted {
+				rep.Scan.Interrupted = true
+			}
+		}
 	}
+	// Coverage says what was covered and what was not, counted.
+	cov := make(map[string]int, len(inv.Coverage)+1)
+	for k, v := range inv.Coverage {
+		cov[k] = v
+	}
+	cov[CoverageNotEvaluated] = notEvaluated
+	rep.Scan.Coverage = cov
 	return rep
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -233,12 +234,15 @@ func TestRunInterruptedIsNeverGreen(t *testing.T) {
 		if f.Status == model.StatusPass {
 			t.Errorf("PASS from an interrupted scan: %s %s", f.RuleID, f.Resource.Address)
 		}
-		if f.Reason == model.ReasonScanInterrupted && f.Status == model.StatusError {
+		if f.Reason == model.ReasonScanInterrupted && f.Status == model.StatusUnknown {
 			interrupted++
 		}
 	}
 	if interrupted != 3 { // Terraform, plan and CloudFormation each say what they left unread
 		t.Errorf("%d SCAN_INTERRUPTED findings, want 3: %+v", interrupted, rep.Findings)
+	}
+	if !rep.Scan.Interrupted || !rep.Scan.Incomplete || rep.Scan.Coverage[CoverageNotEvaluated] != 3 {
+		t.Errorf("an interrupted scan must say so: %+v", rep.Scan)
 	}
 }
 
@@ -261,5 +265,23 @@ func TestRunLoaderError(t *testing.T) {
 		if f.RuleID == "KG-BT-001" && (f.Status != model.StatusFail || f.Fix == nil || f.Fix.Path != model.PathMigrate) {
 			t.Errorf("live cluster without backtrack: %s, fix %+v", f.Status, f.Fix)
 		}
+	}
+}
+
+func TestDiscoverNeverReadsAFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "plan.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan discovered, 1)
+	go func() { done <- discover([]string{dir, fifo}, dir, Sources()) }()
+	select {
+	case d := <-done:
+		if len(d.inv.Diagnostics) != 1 || !strings.Contains(d.inv.Diagnostics[0].Message.EN, "not a regular file") {
+			t.Errorf("a FIFO named on the command line is an ERROR, one found by walking is skipped: %+v", d.inv.Diagnostics)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("discover blocked on a FIFO")
 	}
 }

@@ -75,7 +75,7 @@ func (templateSource) Load(ctx context.Context, files []File, o Options) model.I
 
 // interrupted is the diagnostic of inputs left unread when a scan stops.
 func interrupted(ctx context.Context, whatEN, whatJA string, n, total int) model.Diagnostic {
-	return model.Diagnostic{Status: model.StatusError, Reason: model.ReasonScanInterrupted,
+	return model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
 		Message: model.T("The scan was interrupted (%[1]v): %[2]d of %[3]d %[4]s were not read.",
 			"スキャンが中断されました（%[1]v）。%[5]s %[2]d / %[3]d 個を読み取っていません。", context.Cause(ctx), n, total, whatEN, whatJA)}
 }

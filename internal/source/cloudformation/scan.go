@@ -252,7 +252,7 @@ func Load(ctx context.Context, files []string, o Options) model.Inventory {
 	}
 	if n := skipped.Load(); n > 0 {
 		inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{
-			Status: model.StatusError, Reason: model.ReasonScanInterrupted,
+			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
 			Message: model.T("The scan was interrupted (%v): %d of %d CloudFormation templates were not read.",
 				"スキャンが中断されました（%v）。CloudFormation テンプレート %d / %d 個を読み取っていません。", ctx.Err(), n, len(files)),
 		})

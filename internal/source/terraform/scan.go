@@ -173,7 +173,7 @@ func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 	})
 	if n := skipped.Load(); n > 0 {
 		s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
-			Status: model.StatusError, Reason: model.ReasonScanInterrupted,
+			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
 			Message: model.T("The scan was interrupted (%v): %d of %d Terraform root modules were not evaluated.",
 				"スキャンが中断されました（%v）。Terraform ルートモジュール %d / %d 個を評価していません。", ctx.Err(), n, len(roots)),
 		})
