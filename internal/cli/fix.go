@@ -10,7 +10,6 @@ import (
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/scan"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
 
 func init() { topCommands = append(topCommands, newFixCommand) }
@@ -96,8 +95,8 @@ func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]
 			continue
 		}
 		seen[c.Name] = true
-		live, err := awssource.DescribeCluster(ctx, cfg, c.Name)
-		if errors.Is(err, awssource.ErrClusterNotFound) {
+		live, err := scan.LiveCluster(ctx, cfg, c.Name)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			continue
 		}
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/migrate"
 	"github.com/kumoguard/kumoguard/internal/model"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newMigrateCommand) }
@@ -63,7 +63,7 @@ func runMigrate(cmd *cobra.Command, g *globalFlags, f *migrateFlags, ref string)
 		return err
 	}
 	ctx := cmd.Context()
-	cfg, err := f.aws.config(ctx, awssource.RegionOf(ref))
+	cfg, err := f.aws.config(ctx, scan.RegionOfARN(ref))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func runMigrate(cmd *cobra.Command, g *globalFlags, f *migrateFlags, ref string)
 		WindowSeconds: s.policy.MinWindowSeconds, Apply: f.apply, PollInterval: f.pollInterval, Timeout: f.timeout,
 		Lang: s.lang, Out: cmd.OutOrStdout()})
 	switch {
-	case errors.Is(err, awssource.ErrClusterNotFound):
+	case errors.Is(err, scan.ErrClusterNotFound):
 		return usageErr("%v", err)
 	case errors.Is(err, migrate.ErrNoMigrationNeeded):
 		fmt.Fprintln(cmd.ErrOrStderr(), model.T("kumoguard: %s already has backtrack: raise its window in place, no migration needed (aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately).",

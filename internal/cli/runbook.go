@@ -13,7 +13,6 @@ import (
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/scan"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
 
 func init() { topCommands = append(topCommands, newRunbookCommand) }
@@ -112,7 +111,7 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 	configs := map[string]aws.Config{}
 	for _, ref := range refs {
 		region := f.region
-		if r := awssource.RegionOf(ref); r != "" {
+		if r := scan.RegionOfARN(ref); r != "" {
 			region = r
 		}
 		cfg, ok := configs[region]
@@ -123,8 +122,8 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 			}
 			configs[region] = cfg
 		}
-		c, err := awssource.DescribeCluster(ctx, cfg, ref)
-		if errors.Is(err, awssource.ErrClusterNotFound) {
+		c, err := scan.LiveCluster(ctx, cfg, ref)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			return nil, usageErr("%v", err)
 		}
 		if err != nil {

@@ -3,7 +3,7 @@
 // backtrack, instances like the source's, verification) against live AWS.
 // The plan, its AWS CLI commands and every human-facing text of the
 // remediation are internal/fix's; the source cluster is read as a
-// model.Cluster through the AWS source (awssource.DescribeCluster), the same
+// model.Cluster through the AWS source (scan.LiveCluster), the same
 // code a scan uses.
 package migrate
 
@@ -20,7 +20,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 // Options configure Run.
@@ -86,7 +86,7 @@ var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise 
 // cfg says where the cluster is (credentials and Region; an ARN's Region
 // wins); build it with internal/awsapi so every call, each waiter poll
 // included, is bounded by the call timeout. A cluster that does not exist is
-// awssource.ErrClusterNotFound.
+// scan.ErrClusterNotFound.
 func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, error) {
 	if o.WindowSeconds <= 0 {
 		o.WindowSeconds = model.DefaultMinWindowSeconds
@@ -102,11 +102,11 @@ func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, er
 	}
 	say := func(en, ja string, a ...any) { fmt.Fprintln(o.Out, model.T(en, ja, a...).In(o.Lang)) }
 
-	if r := awssource.RegionOf(ref); r != "" {
+	if r := scan.RegionOfARN(ref); r != "" {
 		cfg = cfg.Copy()
 		cfg.Region = r
 	}
-	cluster, err := awssource.DescribeCluster(ctx, cfg, ref)
+	cluster, err := scan.LiveCluster(ctx, cfg, ref)
 	if err != nil {
 		return Result{}, err
 	}
