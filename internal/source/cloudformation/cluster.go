@@ -151,6 +151,13 @@ func (s *stack) buildCluster(r *resource) (model.Cluster, bool) {
 				"テンプレートはトランスフォーム %s（デプロイ前にテンプレートを変更し得るマクロ）を使用しています。kumoguard は記述どおりのテンプレートを評価します。", tr))
 		}
 	}
+	for _, d := range s.t.dups {
+		if d.affects(r.id) {
+			c.Notes = append(c.Notes, model.T("Key %q is written twice in the same mapping (%s:%d and %s:%d); CloudFormation keeps the last one, and so does kumoguard.",
+				"キー %q が同じマッピングに 2 回書かれています（%s:%d と %s:%d）。CloudFormation は後の方を使い、kumoguard も同じく後の方で評価します。",
+				d.key, s.t.file, d.first.line, s.t.file, d.last.line))
+		}
+	}
 	if r.props == nil {
 		c.Notes = append(c.Notes, model.T("The resource has no Properties.", "このリソースには Properties がありません。"))
 	} else if name, ok := r.props.intrinsicName(); ok {
