@@ -38,13 +38,7 @@ func (t *template) check() {
 	for _, id := range t.resOrder {
 		r := t.resources[id]
 		if r.typ == "Fn::ForEach" {
-			if strings.Contains(dumpTypes(r.n), clusterType) {
-				t.diags = append(t.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: t.loc(r.keyPos),
-					Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "Fn::ForEach", Address: id},
-					Message: model.T("%s generates AWS::RDS::DBCluster resources with Fn::ForEach, which kumoguard does not expand: those clusters are not evaluated.",
-						"%s は Fn::ForEach で AWS::RDS::DBCluster リソースを生成していますが、kumoguard は展開しないため、それらのクラスターは評価されません。", id)})
-			}
-			continue
+			continue // reported by each stack that cannot expand it
 		}
 		if r.cond != "" {
 			if _, ok := t.conditions[r.cond]; !ok {
@@ -58,7 +52,7 @@ func (t *template) check() {
 			}
 			for _, d := range deps {
 				if d.kind == kindString {
-					if _, ok := t.resources[d.str]; !ok {
+					if _, ok := t.resources[d.str]; !ok && !t.pendingLoops {
 						t.diag(model.ReasonReferenceError, d.pos, model.T("resource %q DependsOn %q, which is not a resource of the template", "リソース %q の DependsOn %q はテンプレートのリソースではありません", id, d.str))
 					}
 				}
@@ -188,7 +182,7 @@ func (t *template) walkDepth(n *node, inCondition bool, depth int) {
 		return
 	case "Fn::GetAtt":
 		if r := arg.vals[0]; r.kind == kindString {
-			if _, ok := t.resources[r.str]; !ok {
+			if _, ok := t.resources[r.str]; !ok && !t.pendingLoops {
 				t.diag(model.ReasonReferenceError, r.pos, model.T("Fn::GetAtt refers to %q, which is not a resource of the template", "Fn::GetAtt が参照する %q はテンプレートのリソースではありません", r.str))
 			}
 		}
@@ -227,7 +221,7 @@ func (t *template) walkDepth(n *node, inCondition bool, depth int) {
 			}
 			name := p.text
 			if res, _, dotted := strings.Cut(name, "."); dotted && !pseudoParameters[name] {
-				if _, ok := t.resources[res]; !ok {
+				if _, ok := t.resources[res]; !ok && !t.pendingLoops {
 					t.diag(model.ReasonReferenceError, str.pos, model.T("Fn::Sub variable ${%s} refers to %q, which is not a resource of the template", "Fn::Sub の変数 ${%s} が参照する %q はテンプレートのリソースではありません", name, res))
 				}
 				continue
@@ -243,14 +237,14 @@ func (t *template) checkName(name string, p pos) {
 	if _, ok := t.params[name]; ok {
 		return
 	}
-	if _, ok := t.resources[name]; ok || pseudoParameters[name] {
+	if _, ok := t.resources[name]; ok || pseudoParameters[name] || t.pendingLoops {
 		return
 	}
 	t.diag(model.ReasonReferenceError, p, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメーターもリソースもテンプレートにありません", name))
 }
 
 func (t *template) checkCondition(name string, p pos) {
-	if _, ok := t.conditions[name]; !ok {
+	if _, ok := t.conditions[name]; !ok && !t.pendingLoops {
 		t.diag(model.ReasonReferenceError, p, model.T("condition %q is not declared in Conditions", "条件 %q は Conditions に宣言されていません", name))
 	}
 }

@@ -24,6 +24,13 @@ type template struct {
 	transforms []string
 	// dups are the keys written twice in one mapping (the last one wins).
 	dups []dupKey
+	// pendingLoops is true when some Fn::ForEach has a collection that
+	// needs parameter values (expanded per stack); loopWhy says, per loop
+	// left as written, why it was not expanded.
+	pendingLoops bool
+	loopWhy      map[string]model.Text
+	// loopOrigin says which loop generated a resource, by logical ID.
+	loopOrigin map[string]*loopOrigin
 
 	// diags are problems found while loading and checking the template
 	// itself; they do not depend on parameter values.
@@ -42,6 +49,8 @@ type resource struct {
 	cond     string
 	condPos  pos
 	metadata *node
+	// loop is set when an Fn::ForEach generated the resource.
+	loop *loopOrigin
 }
 
 // paramDecl is one entry of Parameters.
@@ -103,7 +112,7 @@ func parseDocumentDups(data []byte) (*node, []dupKey, pos, model.Text, bool) {
 // PARSE_ERROR diagnostic naming the line and column.
 func loadTemplate(data []byte, file, abs string) (t *template) {
 	t = &template{file: file, abs: abs, params: map[string]*paramDecl{}, conditions: map[string]*node{},
-		condPos: map[string]pos{}, resources: map[string]*resource{}}
+		condPos: map[string]pos{}, resources: map[string]*resource{}, loopWhy: map[string]model.Text{}}
 	// The YAML library is trusted, not proven: a panic inside the parser
 	// becomes a parse error for this file, and the scan goes on.
 	root, dups, p, msg, ok := parseDocumentSafe(data)
@@ -119,17 +128,21 @@ func loadTemplate(data []byte, file, abs string) (t *template) {
 		t.diag(model.ReasonParseError, root.pos, model.T("the template is a %s (expected a mapping with Resources)", "テンプレートが %s です（Resources を持つマッピングが必要です）", root.kind))
 		return t
 	}
-	t.readSections()
+	t.expandLoops()
+	t.readSections(true)
 	return t
 }
 
-func (t *template) readSections() {
+// readSections reads the sections of t.root; Parameters too when params.
+func (t *template) readSections(params bool) {
 	root := t.root
 	for i, k := range root.keys {
 		v := root.vals[i]
 		switch k {
 		case "Parameters":
-			t.readParameters(v)
+			if params {
+				t.readParameters(v)
+			}
 		case "Conditions":
 			if !t.expectMap("Conditions", v) {
 				continue
@@ -221,15 +234,16 @@ func (t *template) readResources(v *node) {
 		return
 	}
 	for i, id := range v.keys {
-		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i]}
-		if r.n.kind != kindMap {
-			t.diag(model.ReasonParseError, r.n.pos, model.T("resource %q is %s (expected a mapping with Type)", "リソース %q が %s です（Type を持つマッピングが必要です）", id, r.n.describe()))
-			continue
-		}
-		if strings.HasPrefix(id, "Fn::ForEach::") {
+		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i], loop: t.loopOrigin[id]}
+		if strings.HasPrefix(id, forEachPrefix) {
+			// A loop left as written (see foreach.go).
 			r.typ = "Fn::ForEach"
 			t.resources[id] = r
 			t.resOrder = append(t.resOrder, id)
+			continue
+		}
+		if r.n.kind != kindMap {
+			t.diag(model.ReasonParseError, r.n.pos, model.T("resource %q is %s (expected a mapping with Type)", "リソース %q が %s です（Type を持つマッピングが必要です）", id, r.n.describe()))
 			continue
 		}
 		if ty := r.n.get("Type"); ty != nil && ty.kind == kindString {
