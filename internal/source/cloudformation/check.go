@@ -87,28 +87,30 @@ func sortedKeys(m map[string]*node) []string {
 	return out
 }
 
-// dumpTypes collects the Type strings under a node (for Fn::ForEach bodies).
-func dumpTypes(n *node) string {
-	if n == nil {
-		return ""
-	}
-	var b strings.Builder
-	var rec func(n *node, depth int)
-	rec = func(n *node, depth int) {
-		if n == nil || depth > maxDepth {
-			return
+// declaresType reports whether a tree (an Fn::ForEach body) holds a Type
+// key with the given value. Each node is looked at once: YAML aliases can
+// make the paths through a tree exponentially many.
+func declaresType(n *node, typ string) bool {
+	seen := map[*node]bool{}
+	var rec func(n *node, depth int) bool
+	rec = func(n *node, depth int) bool {
+		if n == nil || depth > maxDepth || seen[n] {
+			return false
 		}
+		seen[n] = true
 		for i, k := range n.keys {
-			if k == "Type" && n.vals[i].kind == kindString {
-				b.WriteString(n.vals[i].str + " ")
+			if k == "Type" && n.vals[i].kind == kindString && n.vals[i].str == typ {
+				return true
 			}
 		}
 		for _, v := range n.vals {
-			rec(v, depth+1)
+			if rec(v, depth+1) {
+				return true
+			}
 		}
+		return false
 	}
-	rec(n, 0)
-	return b.String()
+	return rec(n, 0)
 }
 
 // arity lists the argument counts of list-taking functions: min, max.

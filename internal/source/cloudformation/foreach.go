@@ -60,24 +60,39 @@ type expander struct {
 	problems          []forEachProblem
 	// pending is true when some loop was left as written.
 	pending bool
+	// has memoizes hasLoops; done memoizes expand outside loop bodies.
+	has  map[*node]bool
+	done map[*node]*node
 }
 
-// hasLoops reports whether a tree holds an Fn::ForEach key.
-func hasLoops(n *node, depth int) bool {
-	if n == nil || depth > maxDepth {
+// hasLoops reports whether a tree holds an Fn::ForEach key. YAML aliases
+// make the tree a graph whose paths can be exponentially many, so each node
+// is looked at once.
+func (e *expander) hasLoops(n *node, depth int) bool {
+	if n == nil || depth > maxDepth || n.kind != kindMap && n.kind != kindSeq {
 		return false
 	}
+	if v, ok := e.has[n]; ok {
+		return v
+	}
+	found := false
 	for _, k := range n.keys {
 		if strings.HasPrefix(k, forEachPrefix) {
-			return true
+			found = true
+			break
 		}
 	}
 	for _, v := range n.vals {
-		if hasLoops(v, depth+1) {
-			return true
+		if found {
+			break
 		}
+		found = e.hasLoops(v, depth+1)
 	}
-	return false
+	if e.has == nil {
+		e.has = map[*node]bool{}
+	}
+	e.has[n] = found
+	return found
 }
 
 // expandRoot returns a copy of a template's root with the loops of
@@ -102,9 +117,21 @@ func (e *expander) expandRoot(root *node) *node {
 
 // expand returns n with its loops expanded.
 func (e *expander) expand(n *node, depth int) *node {
-	if n == nil || depth > maxDepth || !hasLoops(n, 0) {
+	if n == nil || depth > maxDepth || !e.hasLoops(n, 0) {
 		return n
 	}
+	if out, ok := e.done[n]; ok {
+		return out
+	}
+	out := e.expandNode(n, depth)
+	if e.done == nil {
+		e.done = map[*node]*node{}
+	}
+	e.done[n] = out
+	return out
+}
+
+func (e *expander) expandNode(n *node, depth int) *node {
 	switch n.kind {
 	case kindSeq:
 		out := *n
@@ -267,10 +294,10 @@ func alnum(s string) string {
 // expandLoops expands the loops of a freshly loaded template whose
 // collections are literal lists; loops over parameters stay pending.
 func (t *template) expandLoops() {
-	if !hasLoops(t.root.get("Resources"), 0) && !hasLoops(t.root.get("Conditions"), 0) && !hasLoops(t.root.get("Outputs"), 0) {
+	e := &expander{budget: maxForEachNodes}
+	if !e.hasLoops(t.root.get("Resources"), 0) && !e.hasLoops(t.root.get("Conditions"), 0) && !e.hasLoops(t.root.get("Outputs"), 0) {
 		return
 	}
-	e := &expander{budget: maxForEachNodes}
 	t.root = e.expandRoot(t.root)
 	t.pendingLoops, t.loopOrigin = e.pending, e.resources
 	for _, p := range e.problems {

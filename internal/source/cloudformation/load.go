@@ -235,6 +235,10 @@ func (t *template) readResources(v *node) {
 	}
 	for i, id := range v.keys {
 		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i], loop: t.loopOrigin[id]}
+		if id == "" {
+			t.diag(model.ReasonParseError, r.keyPos, model.T("a resource has an empty logical ID (CloudFormation rejects the template)", "論理 ID が空のリソースがあります（CloudFormation はテンプレートを拒否します）"))
+			continue
+		}
 		if strings.HasPrefix(id, forEachPrefix) {
 			// A loop left as written (see foreach.go).
 			r.typ = "Fn::ForEach"

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -301,7 +300,7 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 func (s *stack) walk(clusters []model.Cluster, diags *[]model.Diagnostic) []model.Cluster {
 	first := len(clusters)
 	for _, id := range s.t.resOrder {
-		if r := s.t.resources[id]; r.typ == "Fn::ForEach" && strings.Contains(dumpTypes(r.n), clusterType) {
+		if r := s.t.resources[id]; r.typ == "Fn::ForEach" && declaresType(r.n, clusterType) {
 			why := s.t.loopWhy[id]
 			if why.IsZero() {
 				why = model.T("it was not expanded", "展開されませんでした")
