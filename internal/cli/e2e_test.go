@@ -241,7 +241,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	root := repoRoot(t)
 	for _, format := range report.Formats() {
 		for _, target := range []string{"internal/cli/testdata/tf-secret", "internal/cli/testdata/cfn-basic"} {
-			res := run(t, root, "scan", "iac", target, "--format", format, "--lang", "ja")
+			args := []string{"scan", "iac", target, "--format", format, "--lang", "ja"}
+			if format == "asff" {
+				args = append(args, "--account-id", "111122223333", "--region", "ap-northeast-1")
+			}
+			res := run(t, root, args...)
+			if res.stdout == "" {
+				t.Errorf("%s: no report (exit %d): %s", format, res.code, res.stderr)
+			}
 			for _, secret := range []string{"Sup3rS3cret", "Cfn-Secret"} {
 				if strings.Contains(res.stdout+res.stderr, secret) {
 					t.Errorf("%s report of %s contains the password %q", format, target, secret)
@@ -341,5 +348,27 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if res := run(t, root, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "kumoguard ") {
 		t.Errorf("version: %+v", res)
+	}
+}
+
+// TestASFFFromCodeNeedsAnAccount: Security Hub rejects a finding without an
+// account or with an invalid ProductArn, so ASFF from code either names them
+// or is a usage error.
+func TestASFFFromCodeNeedsAnAccount(t *testing.T) {
+	root := repoRoot(t)
+	res := run(t, root, "scan", "iac", "internal/cli/testdata/cfn-basic", "--format", "asff")
+	if res.code != 2 || !strings.Contains(res.stderr, "--account-id") || res.stdout != "" {
+		t.Errorf("ASFF without an account: exit %d, stdout %q, stderr %s", res.code, res.stdout, res.stderr)
+	}
+	res = run(t, root, "scan", "iac", "internal/cli/testdata/cfn-basic", "--format", "asff", "--account-id", "111122223333", "--region", "cn-north-1")
+	var fs []map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &fs); err != nil || len(fs) == 0 {
+		t.Fatalf("ASFF: %v\n%s%s", err, res.stdout, res.stderr)
+	}
+	for _, f := range fs {
+		if f["AwsAccountId"] != "111122223333" || f["Region"] != "cn-north-1" ||
+			f["ProductArn"] != "arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default" {
+			t.Errorf("finding %v: account %v region %v product %v", f["Id"], f["AwsAccountId"], f["Region"], f["ProductArn"])
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,6 +44,7 @@ func addReportFlags(cmd *cobra.Command, r *reportFlags) {
 type settings struct {
 	lang         string
 	color        bool
+	width        int // terminal columns for the table; 0: not a terminal
 	failOn       map[model.Status]bool
 	policy       policy.Options
 	suppressions []config.Suppression
@@ -102,9 +104,19 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		return s, usageErr("--format: %v", err)
 	}
 	s.format = strings.ToLower(r.format)
-	if r.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" {
+	if r.output == "" || r.output == "-" {
+		tty := false
 		if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			s.color = true
+			tty = true
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+				s.width = w
+			}
+		}
+		s.color = tty && r.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+		// COLUMNS, as shells export it, sets the width where there is no
+		// terminal to ask (CI logs, less -R, tests).
+		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n >= 20 {
+			s.width = n
 		}
 	}
 	return s, nil
@@ -139,7 +151,7 @@ func (s settings) scanSettings() scan.Settings {
 // interrupted scan, 3 for an incomplete one (unless --allow-partial), 1 when
 // unsuppressed findings reach --fail-on.
 func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) error {
-	opts := report.Options{Lang: s.lang, Color: s.color}
+	opts := report.Options{Lang: s.lang, Color: s.color, Width: s.width}
 	if r.output == "" {
 		w := bufio.NewWriter(cmd.OutOrStdout())
 		if err := s.reporter(w, rep, opts); err != nil {

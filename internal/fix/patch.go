@@ -391,6 +391,18 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 	if len(edits) == 0 {
 		return nil, nil, nil, refusals
 	}
+	if kind == "hcl" {
+		// What `terraform fmt` would re-align around the edits is part of
+		// the edit, so the written file passes `terraform fmt -check`.
+		var at []int
+		edits, at = alignTouched(src, file, edits)
+		for i := range changes {
+			e := edits[at[i]]
+			sl, sc := sf.lineCol(e.start)
+			el, ec := sf.lineCol(e.end)
+			changes[i].Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
+		}
+	}
 	after, err := applyEdits(src, edits)
 	if err == nil {
 		switch kind {

@@ -178,6 +178,9 @@ func TestProvenanceDecidesWhereTheCodeChanges(t *testing.T) {
 	}{
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "bt", Location: def}, "variable \"bt\" {\n  default = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "bt", Location: def}, "bt = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "windows", Key: "staging", Location: def}, "staging = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "windows", Key: "eu-west-1", Location: def}, "eu-west-1 = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "windows", Key: "prod env", Location: def}, "\"prod env\" = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "bt", Location: def}, "locals {\n  bt = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginModuleArgument, Name: "backtrack_window", Location: def}, "backtrack_window = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFlag, Name: "bt"}, "-var bt=86400", false},

@@ -17,6 +17,10 @@ type Options struct {
 	Lang string
 	// Color enables ANSI colour (table only; set when stdout is a terminal).
 	Color bool
+	// Width is the terminal's width in columns (table only): rows and
+	// remediation wrap to it. 0 (a file or pipe): remediation wraps at 120
+	// columns and each finding row stays one line.
+	Width int
 }
 
 // Reporter writes one report in one format.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/kumoguard/kumoguard/internal/jsonpos"
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -127,20 +128,14 @@ func describe(raw any) model.Text {
 	return kind
 }
 
-func kindOf(raw any) byte {
+func kindOf(raw any) jsonpos.Kind {
 	switch raw.(type) {
 	case map[string]any:
-		return '{'
+		return jsonpos.Object
 	case []any:
-		return '['
-	case string:
-		return '"'
-	case json.Number, float64:
-		return '0'
-	case bool:
-		return 't'
+		return jsonpos.Array
 	}
-	return 'n'
+	return jsonpos.KindOf(raw)
 }
 
 // stringValue maps a string attribute.
