@@ -105,7 +105,11 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 		case "path":
 			vars["path"] = in.pathObject()
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			ws := in.root.workspace
+			if ws == "" {
+				ws = "default"
+			}
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(ws)})
 		case "self":
 			vars["self"] = unknownVal(model.T("self is only known at apply time", "self は apply 時にしか決まりません"))
 		case "data":

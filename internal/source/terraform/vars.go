@@ -24,14 +24,17 @@ type varFile struct {
 // parseVarFile reads a variable definitions file. Values must be constants.
 func (s *scanner) parseVarFile(path string) (*varFile, []model.Diagnostic) {
 	rel := s.rel(path)
-	src, err := os.ReadFile(path)
+	src, err := readBounded(path)
 	if err != nil {
-		return nil, []model.Diagnostic{readError(rel, err)}
+		return nil, []model.Diagnostic{fileError(rel, err)}
 	}
 	return parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
 }
 
 func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
+	if d, deep := tooDeep(src, rel, isJSON); deep {
+		return nil, []model.Diagnostic{d}
+	}
 	var out []model.Diagnostic
 	var f *hcl.File
 	var diags hcl.Diagnostics
@@ -136,6 +139,9 @@ func (s *scanner) rootVariables(def *moduleDef, root *rootModule) map[string]*va
 func parseRawVar(raw string, d *variableDecl, from string) cty.Value {
 	if !d.hasType || d.typ.IsPrimitiveType() || d.typ == cty.DynamicPseudoType {
 		return cty.StringVal(raw)
+	}
+	if _, deep := tooDeepHCL([]byte(raw), from); deep {
+		return invalidVal(model.T("%s nests deeper than %d levels", "%s は %d 段を超えて入れ子になっています", from, maxNesting))
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), from, hcl.InitialPos)
 	if diags.HasErrors() {
