@@ -197,7 +197,7 @@ func (s *scanner) parseModule(dir string) *moduleDef {
 		}
 	}
 	for _, tb := range blocks {
-		m.addBlock(tb)
+		m.addBlock(tb, s)
 	}
 	return m
 }
@@ -273,6 +273,7 @@ func (s *scanner) loadFile(m *moduleDef, path string) []*topBlock {
 		return nil
 	}
 	s.files.Add(1)
+	s.bytesRead.Add(int64(len(src)))
 	isJSON := strings.HasSuffix(path, ".json")
 	if d, deep := tooDeep(src, rel, isJSON); deep {
 		m.diags = append(m.diags, d)
@@ -289,6 +290,9 @@ func (s *scanner) loadFile(m *moduleDef, path string) []*topBlock {
 		m.diags = append(m.diags, parseErrors(diags)...)
 		return nil
 	}
+	if sb, ok := file.Body.(*hclsyntax.Body); ok {
+		meter(sb)
+	}
 	sf := &sourceFile{rel: rel}
 	if !isJSON && bytes.Contains(src, []byte(model.IgnoreDirective)) {
 		sf.comments = indexComments(src, rel)
@@ -304,11 +308,11 @@ func (s *scanner) loadFile(m *moduleDef, path string) []*topBlock {
 }
 
 // addBlock declares one top-level block (overrides already merged).
-func (m *moduleDef) addBlock(tb *topBlock) {
+func (m *moduleDef) addBlock(tb *topBlock, s *scanner) {
 	b := tb.b
 	switch b.Type {
 	case "variable":
-		m.addVariable(b)
+		m.addVariable(b, s)
 	case "locals":
 		attrs, diags := b.Body.JustAttributes()
 		m.diags = append(m.diags, parseErrors(diags)...)
@@ -367,7 +371,7 @@ func syntaxAttrs(body hcl.Body) map[string]*hcl.Attribute {
 	return nil
 }
 
-func (m *moduleDef) addVariable(b *hcl.Block) {
+func (m *moduleDef) addVariable(b *hcl.Block, s *scanner) {
 	v := &variableDecl{name: b.Labels[0], decl: headerRange(b), typ: cty.DynamicPseudoType, nullable: true}
 	c, _, diags := b.Body.PartialContent(variableSchema)
 	m.diags = append(m.diags, parseErrors(diags)...)
@@ -390,8 +394,11 @@ func (m *moduleDef) addVariable(b *hcl.Block) {
 	}
 	if a := c.Attributes["default"]; a != nil {
 		v.dflt = a.Expr
-		val, diags := a.Expr.Value(nil)
-		if diags.HasErrors() {
+		val, diags := a.Expr.Value(s.constContext())
+		if d := limitDiags(s, diags); d != nil {
+			m.diags = append(m.diags, d...)
+			val = limitVal(limElements, a.Expr.Range())
+		} else if diags.HasErrors() {
 			m.diags = append(m.diags, parseErrors(diags)...)
 			val = invalidVal(model.T("the default of variable %q is not a constant value", "変数 %q の default が定数ではありません", v.name))
 		} else {

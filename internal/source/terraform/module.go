@@ -241,7 +241,7 @@ func (in *instance) outputObject(ts []hcl.Traversal, i int) cty.Value {
 func (in *instance) output(name string) cty.Value {
 	l := in.outputs[name]
 	if l == nil {
-		l = &lazy{}
+		l = &lazy{size: -1}
 		in.outputs[name] = l
 	}
 	switch l.state {

@@ -4,16 +4,16 @@ import (
 	"bytes"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // The HCL parsers (native syntax and JSON) and HCL's evaluation recurse once
 // per level of an expression: 100,000 nested brackets in a 200 KB file
 // overflow the Go stack, which kills the process, and long operator or index
 // chains make deep trees that take seconds to walk. A cheap pass over the
-// tokens (the HCL lexer does not recurse) measures how deep an expression
-// would nest before it is parsed; a file deeper than maxNesting is not
-// parsed.
+// bytes (strings, heredocs, comments and template sequences told apart)
+// measures how deep an expression would nest before it is parsed; a file
+// deeper than maxNesting is not parsed. It over-counts rather than
+// under-counts (every operator of one item of an expression counts).
 
 // maxNesting bounds the nesting of any expression: brackets, braces,
 // parentheses, strings and template sequences, template if/for directives,
@@ -21,109 +21,192 @@ import (
 // item of an expression. Real configurations stay under a few dozen.
 const maxNesting = 1000
 
-// nestingFrame is one open bracket and the chain of operators inside it.
-type nestingFrame struct {
-	brace bool // { or the top level: a newline or = ends an item
-	chain int
+// Frame kinds of the nesting scanner.
+const (
+	frBrace   = iota // { } and the top level: a newline or = ends an item
+	frBracket        // [ ]
+	frParen          // ( )
+	frInterp         // ${ } or %{ } in a template
+	frQuote          // "..." template
+	frHeredoc        // <<EOF ... EOF template
+)
+
+type nestFrame struct {
+	kind   uint8
+	chain  int    // operators chained in the current item
+	marker string // heredoc end marker
 }
 
-// nestingMeter measures expression nesting over a token stream.
-type nestingMeter struct {
-	stack   []nestingFrame
-	chains  int // sum of the chains of the stack, and of top
-	top     nestingFrame
-	control int // open template if/for directives
-	base    int // depth of the enclosing structure (JSON)
-	prevCtl bool
+// nestScanner measures nesting over raw bytes without building tokens (the
+// HCL lexer allocates a token per word: as much again as parsing).
+type nestScanner struct {
+	stack   []nestFrame
+	chains  int
+	control int
+	base    int
 }
 
-func (m *nestingMeter) depth() int { return m.base + len(m.stack) + m.chains + m.control }
+func (n *nestScanner) depth() int { return n.base + len(n.stack) + n.chains + n.control }
 
-func (m *nestingMeter) push(brace bool) {
-	m.stack = append(m.stack, m.top)
-	m.top = nestingFrame{brace: brace}
+func (n *nestScanner) push(kind uint8, marker string) {
+	n.stack = append(n.stack, nestFrame{kind: kind, marker: marker})
 }
 
-func (m *nestingMeter) pop() {
-	if len(m.stack) == 0 {
-		m.chains -= m.top.chain
-		m.top = nestingFrame{brace: true}
-		return
+func (n *nestScanner) pop() {
+	if len(n.stack) > 1 {
+		n.chains -= n.stack[len(n.stack)-1].chain
+		n.stack = n.stack[:len(n.stack)-1]
 	}
-	m.chains -= m.top.chain
-	m.top = m.stack[len(m.stack)-1]
-	m.stack = m.stack[:len(m.stack)-1]
 }
 
-func (m *nestingMeter) chainInc() {
-	m.top.chain++
-	m.chains++
+func (n *nestScanner) top() *nestFrame { return &n.stack[len(n.stack)-1] }
+
+func (n *nestScanner) chainInc() {
+	n.top().chain++
+	n.chains++
 }
 
-func (m *nestingMeter) chainReset() {
-	m.chains -= m.top.chain
-	m.top.chain = 0
+func (n *nestScanner) chainReset() {
+	n.chains -= n.top().chain
+	n.top().chain = 0
 }
 
-// feed measures tokens; it returns the first token at which the depth
-// exceeds maxNesting.
-func (m *nestingMeter) feed(toks hclsyntax.Tokens) (hcl.Range, bool) {
-	for _, t := range toks {
-		ctl := false
-		switch t.Type {
-		case hclsyntax.TokenOBrace:
-			m.push(true)
-		case hclsyntax.TokenOBrack:
-			m.chainInc()
-			m.push(false)
-		case hclsyntax.TokenOParen, hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc, hclsyntax.TokenTemplateInterp:
-			m.push(false)
-		case hclsyntax.TokenTemplateControl:
-			m.push(false)
-			ctl = true
-		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen, hclsyntax.TokenCQuote,
-			hclsyntax.TokenCHeredoc, hclsyntax.TokenTemplateSeqEnd:
-			m.pop()
-		case hclsyntax.TokenIdent:
-			if m.prevCtl {
-				switch string(t.Bytes) {
-				case "if", "for":
-					m.control++
-				case "endif", "endfor":
-					if m.control > 0 {
-						m.control--
+// scan returns the byte offset at which the nesting first exceeds
+// maxNesting, or -1.
+func (n *nestScanner) scan(src []byte) int {
+	lineStart := true
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		t := n.top()
+		switch t.kind {
+		case frQuote, frHeredoc:
+			if t.kind == frHeredoc && lineStart {
+				j := i
+				for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+					j++
+				}
+				if bytes.HasPrefix(src[j:], []byte(t.marker)) {
+					k := j + len(t.marker)
+					if k == len(src) || src[k] == '\n' || src[k] == '\r' {
+						n.pop()
+						i = k - 1
+						lineStart = false
+						continue
 					}
 				}
 			}
-		case hclsyntax.TokenPlus, hclsyntax.TokenMinus, hclsyntax.TokenStar, hclsyntax.TokenSlash, hclsyntax.TokenPercent,
-			hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual, hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq,
-			hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq, hclsyntax.TokenAnd, hclsyntax.TokenOr,
-			hclsyntax.TokenBang, hclsyntax.TokenDot, hclsyntax.TokenQuestion:
-			m.chainInc()
-		case hclsyntax.TokenComma:
-			m.chainReset()
-		case hclsyntax.TokenNewline, hclsyntax.TokenEqual:
-			if m.top.brace {
-				m.chainReset()
+			lineStart = c == '\n'
+			switch {
+			case c == '\\' && t.kind == frQuote:
+				i++
+			case c == '"' && t.kind == frQuote:
+				n.pop()
+			case (c == '$' || c == '%') && i+1 < len(src) && src[i+1] == c:
+				i++ // $${ and %%{ are literal
+			case (c == '$' || c == '%') && i+1 < len(src) && src[i+1] == '{':
+				n.push(frInterp, "")
+				i++
+				if c == '%' {
+					j := i + 1
+					for j < len(src) && (src[j] == ' ' || src[j] == '~') {
+						j++
+					}
+					switch w := src[j:min(j+6, len(src))]; {
+					case bytes.HasPrefix(w, []byte("if")), bytes.HasPrefix(w, []byte("for")):
+						n.control++
+					case bytes.HasPrefix(w, []byte("endif")), bytes.HasPrefix(w, []byte("endfor")):
+						if n.control > 0 {
+							n.control--
+						}
+					}
+				}
 			}
-		case hclsyntax.TokenComment:
-			if m.top.brace && bytes.HasSuffix(t.Bytes, []byte("\n")) {
-				m.chainReset()
+		default:
+			lineStart = false
+			switch c {
+			case '#':
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				i--
+			case '/':
+				switch {
+				case i+1 < len(src) && src[i+1] == '/':
+					for i < len(src) && src[i] != '\n' {
+						i++
+					}
+					i--
+				case i+1 < len(src) && src[i+1] == '*':
+					e := bytes.Index(src[i+2:], []byte("*/"))
+					if e < 0 {
+						return -1
+					}
+					i += e + 3
+				default:
+					n.chainInc()
+				}
+			case '\n':
+				if t.kind == frBrace {
+					n.chainReset()
+				}
+			case ',':
+				n.chainReset()
+			case '{':
+				n.push(frBrace, "")
+			case '[':
+				n.chainInc()
+				n.push(frBracket, "")
+			case '(':
+				n.push(frParen, "")
+			case '}', ']', ')':
+				n.pop()
+			case '"':
+				n.push(frQuote, "")
+			case '<':
+				if i+1 < len(src) && src[i+1] == '<' {
+					j := i + 2
+					if j < len(src) && src[j] == '-' {
+						j++
+					}
+					k := j
+					for k < len(src) && (src[k] == '_' || src[k] == '-' || src[k] >= 'a' && src[k] <= 'z' ||
+						src[k] >= 'A' && src[k] <= 'Z' || src[k] >= '0' && src[k] <= '9') {
+						k++
+					}
+					if k > j && k < len(src) && (src[k] == '\n' || src[k] == '\r') {
+						n.push(frHeredoc, string(src[j:k]))
+						i = k
+						lineStart = true
+						continue
+					}
+				}
+				n.chainInc()
+			case '=':
+				switch {
+				case i+1 < len(src) && (src[i+1] == '=' || src[i+1] == '>'):
+					n.chainInc()
+					i++
+				case t.kind == frBrace:
+					n.chainReset()
+				}
+			case '+', '-', '*', '%', '!', '?', '.', '>', '&', '|':
+				n.chainInc()
 			}
 		}
-		m.prevCtl = ctl
-		if m.depth() > maxNesting {
-			return t.Range, true
+		if n.depth() > maxNesting {
+			return i
 		}
 	}
-	return hcl.Range{}, false
+	return -1
 }
 
 // tooDeepHCL reports where a native-syntax file first nests deeper than maxNesting.
 func tooDeepHCL(src []byte, filename string) (hcl.Range, bool) {
-	toks, _ := hclsyntax.LexConfig(src, filename, hcl.InitialPos)
-	m := &nestingMeter{top: nestingFrame{brace: true}}
-	return m.feed(toks)
+	n := &nestScanner{stack: []nestFrame{{kind: frBrace}}}
+	if off := n.scan(src); off >= 0 {
+		return rangeAt(src, filename, off), true
+	}
+	return hcl.Range{}, false
 }
 
 // tooDeepJSON reports where a JSON file first nests deeper than
@@ -155,9 +238,10 @@ func tooDeepJSON(src []byte, filename string) (hcl.Range, bool) {
 			}
 			s := src[i+1 : j]
 			if bytes.Contains(s, []byte("${")) || bytes.Contains(s, []byte("%{")) {
-				toks, _ := hclsyntax.LexTemplate(s, filename, hcl.InitialPos)
-				m := &nestingMeter{top: nestingFrame{brace: false}, base: depth}
-				if _, deep := m.feed(toks); deep {
+				// The string is a template: scan it as the body of a
+				// heredoc that never ends.
+				n := &nestScanner{stack: []nestFrame{{kind: frBrace}, {kind: frHeredoc, marker: "\x00"}}, base: depth}
+				if n.scan(s) >= 0 {
 					return rangeAt(src, filename, i), true
 				}
 			}

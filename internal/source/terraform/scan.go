@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hashicorp/hcl/v2"
+
 	workpool "github.com/kumoguard/kumoguard/internal/parallel"
 
 	"github.com/kumoguard/kumoguard/internal/model"
@@ -38,7 +40,8 @@ type flagVar struct{ name, raw string }
 type scanner struct {
 	o         Options
 	rootAbs   string
-	mu        sync.Mutex // guards defs
+	mu        sync.Mutex // guards defs and tables
+	tables    []*fnTable // budget.go
 	defs      map[string]*defEntry
 	files     atomic.Int64
 	inv       model.Inventory
@@ -46,6 +49,15 @@ type scanner struct {
 	flagVars  []flagVar
 	flagFiles []*varFile
 	workspace string // TF_WORKSPACE, "" when unset
+
+	// The evaluation budget (budget.go): configuration bytes read, and the
+	// work spent by every root module.
+	bytesRead  atomic.Int64
+	constSpent [numLimits]atomic.Int64
+	allow      [numLimits]int64 // fixed by fixBudget
+	shares     [numLimits]int64
+	constOnce  sync.Once
+	constCtx   *hcl.EvalContext
 }
 
 // rootModule is a root module: its directory, tfvars and installed modules,
@@ -62,6 +74,13 @@ type rootModule struct {
 	clusters []model.Cluster
 	diags    []model.Diagnostic
 	reported map[string]bool
+
+	// The root's evaluation budget: work spent, the limit a charge found
+	// exceeded (until eval reports it), and the functions that charge it.
+	spent [numLimits]int64
+	over  *limitKind
+	fnCtx *hcl.EvalContext
+	table *fnTable
 }
 
 // Scan finds the root modules under paths (directories or .tf files) and
@@ -202,6 +221,7 @@ func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 		}
 	}
 	sort.Strings(roots)
+	s.fixBudget(len(roots))
 	results := make([]*rootModule, len(roots))
 	var skipped atomic.Int64
 	parallel(len(roots), func(i int) {
@@ -393,6 +413,7 @@ func (s *scanner) evalRoot(dir string) *rootModule {
 	var bs []*built
 	s.walk(in, &insts, &bs)
 	relate(insts, bs)
+	s.releaseTable(root)
 	root.clusters = make([]model.Cluster, len(bs))
 	for i, b := range bs {
 		root.clusters[i] = b.c

@@ -28,10 +28,11 @@ func (s *scanner) parseVarFile(path string) (*varFile, []model.Diagnostic) {
 	if err != nil {
 		return nil, []model.Diagnostic{fileError(rel, err)}
 	}
-	return parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
+	s.bytesRead.Add(int64(len(src)))
+	return s.parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
 }
 
-func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
+func (s *scanner) parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
 	if d, deep := tooDeep(src, rel, isJSON); deep {
 		return nil, []model.Diagnostic{d}
 	}
@@ -46,11 +47,19 @@ func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Dia
 	if diags.HasErrors() || f == nil {
 		return nil, parseErrors(diags)
 	}
+	if sb, ok := f.Body.(*hclsyntax.Body); ok {
+		meter(sb)
+	}
 	attrs, diags := f.Body.JustAttributes()
 	out = append(out, parseErrors(diags)...)
 	vf := &varFile{rel: rel, values: attrs, vals: map[string]cty.Value{}}
 	for name, a := range attrs {
-		v, diags := a.Expr.Value(nil)
+		v, diags := a.Expr.Value(s.constContext())
+		if d := limitDiags(s, diags); d != nil {
+			out = append(out, d...)
+			delete(vf.values, name)
+			continue
+		}
 		if diags.HasErrors() {
 			for _, d := range diags {
 				if d.Severity == hcl.DiagError {
