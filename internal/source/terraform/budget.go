@@ -53,20 +53,59 @@ type limitSpec struct {
 }
 
 var limits = [numLimits]limitSpec{
-	limInstances:   {perRoot: 10_000, floor: 100, base: 20_000, perKiB: 5, en: "module and resource instances", ja: "モジュールとリソースのインスタンス数"},
-	limEvaluations: {perRoot: 500_000, floor: 5_000, base: 200_000, perKiB: 200, en: "expressions evaluated", ja: "評価する式の数"},
-	limBytes:       {perRoot: 16 << 20, floor: 1 << 20, base: 32 << 20, perKiB: 16 << 10, en: "string bytes produced by evaluation", ja: "評価で生成する文字列のバイト数"},
-	limElements:    {perRoot: 1_000_000, floor: 20_000, base: 2_000_000, perKiB: 1_000, en: "collection elements and for-expression iterations", ja: "コレクションの要素数と for 式の反復回数"},
+	limInstances:   {perRoot: 10_000, floor: 8, base: 20_000, perKiB: 10, en: "module and resource instances", ja: "モジュールとリソースのインスタンス数"},
+	limEvaluations: {perRoot: 250_000, floor: 1_000, base: 100_000, perKiB: 100, en: "expressions evaluated", ja: "評価する式の数"},
+	limBytes:       {perRoot: 16 << 20, floor: 256 << 10, base: 32 << 20, perKiB: 16 << 10, en: "string bytes produced by evaluation", ja: "評価で生成する文字列のバイト数"},
+	limElements:    {perRoot: 250_000, floor: 5_000, base: 500_000, perKiB: 500, en: "collection elements and for-expression iterations", ja: "コレクションの要素数と for 式の反復回数"},
 }
 
 // text names a limit in a finding: its budgets per root module and for
 // this scan.
-func (s *scanner) limitText(k limitKind) model.Text {
+func (s *scanner) limitText(k limitKind, share int64) model.Text {
 	l := limits[k]
 	return model.Text{
-		EN: fmt.Sprintf("%s (%d for this root module: its share of %d for this scan, at most %d)", l.en, s.share(k), s.allowance(k), l.perRoot),
-		JA: fmt.Sprintf("%s（このルートモジュールに %d。スキャン全体の %d の配分、最大 %d）", l.ja, s.share(k), s.allowance(k), l.perRoot),
+		EN: fmt.Sprintf("%s (%d for this root module: its share of %d for this scan, at most %d)", l.en, share, s.allowance(k), l.perRoot),
+		JA: fmt.Sprintf("%s（このルートモジュールに %d。スキャン全体の %d の配分、最大 %d）", l.ja, share, s.allowance(k), l.perRoot),
 	}
+}
+
+// shareOf is a root module's budget of a kind of work.
+func (root *rootModule) shareOf(s *scanner, k limitKind) int64 {
+	if root != nil && root.share[k] > 0 {
+		return root.share[k]
+	}
+	return s.share(k)
+}
+
+// reshare gives the root modules that spent their first share what the
+// others left of the scan's budget, in equal parts (never less than they
+// had): it returns the new shares, and whether they are larger for a kind
+// of work a root ran out of. Every root is first evaluated with an equal
+// share; the few that need more are evaluated again with this one, so that
+// the result does not depend on the order roots are evaluated in.
+func (s *scanner) reshare(results []*rootModule) (share [numLimits]int64, more bool) {
+	var used [numLimits]int64
+	hit := 0
+	for _, r := range results {
+		if r.hitBudget {
+			hit++
+			continue
+		}
+		for k := range used {
+			used[k] += r.spent[k]
+		}
+	}
+	if hit == 0 {
+		return share, false
+	}
+	for k := range share {
+		left := (s.allowance(limitKind(k)) - used[k]) / int64(hit)
+		share[k] = min(limits[k].perRoot, max(left, s.share(limitKind(k))))
+		if share[k] > s.share(limitKind(k)) {
+			more = true
+		}
+	}
+	return share, more
 }
 
 // fixBudget sets the scan's budgets and each root's share, before
@@ -105,12 +144,13 @@ func (root *rootModule) charge(s *scanner, k limitKind, n int64) bool {
 		return true
 	}
 	if root == nil {
-		return s.constSpent[k].Add(n) <= s.allowance(k)
+		return s.constSpent[k].Add(n) <= limits[k].perRoot
 	}
 	root.spent[k] += n
-	if root.spent[k] <= s.share(k) {
+	if root.spent[k] <= root.shareOf(s, k) {
 		return true
 	}
+	root.hitBudget = true
 	if root.over == nil {
 		root.over = &k
 	}
@@ -139,7 +179,7 @@ func (root *rootModule) takeOver() (limitKind, bool) {
 // overVal is the value of an expression whose evaluation a limit stopped,
 // and records the finding at where.
 func (in *instance) overVal(k limitKind, where hcl.Range) cty.Value {
-	in.root.limitHit(loc(where), model.Resource{}, in.s.limitText(k))
+	in.root.limitHit(loc(where), model.Resource{}, in.s.limitText(k, in.root.shareOf(in.s, k)))
 	return limitVal(k, where)
 }
 
@@ -314,7 +354,7 @@ func wrapFunction(get func() (*scanner, *rootModule), name string, f function.Fu
 			if err != nil {
 				return v, err
 			}
-			b, e := sizeOf(v, s.share(limBytes))
+			b, e := sizeOf(v, root.shareOf(s, limBytes))
 			if !root.charge(s, limBytes, b) || !root.charge(s, limElements, e) {
 				return cty.NilVal, errLimit
 			}
@@ -555,7 +595,7 @@ func limitDiags(s *scanner, diags hcl.Diagnostics) []model.Diagnostic {
 			if d.Subject != nil {
 				l = loc(*d.Subject)
 			}
-			return []model.Diagnostic{limitDiag(l, model.Resource{}, s.limitText(limElements))}
+			return []model.Diagnostic{limitDiag(l, model.Resource{}, s.limitText(limElements, limits[limElements].perRoot))}
 		}
 	}
 	return nil

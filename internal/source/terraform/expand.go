@@ -64,7 +64,7 @@ func (in *instance) expand(count, forEach *hcl.Attribute, ownRep *rep) (reps []r
 		case forEach != nil:
 			where = forEach.Expr.Range()
 		}
-		in.root.limitHit(loc(where), model.Resource{Kind: model.SourceTerraform, Address: in.addr}, in.s.limitText(limInstances))
+		in.root.limitHit(loc(where), model.Resource{Kind: model.SourceTerraform, Address: in.addr}, in.s.limitText(limInstances, in.root.shareOf(in.s, limInstances)))
 		return nil, false, model.Text{}
 	}
 	return reps, unknown, why

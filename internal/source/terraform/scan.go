@@ -77,10 +77,12 @@ type rootModule struct {
 
 	// The root's evaluation budget: work spent, the limit a charge found
 	// exceeded (until eval reports it), and the functions that charge it.
-	spent [numLimits]int64
-	over  *limitKind
-	fnCtx *hcl.EvalContext
-	table *fnTable
+	spent     [numLimits]int64
+	share     [numLimits]int64 // 0: the scan's first equal share
+	hitBudget bool
+	over      *limitKind
+	fnCtx     *hcl.EvalContext
+	table     *fnTable
 }
 
 // Scan finds the root modules under paths (directories or .tf files) and
@@ -230,8 +232,22 @@ func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 			results[i] = &rootModule{}
 			return
 		}
-		results[i] = s.evalRoot(roots[i])
+		results[i] = s.evalRoot(roots[i], [numLimits]int64{})
 	})
+	// The roots that ran out of their share are evaluated again with what
+	// the others left (budget.go).
+	if share, more := s.reshare(results); more && ctx.Err() == nil {
+		var again []int
+		for i, r := range results {
+			if r.hitBudget {
+				again = append(again, i)
+			}
+		}
+		parallel(len(again), func(j int) {
+			i := again[j]
+			results[i] = s.evalRoot(roots[i], share)
+		})
+	}
 	if n := skipped.Load(); n > 0 {
 		s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
 			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
@@ -397,8 +413,8 @@ func (s *scanner) rel(p string) string {
 }
 
 // evalRoot evaluates one root module and everything it calls.
-func (s *scanner) evalRoot(dir string) *rootModule {
-	root := &rootModule{dir: dir, rel: s.rel(dir), reported: map[string]bool{}}
+func (s *scanner) evalRoot(dir string, share [numLimits]int64) *rootModule {
+	root := &rootModule{dir: dir, rel: s.rel(dir), reported: map[string]bool{}, share: share}
 	for _, f := range autoVarFiles(dir) {
 		vf, diags := s.parseVarFile(f)
 		root.diags = append(root.diags, diags...)
