@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/fix"
@@ -17,13 +16,12 @@ func init() { topCommands = append(topCommands, newFixCommand) }
 
 type fixFlags struct {
 	iacInputFlags
-	write       bool
-	check       bool
-	minWindow   string
-	configPath  string
-	checkAWS    bool
-	profile     string
-	endpointURL string
+	write      bool
+	check      bool
+	minWindow  string
+	configPath string
+	checkAWS   bool
+	aws        awsFlags
 }
 
 func newFixCommand(g *globalFlags) *cobra.Command {
@@ -69,8 +67,7 @@ rule at https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL
 	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
 	fl.BoolVar(&f.checkAWS, "check-aws", false, "before adding a window, look each cluster up in AWS (DescribeDBClusters, read-only) and refuse the edit when it exists without backtrack")
-	fl.StringVar(&f.profile, "profile", "", "with --check-aws: shared config profile")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "with --check-aws: send every AWS call to this endpoint (emulators such as moto)")
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{prefix: "with --check-aws: "}) // after the IaC flags: shares their --region
 	return cmd
 }
 
@@ -84,11 +81,10 @@ func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: f.region, EndpointURL: f.endpointURL})
+	cfg, err := f.aws.config(ctx, f.region)
 	if err != nil {
 		return nil, usageErr("--check-aws: %v", err)
 	}
-	api := rds.NewFromConfig(cfg)
 	var out []model.Cluster
 	seen := map[string]bool{}
 	for _, c := range inv.Clusters {
@@ -99,18 +95,14 @@ func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]
 			continue
 		}
 		seen[c.Name] = true
-		facts, err := fix.ReadCluster(ctx, api, c.Name)
-		if errors.Is(err, fix.ErrClusterNotFound) {
+		live, err := scan.LiveCluster(ctx, cfg, c.Name)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, fatalErr("--check-aws: reading %s: %v", c.Name, err)
 		}
-		out = append(out, model.Cluster{Source: model.SourceAWS, Type: "AWS::RDS::DBCluster", Name: facts.Identifier,
-			Address: facts.ARN, ARN: facts.ARN, Account: facts.Account, Region: facts.Region,
-			Engine:          model.KnownValue(facts.Engine, model.Location{ARN: facts.ARN}),
-			EngineVersion:   model.KnownValue(facts.EngineVersion, model.Location{ARN: facts.ARN}),
-			BacktrackWindow: model.KnownValue(facts.BacktrackWindow, model.Location{ARN: facts.ARN})})
+		out = append(out, live)
 	}
 	return out, nil
 }

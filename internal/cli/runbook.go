@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/fix"
@@ -19,13 +19,12 @@ func init() { topCommands = append(topCommands, newRunbookCommand) }
 
 type runbookFlags struct {
 	iacInputFlags
-	iac         bool
-	resource    []string
-	profile     string
-	endpointURL string
-	minWindow   string
-	configPath  string
-	output      string
+	iac        bool
+	resource   []string
+	aws        awsFlags
+	minWindow  string
+	configPath string
+	output     string
 }
 
 func newRunbookCommand(g *globalFlags) *cobra.Command {
@@ -53,11 +52,10 @@ group, security groups, KMS key) is left as a placeholder.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRunbook(cmd, g, f, args) },
 	}
 	addIaCInputFlags(cmd, &f.iacInputFlags)
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{}) // after the IaC flags: shares their --region
 	fl := cmd.Flags()
 	fl.BoolVar(&f.iac, "iac", false, "the arguments are IaC paths (as for scan iac), not cluster identifiers")
 	fl.StringArrayVar(&f.resource, "resource", nil, "with --iac: only this resource address (repeatable)")
-	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
 	fl.StringVar(&f.minWindow, "min-window", "", "target window of the new cluster: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml (default ./kumoguard.yaml when present)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the runbook to this file instead of standard output")
@@ -110,28 +108,28 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 		ctx = context.Background()
 	}
 	var out []fix.ClusterFacts
-	clients := map[string]*rds.Client{}
+	configs := map[string]aws.Config{}
 	for _, ref := range refs {
 		region := f.region
-		if p := strings.Split(ref, ":"); strings.HasPrefix(ref, "arn:") && len(p) >= 6 {
-			region = p[3]
+		if r := scan.RegionOfARN(ref); r != "" {
+			region = r
 		}
-		api, ok := clients[region]
+		cfg, ok := configs[region]
 		if !ok {
-			cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: region, EndpointURL: f.endpointURL})
-			if err != nil {
-				return nil, usageErr("%v", err)
+			var err error
+			if cfg, err = f.aws.config(ctx, region); err != nil {
+				return nil, err
 			}
-			api = rds.NewFromConfig(cfg)
-			clients[region] = api
+			configs[region] = cfg
 		}
-		facts, err := fix.ReadCluster(ctx, api, ref)
-		if errors.Is(err, fix.ErrClusterNotFound) {
+		c, err := scan.LiveCluster(ctx, cfg, ref)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			return nil, usageErr("%v", err)
 		}
 		if err != nil {
 			return nil, fatalErr("reading %s: %v", ref, err)
 		}
+		facts := fix.FactsFromCluster(c)
 		if facts.Region == "" {
 			facts.Region = region
 		}

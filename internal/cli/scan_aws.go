@@ -14,15 +14,13 @@ import (
 	"github.com/kumoguard/kumoguard/internal/report"
 	"github.com/kumoguard/kumoguard/internal/scan"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
 
 func init() { scanCommands = append(scanCommands, newScanAWSCommand) }
 
 type scanAWSFlags struct {
 	reportFlags
-	profile     string
-	endpointURL string
+	aws         awsFlags
 	regions     []string
 	accounts    []string
 	org         bool
@@ -30,7 +28,6 @@ type scanAWSFlags struct {
 	externalID  string
 	concurrency int
 	lookback    time.Duration
-	callTimeout time.Duration
 	securityHub bool
 	shRegion    string
 	priceList   bool
@@ -70,17 +67,15 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 		},
 	}
 	addReportFlags(cmd, &f.reportFlags)
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{region: "Region of the calls that are not per Region: STS, Organizations, account:ListRegions (default from the profile or AWS_REGION, else us-east-1)"})
 	fl := cmd.Flags()
-	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
 	fl.StringSliceVar(&f.regions, "regions", nil, "comma-separated regions, or \"all\" (default: the regions enabled for each account)")
 	fl.StringSliceVar(&f.accounts, "accounts", nil, "comma-separated account IDs to scan (with --org: only these members)")
 	fl.BoolVar(&f.org, "org", false, "scan every active account of the AWS Organization (needs --role-name)")
 	fl.StringVar(&f.roleName, "role-name", "", "role assumed in each scanned account: arn:aws:iam::ACCOUNT:role/ROLE-NAME")
 	fl.StringVar(&f.externalID, "external-id", "", "external ID for the role's trust policy")
-	fl.IntVar(&f.concurrency, "concurrency", awssource.DefaultConcurrency, "account-regions scanned at once")
-	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
-	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "timeout of each AWS API call")
+	fl.IntVar(&f.concurrency, "concurrency", scan.AWSDefaultConcurrency, "account-regions scanned at once")
+	fl.DurationVar(&f.lookback, "lookback", scan.AWSDefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
 	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
@@ -99,27 +94,31 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if f.lookback < time.Minute {
 		return usageErr("--lookback must be at least 1m")
 	}
+	ao, err := f.aws.options("")
+	if err != nil {
+		return err
+	}
 	// Ctrl-C cancels the scan; what was collected is still reported.
 	ctx, stop := signalContext(cmd)
 	defer stop()
 
 	var progress io.Writer
 	if fh, ok := cmd.ErrOrStderr().(*os.File); ok {
-		progress = awssource.ProgressWriter(fh)
+		progress = scan.AWSProgress(fh)
 	}
 	now := s.policy.Now
-	scanner, err := awssource.NewScanner(ctx, awssource.Options{
-		Profile: f.profile, EndpointURL: f.endpointURL,
+	scanner, err := scan.NewAWS(ctx, scan.AWSOptions{
+		Profile: ao.Profile, Region: ao.Region, EndpointURL: ao.EndpointURL, CallTimeout: ao.CallTimeout,
 		Org: f.org, RoleName: f.roleName, ExternalID: f.externalID,
 		Accounts: f.accounts, Regions: f.regions,
-		Concurrency: f.concurrency, Lookback: f.lookback, CallTimeout: f.callTimeout,
+		Concurrency: f.concurrency, Lookback: f.lookback,
 		Now: func() time.Time { return now }, Progress: progress,
 		PriceList: f.priceList,
 	})
 	if err != nil {
 		return fatalErr("%v", err)
 	}
-	inv, err := scanner.Scan(ctx)
+	inv, err := scanner.Load(ctx)
 	if err != nil {
 		return fatalErr("%v", err)
 	}
@@ -171,8 +170,8 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 func coverageLine(c map[string]int, lang string) string {
 	if lang == i18n.JA {
 		return fmt.Sprintf("アカウント×リージョン：スキャン済み %d、失敗 %d、スキップ %d（アカウント %d、クラスター %d）",
-			c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+			c[scan.CoverageScanned], c[scan.CoverageFailed], c[scan.CoverageSkipped], c[scan.CoverageAccounts], c[scan.CoverageClusters])
 	}
 	return fmt.Sprintf("account-regions: %d scanned, %d failed, %d skipped (%d accounts, %d clusters)",
-		c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+		c[scan.CoverageScanned], c[scan.CoverageFailed], c[scan.CoverageSkipped], c[scan.CoverageAccounts], c[scan.CoverageClusters])
 }

@@ -22,7 +22,7 @@ func advice(f model.Finding, res model.Resolution) model.Text {
 	case model.StepGiveValueCandidates:
 		return model.T("Give the missing value so kumoguard can evaluate it.", "評価できるよう、不足している値を指定してください。")
 	case model.StepReduceWrites:
-		return reduceWrites(f, res.Window, res.Actual)
+		return reduceWrites(f, res.Window, res.Actual, res.Minimum)
 	case model.StepGrantDescribe:
 		return model.T("Allow rds:DescribeDBClusters and cloudwatch:GetMetricData to the scanning role and scan again; a newly enabled cluster reports EarliestBacktrackTime once change records accrue.",
 			"スキャン用ロールに rds:DescribeDBClusters と cloudwatch:GetMetricData を許可して再スキャンしてください。有効化直後のクラスターは、変更レコードが蓄積されると EarliestBacktrackTime を返します。")
@@ -71,14 +71,24 @@ func scopeAdvice(r model.Reason) model.Text {
 // target (actual < 0: not measured). The target can be changed in place with
 // no outage, and RDS-EVENT-0131 reports the shortfall:
 // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Monitoring.html
-func reduceWrites(f model.Finding, target, actual int64) model.Text {
+// A lower target is suggested only down to the policy minimum, never below.
+func reduceWrites(f model.Finding, target, actual, minimum int64) model.Text {
 	id := f.Resource.Name
 	if id == "" {
 		id = "<cluster-id>"
 	}
-	lower := target
-	if actual > 0 {
-		lower = actual
+	if minimum <= 0 {
+		minimum = model.DefaultMinWindowSeconds
+	}
+	lower := max(actual, minimum)
+	if actual <= 0 {
+		lower = minimum
+	}
+	if lower >= target {
+		return model.T(
+			"Reduce the cluster's write volume (batch or move bulk writes) so that Aurora can keep %s of change records; lowering the target is not a way out, since it is already at or below the policy minimum of %s. Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",
+			"クラスターの書き込み量を減らし（一括書き込みをまとめる・移す）、Aurora が %s 分の変更レコードを保持できるようにしてください。ターゲットは既にポリシーの最小値 %s 以下のため、下げることは解決になりません。BacktrackWindowAlert を監視し、RDS-EVENT-0131 を購読してください。",
+			model.FormatDuration(target), model.FormatDuration(minimum))
 	}
 	return model.T(
 		"Reduce the cluster's write volume (batch or move bulk writes), or, if it stays at or above the policy minimum, lower the target to what the workload sustains so alerts stop: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately (in place, no outage). Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",

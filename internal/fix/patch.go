@@ -391,6 +391,18 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 	if len(edits) == 0 {
 		return nil, nil, nil, refusals
 	}
+	if kind == "hcl" {
+		// What `terraform fmt` would re-align around the edits is part of
+		// the edit, so the written file passes `terraform fmt -check`.
+		var at []int
+		edits, at = alignTouched(src, file, edits)
+		for i := range changes {
+			e := edits[at[i]]
+			sl, sc := sf.lineCol(e.start)
+			el, ec := sf.lineCol(e.end)
+			changes[i].Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
+		}
+	}
 	after, err := applyEdits(src, edits)
 	if err == nil {
 		switch kind {
@@ -429,6 +441,43 @@ func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result)
 		}
 		if e := edits[f.Fingerprint]; len(e) > 0 {
 			rems[i].IaC[0].Edits = e
+		}
+	}
+}
+
+// MarkApplied keeps "automatic" honest: an IaC change is automatic only when
+// the patch result really makes it. A change `kumoguard fix` refuses (a
+// cluster a plan shows to exist, a downloaded module, an expression that is
+// not a literal) is marked manual and says why. rems is parallel to findings.
+func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result) {
+	patched := map[string]bool{}
+	for _, fc := range res.Files {
+		for _, c := range fc.Changes {
+			for _, fp := range c.Fingerprints {
+				patched[fp] = true
+			}
+		}
+	}
+	why := map[string]model.Text{}
+	for _, r := range res.Refusals {
+		if _, ok := why[r.Address]; !ok {
+			why[r.Address] = r.Why
+		}
+	}
+	for i, f := range findings {
+		if i >= len(rems) || patched[f.Fingerprint] {
+			continue
+		}
+		for k := range rems[i].IaC {
+			ch := &rems[i].IaC[k]
+			if !ch.Automatic || (ch.Kind != model.SourceTerraform && ch.Kind != model.SourceCloudFormation) {
+				continue
+			}
+			ch.Automatic = false
+			if w, ok := why[f.Resource.Address]; ok {
+				rems[i].Notes = append(rems[i].Notes, model.Join(model.T(" ", ""),
+					model.T("kumoguard fix does not make this change:", "kumoguard fix はこの変更を行いません："), w))
+			}
 		}
 	}
 }

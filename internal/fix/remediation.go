@@ -22,6 +22,9 @@ func Remediate(f model.Finding) model.Remediation {
 			Summary: model.T("Nothing to do: the check passes.", "対応は不要です：チェックに合格しています。")}
 	}
 	t := targetOf(f)
+	if res.Path == model.PathSetWindow {
+		return setWindow(f, c, t, res.Target)
+	}
 	switch res.Step {
 	case model.StepEnable:
 		switch res.Path {
@@ -237,14 +240,32 @@ func Enrich(findings []model.Finding) []model.Remediation {
 // finding's remediation (replacing its Remediation text with the exact one,
 // as Enrich does) and, when edits is true, attaches the exact text edits
 // `kumoguard fix` would make to infrastructure as code under root (for
-// SARIF fixes and JSON). Files are read, never written. The result is
+// SARIF fixes and JSON). An IaC change is marked automatic only when the
+// patch really makes it. Files are read, never written. The result is
 // parallel to findings.
 func ForReport(findings []model.Finding, inv model.Inventory, root string, edits bool) []model.Remediation {
 	rems := Enrich(findings)
-	if edits && root != "" {
-		if res, err := Patches(findings, inv, PatchOptions{Root: root}); err == nil {
+	if root == "" || !anyAutomatic(rems) {
+		return rems
+	}
+	// The patch decides which changes `kumoguard fix` really makes; the
+	// edits themselves are attached only for the reporters that carry them.
+	if res, err := Patches(findings, inv, PatchOptions{Root: root}); err == nil {
+		MarkApplied(findings, rems, res)
+		if edits {
 			AttachEdits(findings, rems, res)
 		}
 	}
 	return rems
+}
+
+func anyAutomatic(rems []model.Remediation) bool {
+	for _, r := range rems {
+		for _, ch := range r.IaC {
+			if ch.Automatic {
+				return true
+			}
+		}
+	}
+	return false
 }

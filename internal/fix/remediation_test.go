@@ -46,6 +46,8 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 	}
 	planCreate := tfCluster(model.Value[int64]{})
 	planCreate.Source, planCreate.Action = model.SourceTerraformPlan, model.ActionCreate
+	planCreateShort := tfCluster(model.KnownValue[int64](3600, model.Location{File: "plan.json", Line: 3, Column: 5}))
+	planCreateShort.Source, planCreateShort.Action = model.SourceTerraformPlan, model.ActionCreate
 	planNoop := planCreate
 	planNoop.Action = model.ActionNoop
 	planEnable := tfCluster(model.KnownValue[int64](86400, model.Location{}))
@@ -83,7 +85,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			model.ReasonWindowLikelyHours, model.PathRaiseWindow, 172800, []string{"--backtrack-window 172800"}, nil, "backtrack_window = 172800 # 48h"},
 		{"live cluster without backtrack: migrate", liveCluster(0), "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400,
-			[]string{"aws sts get-caller-identity", "create-db-cluster-snapshot --db-cluster-identifier orders --db-cluster-snapshot-identifier orders-pre-backtrack --region ap-northeast-1",
+			[]string{"aws sts get-caller-identity", "create-db-cluster-snapshot --db-cluster-identifier orders --db-cluster-snapshot-identifier orders-pre-backtrack --tags Key=kumoguard:backtrack-migration-from,Value=orders --region ap-northeast-1",
 				"--db-cluster-identifier orders-bt --snapshot-identifier orders-pre-backtrack --engine aurora-mysql --engine-version 8.0.mysql_aurora.3.04.0 --backtrack-window 86400",
 				"--db-instance-class db.r6g.large"}, []string{"modify-db-cluster", "copy-on-write"}, ""},
 		{"live enabled, short window: modify, account and region filled", liveCluster(7200), "KG-BT-002", 86400,
@@ -91,6 +93,8 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			[]string{"modify-db-cluster --db-cluster-identifier orders --backtrack-window 86400 --apply-immediately --region ap-northeast-1", "get-caller-identity"}, []string{"restore"}, ""},
 		{"plan creates the cluster: set the window", planCreate, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathSetWindow, 86400, []string{"create-db-cluster", "--manage-master-user-password", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
+		{"plan creates the cluster with a short window: set it, never modify-db-cluster", planCreateShort, "KG-BT-002", 86400,
+			model.ReasonWindowBelowMinimum, model.PathSetWindow, 86400, []string{"create-db-cluster", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
 		{"plan: cluster exists without backtrack: migrate", planNoop, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400, []string{"restore-db-cluster-from-snapshot"}, []string{"modify-db-cluster"}, ""},
 		{"plan enables on existing cluster: migrate", planEnable, "KG-BT-001", 86400,
@@ -178,6 +182,9 @@ func TestProvenanceDecidesWhereTheCodeChanges(t *testing.T) {
 	}{
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "bt", Location: def}, "variable \"bt\" {\n  default = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "bt", Location: def}, "bt = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "windows", Key: "staging", Location: def}, "staging = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "windows", Key: "eu-west-1", Location: def}, "eu-west-1 = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "windows", Key: "prod env", Location: def}, "\"prod env\" = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "bt", Location: def}, "locals {\n  bt = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginModuleArgument, Name: "backtrack_window", Location: def}, "backtrack_window = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFlag, Name: "bt"}, "-var bt=86400", false},
@@ -253,5 +260,26 @@ func TestOtherFailuresKeepThePolicyText(t *testing.T) {
 	r := Remediate(f)
 	if r.Path != model.PathManual || r.Summary != f.Remediation || len(r.CLI) != 0 {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestReduceWritesNeverBelowTheMinimum: the achieved window falling short
+// never leads to advice to set a target below the policy minimum.
+func TestReduceWritesNeverBelowTheMinimum(t *testing.T) {
+	for _, tc := range []struct {
+		target, actual, minimum int64
+		want                    string
+	}{
+		{259200, 100000, 86400, "--backtrack-window 100000"},
+		{259200, 3600, 86400, "--backtrack-window 86400"},
+		{259200, -1, 86400, "--backtrack-window 86400"},
+		{86400, 3600, 86400, "not a way out"},
+		{3600, 1800, 86400, "not a way out"},
+	} {
+		f := model.Finding{Resource: model.Resource{Name: "db"}}
+		got := reduceWrites(f, tc.target, tc.actual, tc.minimum)
+		if !strings.Contains(got.EN, tc.want) || got.JA == "" {
+			t.Errorf("target %d actual %d min %d: %q, want %q", tc.target, tc.actual, tc.minimum, got.EN, tc.want)
+		}
 	}
 }

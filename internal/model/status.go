@@ -68,6 +68,9 @@ const (
 	ReasonActualWindowBelowTarget Reason = "ACTUAL_WINDOW_BELOW_TARGET"
 	ReasonBacktrackWindowAlerts   Reason = "BACKTRACK_WINDOW_ALERTS"
 	ReasonMetricsUnavailable      Reason = "METRICS_UNAVAILABLE"
+	// ReasonWindowStillFilling: the cluster is younger than its target
+	// window, so the window cannot be full yet.
+	ReasonWindowStillFilling Reason = "WINDOW_STILL_FILLING"
 
 	// Out of scope (NOT_APPLICABLE), each an AWS limit stated with its source
 	// in docs/backtrack-rules.md (Scope, Global databases, Aurora Serverless, Regions).

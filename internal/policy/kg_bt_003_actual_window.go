@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -130,21 +131,47 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 	}
 
 	lookback := model.FormatDuration(live.LookbackSeconds)
+	// A cluster younger than its target window cannot have filled it: the
+	// most it can hold is its age. Records lost even so are still a FAIL;
+	// otherwise the window is filling, and the rule is judged once the
+	// cluster is older than its target.
+	age, young := int64(0), false
+	if ct := live.ClusterCreateTime; ct != nil && !live.ObservedAt.IsZero() {
+		age = int64(live.ObservedAt.Sub(*ct) / time.Second)
+		young = age >= 0 && age < target
+	}
+	if young && actualOK {
+		details["cluster_age_seconds"] = age
+	}
+	if young && actualOK && actual+actualWindowTolerance(age) >= age && !(alertsOK && alerts > 0) {
+		full := live.ClusterCreateTime.Add(time.Duration(target) * time.Second).UTC().Format("2006-01-02 15:04 UTC")
+		return outcome{status: model.StatusNotApplicable, reason: model.ReasonWindowStillFilling, details: details, notes: notes,
+			message: model.T("The window is still filling: the cluster was created %s ago, less than its target of %s, and keeps its whole history so far (achieved %s). It is judged from %s, once the cluster is older than its target.",
+				"ウィンドウはまだ蓄積中です：クラスターは %s 前に作成され、ターゲット %s より新しく、これまでの履歴をすべて保持しています（実績 %s）。クラスターがターゲットより古くなる %s から判定します。",
+				model.FormatDuration(age), model.FormatDuration(target), model.FormatDuration(actual), full)}.finding()
+	}
 	switch {
-	case actualOK && actual+actualWindowTolerance(target) < target:
+	case actualOK && young && actual+actualWindowTolerance(age) < age:
+		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
+			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), shorter than the cluster's age of %s: change records are already being dropped before the target of %s is reached.",
+				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、クラスターの経過時間 %s より短くなっています。ターゲット %s に達する前から変更レコードが失われています。",
+				model.FormatDuration(actual), model.FormatDuration(age), model.FormatDuration(target)),
+			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
+	case actualOK && !young && actual+actualWindowTolerance(target) < target:
 		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
 			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), below the target of %s: the cluster cannot be rewound as far as configured.",
 				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、ターゲット %s を下回っています。設定どおりには巻き戻せません。",
 				model.FormatDuration(actual), model.FormatDuration(target)),
 			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
-				Window: target, WindowKnown: true, Actual: actual}}.finding()
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
 	case alertsOK && alerts > 0:
 		return outcome{status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts, details: details, notes: notes,
 			message: model.T("BacktrackWindowAlert fired %s times in the last %s: the achieved window fell below the target of %s.",
 				"過去 %[2]s に BacktrackWindowAlert が %[1]s 回発生しました。実際のウィンドウがターゲット %[3]s を下回りました。",
 				formatCount(alerts), lookback, model.FormatDuration(target)),
 			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
-				Window: target, WindowKnown: true, Actual: -1}}.finding()
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: -1}}.finding()
 	case !actualOK:
 		why := live.ActualWindowSeconds.Why
 		return outcome{status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable, details: details, notes: notes,

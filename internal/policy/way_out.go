@@ -13,6 +13,7 @@ import "github.com/kumoguard/kumoguard/internal/model"
 // (seconds) under the minimum min:
 //   - a plan that would set the window to 0: keep it;
 //   - a plan that would enable backtrack on an existing cluster: migrate;
+//   - a plan that creates the cluster: set the window in the code;
 //   - backtrack on with a short window: raise it in place;
 //   - backtrack off: set the window on a cluster not created yet (a plan
 //     that creates it), migrate an existing one (live, or a plan that keeps
@@ -33,6 +34,15 @@ func wayOut(c model.Cluster, reason model.Reason, w, min int64) model.Resolution
 		return r
 	}
 	r.Target, r.Basis = targetWindow(reason, w, min)
+	if c.Source == model.SourceTerraformPlan && (c.Action == model.ActionCreate || c.Action == model.ActionReplace) {
+		// The plan creates the cluster: the window is set in the code before
+		// the apply, never modified on a cluster that does not exist yet.
+		r.Path, r.Step = model.PathSetWindow, model.StepEnable
+		if w > 0 {
+			r.Step = model.StepRaise
+		}
+		return r
+	}
 	if w > 0 {
 		r.Path, r.Step = model.PathRaiseWindow, model.StepRaise
 		return r

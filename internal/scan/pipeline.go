@@ -58,7 +58,7 @@ func Report(inv model.Inventory, s Settings, sc Scope) model.Report {
 	findings := Findings(inv, s)
 	root := ""
 	if sc.Kind == "iac" && sc.Root != "" {
-		root = filepath.FromSlash(sc.Root)
+		root = filepath.FromSlash(sc.Root) // IaC changes are checked against the files
 	}
 	rems := fix.ForReport(findings, inv, root, s.Edits)
 	for i := range findings {

@@ -110,9 +110,7 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			ScanBy: cwtypes.ScanByTimestampDescending}
 		p := cloudwatch.NewGetMetricDataPaginator(client, in)
 		for p.HasMorePages() {
-			cctx, cancel := s.call(ctx)
-			page, err := p.NextPage(cctx)
-			cancel()
+			page, err := p.NextPage(ctx)
 			if err != nil {
 				for _, q := range batch {
 					failed[refs[aws.ToString(q.Id)].cluster] = err
@@ -193,9 +191,7 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, noData(metricStored))
 			continue
 		}
-		pctx, cancel := s.call(ctx)
-		res := s.prices.BacktrackPrice(pctx, c.Region)
-		cancel()
+		res := s.prices.BacktrackPrice(ctx, c.Region)
 		if !res.Known {
 			live.PricePerMillionRecordHours, live.PriceSource = 0, ""
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, unknownPriceWhy(c.Region, res))

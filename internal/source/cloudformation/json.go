@@ -12,7 +12,7 @@ import (
 // jsonReader builds a node tree from a JSON document with jsonpos's token
 // stream (encoding/json's, with offsets), keeping each value's line and
 // column. It is the fast path for JSON templates (CDK synth output is JSON
-// and often large); goccy/go-yaml reads YAML.
+// and often large); go.yaml.in/yaml/v4 reads YAML (yaml.go).
 type jsonReader struct {
 	dec   *jsonpos.Decoder
 	lines *jsonpos.Lines

@@ -285,6 +285,7 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 	}()
 	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}}
 	s.newTopSlots(sc.given)
+	s.expandStackLoops()
 	n := 0
 	for _, r := range t.resources {
 		if r.typ == clusterType {
@@ -298,6 +299,18 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 // walk collects the clusters of a stack and of its nested stacks.
 func (s *stack) walk(clusters []model.Cluster, diags *[]model.Diagnostic) []model.Cluster {
 	first := len(clusters)
+	for _, id := range s.t.resOrder {
+		if r := s.t.resources[id]; r.typ == "Fn::ForEach" && declaresType(r.n, clusterType) {
+			why := s.t.loopWhy[id]
+			if why.IsZero() {
+				why = model.T("it was not expanded", "展開されませんでした")
+			}
+			s.diags = append(s.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: s.t.loc(r.keyPos),
+				Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "Fn::ForEach", Address: s.address + id},
+				Message: bi("%s generates AWS::RDS::DBCluster resources, but kumoguard could not expand it (%s): those clusters are not evaluated.",
+					"%s は AWS::RDS::DBCluster リソースを生成しますが、kumoguard は展開できませんでした（%s）。それらのクラスターは評価されません。", id, why)})
+		}
+	}
 	for _, id := range s.t.resOrder {
 		if r := s.t.resources[id]; r.typ == clusterType {
 			if c, ok := s.buildCluster(r); ok {
