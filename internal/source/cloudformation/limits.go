@@ -182,11 +182,25 @@ func readBounded(path string) ([]byte, error) {
 	if st.Size() > maxFileBytes {
 		return nil, errTooLarge{size: st.Size()}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
-	if err == nil && len(b) > maxFileBytes {
-		return nil, errTooLarge{size: int64(len(b))}
+	// Sized as the file is (as os.ReadFile does), one byte more to see a
+	// file that grew since.
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > maxFileBytes {
+			return nil, errTooLarge{size: int64(len(b))}
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
 	}
-	return b, err
 }
 
 // fileTooLarge is the LIMIT_EXCEEDED finding of a file that was not read,
