@@ -66,8 +66,8 @@ type reader struct {
 	// paramGroups and integrations can take a cluster out of scope (exclusions.go).
 	paramGroups  []*entry
 	integrations []*entry
-	byAddr     map[string]*entry
-	dupes      []*entry
+	byAddr       map[string]*entry
+	dupes        []*entry
 
 	clusters []model.Cluster
 	diags    []model.Diagnostic
