@@ -28,6 +28,7 @@ type FileChange struct {
 	After   []byte
 	Changes []Change
 	edits   []edit
+	secrets []span // literal secret values in Before: never printed
 }
 
 // Change is one edit: the window of one or more clusters set to To.
@@ -292,11 +293,15 @@ func patchFile(root, file string, ps []*planned) (*FileChange, []Refusal) {
 		}
 		return nil, out
 	}
-	after, changes, edits, refusals := patchBytes(file, src, ps)
+	var sens map[string]bool
+	if low := strings.ToLower(file); strings.HasSuffix(low, ".tfvars") || strings.HasSuffix(low, ".tfvars.json") {
+		sens = sensitiveVariables(filepath.Dir(abs))
+	}
+	after, changes, edits, spans, refusals := patchBytesIn(file, src, ps, sens)
 	if after == nil {
 		return nil, refusals
 	}
-	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes, edits: edits}, refusals
+	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes, edits: edits, secrets: spans}, refusals
 }
 
 // fileKind tells how to patch a file: native HCL (.tf, .tfvars), JSON-syntax
@@ -347,12 +352,22 @@ func (fc FileChange) Write() error {
 // re-parses the result. It returns nil when nothing changes or when the
 // result would not parse: an invalid file is never produced.
 func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edit, []Refusal) {
+	after, changes, edits, _, refusals := patchBytesIn(file, src, ps, nil)
+	return after, changes, edits, refusals
+}
+
+// patchBytesIn is patchBytes with the names of the variables declared
+// sensitive (for a tfvars file); it also returns the file's secret values.
+// An edit that would touch a secret value is refused: kumoguard neither
+// prints nor edits a secret.
+func patchBytesIn(file string, src []byte, ps []*planned, sensitiveVars map[string]bool) ([]byte, []Change, []edit, []span, []Refusal) {
 	refuse := func(p *planned, err error) Refusal {
 		return Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
 			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
 	}
 	kind := fileKind(file, src)
 	sf := newSource(file, src)
+	spans := secretSpans(kind, sf, sensitiveVars)
 	var edits []edit
 	var changes []Change
 	var refusals []Refusal
@@ -374,6 +389,13 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		default:
 			e, old, err = setScalar(sf, p.change.Location, p.change.To)
 		}
+		if err == nil && overlapsSecret(e, spans) {
+			l, c := sf.lineCol(e.start)
+			refusals = append(refusals, Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
+				Why: model.T("Not changed: the window at %s:%d:%d is a secret value (a sensitive variable, a NoEcho parameter or a password-like attribute); kumoguard never prints or edits a secret value. Set a non-secret window there by hand.",
+					"変更しませんでした：%s:%d:%d のウィンドウはシークレット値（sensitive な変数、NoEcho パラメータ、パスワード類の属性）です。kumoguard はシークレット値を表示も編集もしません。手作業でシークレットでないウィンドウを設定してください。", file, l, c)})
+			continue
+		}
 		if err != nil {
 			refusals = append(refusals, refuse(p, err))
 			continue
@@ -389,7 +411,7 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		changes = append(changes, p.change)
 	}
 	if len(edits) == 0 {
-		return nil, nil, nil, refusals
+		return nil, nil, nil, nil, refusals
 	}
 	if kind == "hcl" {
 		// What `terraform fmt` would re-align around the edits is part of
@@ -418,9 +440,9 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		for _, p := range ps {
 			refusals = append(refusals, refuse(p, fmt.Errorf("the patched file would not parse (%v); nothing written", err)))
 		}
-		return nil, nil, nil, refusals
+		return nil, nil, nil, nil, refusals
 	}
-	return after, changes, edits, refusals
+	return after, changes, edits, spans, refusals
 }
 
 // AttachEdits copies the exact edits of a patch result into the matching
