@@ -17,6 +17,11 @@ import (
 type PatchOptions struct {
 	// Root is the scan root: findings' file paths are relative to it.
 	Root string
+	// WriteRoot bounds what fix may edit (default Root): a file outside it,
+	// or a symbolic link to a file outside it, is refused unless
+	// AllowOutsideRoot.
+	WriteRoot        string
+	AllowOutsideRoot bool
 }
 
 // FileChange is the patch of one file: its content before and after, and the
@@ -110,6 +115,11 @@ type planned struct {
 	file   string
 	key    string // file + position: one edit per place
 	change Change
+	// target is the file written: file with its symbolic links resolved.
+	target string
+	// fixes are the clusters (root + NUL + address) the edit is for.
+	fixes map[string]bool
+	kind  model.SourceKind
 }
 
 // Patches computes the edits that fix the findings kumoguard can fix in
@@ -190,13 +200,48 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			}
 		}
 		p.change.What = what(f.Resource.Kind, p.change)
-		if strings.Contains(p.file, ".terraform/modules/") {
-			res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: p.change.Location,
-				Why: model.T("The window is defined in a downloaded module (%s); set it through the module's input in your configuration instead.",
-					"ウィンドウはダウンロードされたモジュール（%s）内で定義されています。構成側のモジュール入力で設定してください。", p.file)})
+		p.kind = f.Resource.Kind
+		p.fixes = map[string]bool{}
+		if c != nil {
+			p.fixes[c.Root+"\x00"+c.Address] = true
+		}
+		abs := p.file
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(o.Root, filepath.FromSlash(p.file))
+		}
+		abs = filepath.Clean(abs)
+		refuse := func(why model.Text) {
+			res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: p.change.Location, Why: why})
+		}
+		if f.Resource.Kind == model.SourceTerraform && c != nil {
+			if why, ok := downloadedModule(filepath.Join(o.Root, filepath.FromSlash(c.Root)), abs, f.Resource.Address); ok {
+				if !refused[f.Resource.Address+"/module"] {
+					refused[f.Resource.Address+"/module"] = true
+					refuse(model.Join(model.T(" ", ""), model.T("Not changed:", "変更しませんでした："), why))
+				}
+				continue
+			}
+		}
+		target, why := writeTarget(abs, o)
+		if why != nil {
+			if !refused[f.Resource.Address+"/root"] {
+				refused[f.Resource.Address+"/root"] = true
+				refuse(model.Join(model.T(" ", ""), model.T("Not changed:", "変更しませんでした："), *why))
+			}
+			continue
+		}
+		p.target = target
+		if strings.Contains(filepath.ToSlash(target), "/.terraform/modules/") {
+			// Installed by terraform init even when the module calls could
+			// not be followed.
+			refuse(model.T("The window is defined in a downloaded module (%s); set it through the module's input in your configuration instead.",
+				"ウィンドウはダウンロードされたモジュール（%s）内で定義されています。構成側のモジュール入力で設定してください。", p.file))
 			continue
 		}
 		if q, ok := byKey[p.key]; ok {
+			for k := range p.fixes {
+				q.fixes[k] = true
+			}
 			q.change.Addresses = appendUniq(q.change.Addresses, f.Resource.Address)
 			q.change.RuleIDs = appendUniq(q.change.RuleIDs, f.RuleID)
 			q.change.Fingerprints = appendUniq(q.change.Fingerprints, f.Fingerprint)
@@ -208,6 +253,22 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		byKey[p.key] = &p
 		order = append(order, p.key)
 	}
+
+	// A definition other clusters share is edited only when every one of
+	// them is an Aurora MySQL cluster this fix covers.
+	kept := order[:0:0]
+	for _, k := range order {
+		p := byKey[k]
+		if others := sharedBy(p, inv, p.kind); len(others) > 0 {
+			why := sharedRefusal(p, others)
+			for _, a := range p.change.Addresses {
+				res.Refusals = append(res.Refusals, Refusal{Address: a, Location: p.change.Location, Why: why})
+			}
+			continue
+		}
+		kept = append(kept, k)
+	}
+	order = kept
 
 	// Group by file and apply.
 	byFile := map[string][]*planned{}
@@ -222,6 +283,9 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 	sort.Strings(files)
 	for _, file := range files {
 		fc, refusals := patchFile(o.Root, file, byFile[file])
+		if fc != nil && byFile[file][0].target != "" {
+			fc.Abs = byFile[file][0].target
+		}
 		res.Refusals = append(res.Refusals, refusals...)
 		if fc != nil {
 			res.Files = append(res.Files, *fc)
@@ -319,10 +383,25 @@ func fileKind(file string, src []byte) string {
 
 // Write writes the patched file through a temporary file and a rename, keeping
 // the file's mode. The content was re-parsed when the change was computed.
+//
+// A symbolic link is kept: Abs is the link's target (resolved when the
+// change was computed, and checked to be under the root), and the target is
+// what is replaced.
 func (fc FileChange) Write() error {
+	if li, err := os.Lstat(fc.Abs); err == nil && li.Mode()&os.ModeSymlink != 0 {
+		// Became a link since the change was computed: write through it.
+		real, err := filepath.EvalSymlinks(fc.Abs)
+		if err != nil {
+			return err
+		}
+		fc.Abs = real
+	}
 	info, err := os.Stat(fc.Abs)
 	if err != nil {
 		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", fc.Abs)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(fc.Abs), ".kumoguard-fix-*")
 	if err != nil {
