@@ -575,6 +575,9 @@ func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result)
 				continue
 			}
 			ch.Automatic = false
+			if rems[i].Path == model.PathSetOrMigrate {
+				rems[i].Summary = setOrMigrateSummary(rems[i].TargetWindowSeconds, rems[i].Runbook, false)
+			}
 			if w, ok := why[f.Resource.Address]; ok {
 				rems[i].Notes = append(rems[i].Notes, model.Join(model.T(" ", ""),
 					model.T("kumoguard fix does not make this change:", "kumoguard fix はこの変更を行いません："), w))

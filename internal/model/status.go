@@ -98,4 +98,11 @@ const (
 	// ReasonScanInterrupted: a live scan was cancelled (Ctrl-C, deadline)
 	// before every account-region was scanned; the report is partial.
 	ReasonScanInterrupted Reason = "SCAN_INTERRUPTED"
+	// ReasonModuleCycle: a Terraform module calls itself, directly or through
+	// other modules (Terraform rejects the configuration).
+	ReasonModuleCycle Reason = "MODULE_CYCLE"
+	// ReasonLimitExceeded: an input exceeded one of kumoguard's bounds on
+	// work (file size, nesting depth, expanded instances, evaluated bytes);
+	// what it would have produced was not evaluated.
+	ReasonLimitExceeded Reason = "LIMIT_EXCEEDED"
 )
