@@ -140,6 +140,13 @@ const (
 	StepGrantDescribe ResolutionStep = "grant_describe"
 	// StepGrantMetrics: BacktrackWindowAlert could not be read.
 	StepGrantMetrics ResolutionStep = "grant_metrics"
+	// StepUpgradeEngine: the engine version does not support backtrack;
+	// the cluster needs a version that does (Minimum holds the policy
+	// minimum for the window to set there). No window is written in code.
+	StepUpgradeEngine ResolutionStep = "upgrade_engine"
+	// StepGrantScopeRead: the enhanced binlog parameter or the zero-ETL
+	// integrations could not be read (permissions), so scope is undecided.
+	StepGrantScopeRead ResolutionStep = "grant_scope_read"
 )
 
 // TargetBasis says why a remediation's target window has its value.

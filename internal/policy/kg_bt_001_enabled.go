@@ -31,9 +31,9 @@ var KGBT001 = register(&Rule{
 
 func checkEnabled(c model.Cluster, o Options) *model.Finding {
 	if s := scope(c); !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: s.resolution()}.finding()
 	} else {
-		out := judgeWindow(c, o.MinWindowSeconds, func(w int64) outcome {
+		out := judgeWindow(c, o.MinWindowSeconds, versionAware(c, o.MinWindowSeconds, func(w int64) outcome {
 			if pc := planChange(c, w, o.MinWindowSeconds); pc != nil {
 				return *pc
 			}
@@ -55,7 +55,7 @@ func checkEnabled(c model.Cluster, o Options) *model.Finding {
 					"このクラスターは %q のコピーオンライトクローンです。クローンはソースでバックトラックが有効な場合にのみ有効化できます。", c.CreationSource))
 			}
 			return out
-		})
+		}))
 		out.notes = append(s.notes, out.notes...)
 		return out.finding()
 	}

@@ -31,10 +31,10 @@ var KGBT002 = register(&Rule{
 func checkWindow(c model.Cluster, o Options) *model.Finding {
 	s := scope(c)
 	if !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: s.resolution()}.finding()
 	}
 	min := o.MinWindowSeconds
-	out := judgeWindow(c, min, func(w int64) outcome {
+	out := judgeWindow(c, min, versionAware(c, min, func(w int64) outcome {
 		if pc := planChange(c, w, min); pc != nil {
 			return *pc
 		}
@@ -66,7 +66,7 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 					attr, w, model.FormatDuration(w), min, model.FormatDuration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		}
-	})
+	}))
 	out.notes = append(s.notes, out.notes...)
 	return out.finding()
 }

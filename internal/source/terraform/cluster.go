@@ -218,6 +218,10 @@ func appendUnique[T comparable](s []T, v T) []T {
 type built struct {
 	c   model.Cluster
 	key string // instance key
+	// where the cluster was declared, for arguments read after the walk
+	in  *instance
+	res *resourceDecl
+	rep rep
 }
 
 // clusters builds the aws_rds_cluster instances of one module instance.
@@ -243,7 +247,7 @@ func (in *instance) clusters() []*built {
 				c.Notes = append(c.Notes, *in.expansionNote)
 			}
 			c.Suppressions = append([]model.Suppression(nil), sups...)
-			out = append(out, &built{c: c, key: reps[i].addrKey})
+			out = append(out, &built{c: c, key: reps[i].addrKey, in: in, res: res, rep: reps[i]})
 		}
 	}
 	return out
@@ -388,7 +392,8 @@ func firstBlock(body hcl.Body, typ string) *hcl.Block {
 // relate applies what other resources say about the clusters of one root:
 // aws_rds_global_cluster.source_db_cluster_identifier makes its source a
 // member; aws_rds_cluster_instance gives instance classes (db.serverless:
-// Serverless v2).
+// Serverless v2); parameter groups and zero-ETL integrations (relations.go)
+// say whether backtrack is excluded.
 func relate(insts []*instance, bs []*built) {
 	byAddr := map[string][]int{}
 	byName := map[string][]int{}
@@ -421,6 +426,7 @@ func relate(insts []*instance, bs []*built) {
 		}
 		return out
 	}
+	relateExclusions(insts, bs, targets)
 	for _, in := range insts {
 		for _, res := range in.def.resources {
 			if res.mode != "managed" {
