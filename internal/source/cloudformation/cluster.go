@@ -116,6 +116,8 @@ func convPresent(r result) (bool, *model.Text) {
 
 func describeResult(r result) string {
 	switch {
+	case r.secret:
+		return "(sensitive value)"
 	case r.sk == kindSeq:
 		return "a list"
 	case r.sk == kindMap:

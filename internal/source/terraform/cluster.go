@@ -135,7 +135,7 @@ func windowValue(e *evaluated) model.Value[int64] {
 		return model.Value[int64]{}
 	}
 	if e.val.IsWhollyKnown() {
-		return withChain(toSeconds(e.val, e.where), e.chain)
+		return withChain(toSeconds(e.val, e.where, e.rs.sensitive), e.chain)
 	}
 	if len(e.rs.invalid) > 0 {
 		return withChain(model.InvalidValue[int64](e.where, joinReasons(e.rs.invalid)), e.chain)
@@ -143,7 +143,7 @@ func windowValue(e *evaluated) model.Value[int64] {
 	var cands []int64
 	if vals, ok := possible(e.attr.Expr, e.in, e.rep, 0); ok {
 		for _, c := range vals {
-			sv := toSeconds(c, e.where)
+			sv := toSeconds(c, e.where, e.rs.sensitive)
 			if sv.State == model.Invalid {
 				cands = nil
 				break
@@ -154,11 +154,19 @@ func windowValue(e *evaluated) model.Value[int64] {
 	return withChain(model.UnknownValue(e.where, e.whyUnknown(), cands...), e.chain)
 }
 
-func toSeconds(v cty.Value, where model.Location) model.Value[int64] {
+// toSeconds converts a window value. A sensitive value (from a variable
+// declared sensitive = true) is judged like any other, but the message says
+// "(sensitive value)" instead of showing it.
+func toSeconds(v cty.Value, where model.Location, sensitive bool) model.Value[int64] {
 	if v.IsNull() {
 		return model.Value[int64]{State: model.Absent}
 	}
 	expected := func(got string) model.Value[int64] {
+		if sensitive {
+			return model.InvalidValue[int64](where, model.Text{
+				EN: "expected a whole number of seconds, got " + sensitiveText.EN,
+				JA: "整数の秒数が必要ですが、" + sensitiveText.JA + " が指定されています"})
+		}
 		return model.InvalidValue[int64](where, model.T("expected a whole number of seconds, got %s",
 			"整数の秒数が必要ですが、%s が指定されています", got))
 	}
@@ -168,6 +176,9 @@ func toSeconds(v cty.Value, where model.Location) model.Value[int64] {
 		n = v
 	case cty.String:
 		c, err := convertSafe(v, cty.Number)
+		if err != nil && sensitive {
+			return expected("")
+		}
 		if err != nil {
 			return model.InvalidValue[int64](where, model.T("expected a whole number of seconds, got string %q",
 				"整数の秒数が必要ですが、文字列 %q が指定されています", v.AsString()))
