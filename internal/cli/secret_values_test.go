@@ -13,7 +13,9 @@ import (
 func TestSecretValuesNeverPrinted(t *testing.T) {
 	root := repoRoot(t)
 	fixtures := filepath.Join("internal", "cli", "testdata", "secret-values")
-	secrets := []string{"s3cr3t-tf-window-default", "s3cr3t-tf-window-tfvars", "s3cr3t-cfn-window-default"}
+	// 43219 is the numeric window of tf-number and cfn-number: judged (it is
+	// below the minimum), never shown, not even as a duration (12h20m19s).
+	secrets := []string{"s3cr3t-tf-window-default", "s3cr3t-tf-window-tfvars", "s3cr3t-cfn-window-default", "43219", "12h20m19s"}
 	check := func(what, out string) {
 		t.Helper()
 		for _, s := range secrets {
@@ -22,7 +24,7 @@ func TestSecretValuesNeverPrinted(t *testing.T) {
 			}
 		}
 	}
-	for _, fixture := range []string{"tf", "tf-tfvars", "cfn"} {
+	for _, fixture := range []string{"tf", "tf-tfvars", "cfn", "tf-number", "cfn-number"} {
 		dir := filepath.Join(fixtures, fixture)
 		for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv", "html", "asff"} {
 			args := []string{"scan", "iac", dir, "--format", format}

@@ -112,9 +112,12 @@ func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
 }
 
 type planned struct {
-	file   string
-	key    string // file + position: one edit per place
-	change Change
+	// sensitive: the window comes from a sensitive variable or a NoEcho
+	// parameter; the diff header never shows its value.
+	sensitive bool
+	file      string
+	key       string // file + position: one edit per place
+	change    Change
 	// target is the file written: file with its symbolic links resolved.
 	target string
 	// fixes are the clusters (root + NUL + address) the edit is for.
@@ -174,7 +177,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			continue
 		}
 		def, has := definition(f.Provenance)
-		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
+		p := planned{sensitive: res0.Sensitive, change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
 			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
 		p.change.Why = targetWhy(res0)
 		if has {
@@ -483,6 +486,9 @@ func patchBytesIn(file string, src []byte, ps []*planned, sensitiveVars map[stri
 			continue // already set: running fix twice changes nothing
 		}
 		p.change.From = old
+		if p.sensitive {
+			p.change.From = "(sensitive value)"
+		}
 		sl, sc := sf.lineCol(e.start)
 		el, ec := sf.lineCol(e.end)
 		p.change.Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}

@@ -95,6 +95,9 @@ type Resolution struct {
 	// Window is the current target window in seconds, when known.
 	Window      int64
 	WindowKnown bool
+	// Sensitive: the window comes from a sensitive variable or a NoEcho
+	// parameter, so no text shows it.
+	Sensitive bool
 	// Target is the window to set (0 when the way out sets none), and Basis
 	// why that value.
 	Target int64

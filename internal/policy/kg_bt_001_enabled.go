@@ -48,7 +48,7 @@ func checkEnabled(c model.Cluster, o Options) *model.Finding {
 					resolution: wayOut(c, model.ReasonBacktrackDisabled, w, o.MinWindowSeconds)}
 			}
 			out := outcome{status: model.StatusPass, reason: model.ReasonBacktrackEnabled,
-				message: model.T("Backtracking is enabled: %s = %d (%s).", "バックトラックが有効です：%s = %d（%s）。", attr, w, model.FormatDuration(w))}
+				message: withWindow(c, w, "Backtracking is enabled: %s = %s.", "バックトラックが有効です：%s = %s。", attr)}
 			if c.Creation == model.CreateClone {
 				out.notes = append(out.notes, model.T(
 					"This cluster is a copy-on-write clone of %q: a clone gets backtrack only if its source has it enabled.",

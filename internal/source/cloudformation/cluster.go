@@ -52,7 +52,9 @@ func toValue[T comparable](prop string, r result, present bool, conv func(result
 		if bad != nil {
 			return model.InvalidValue[T](r.use, bi("%s: %s", "%s：%s", prop, *bad))
 		}
-		return model.KnownValue(v, r.use, append([]model.Origin{attr}, r.prov...)...)
+		out := model.KnownValue(v, r.use, append([]model.Origin{attr}, r.prov...)...)
+		out.Sensitive = r.secret
+		return out
 	}
 	var cands []T
 	for _, c := range r.cands {

@@ -195,7 +195,9 @@ func toSeconds(v cty.Value, where model.Location, sensitive bool) model.Value[in
 	if acc != big.Exact {
 		return expected(bf.Text('g', 20) + " (too large)")
 	}
-	return model.KnownValue(i, where)
+	out := model.KnownValue(i, where)
+	out.Sensitive = sensitive
+	return out
 }
 
 func withChain[T comparable](v model.Value[T], chain []model.Origin) model.Value[T] {
