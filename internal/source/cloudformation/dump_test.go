@@ -62,6 +62,13 @@ func dumpInventory(inv model.Inventory) string {
 		b.WriteString(dumpValue("GlobalClusterID", c.GlobalClusterID))
 		b.WriteString(dumpValue("ReplicationSource", c.ReplicationSource))
 		b.WriteString(dumpValue("ServerlessV2", c.ServerlessV2))
+		if c.EnhancedBinlog.State != model.Absent {
+			b.WriteString(dumpValue("EnhancedBinlog", c.EnhancedBinlog))
+		}
+		if c.ZeroETL.State != model.Absent {
+			b.WriteString(dumpValue("ZeroETL", c.ZeroETL))
+			fmt.Fprintf(&b, "  integrations %v\n", c.ZeroETLIntegrations)
+		}
 		for _, s := range c.Suppressions {
 			fmt.Fprintf(&b, "  suppression %s %q until=%v @%s\n", s.RuleID, s.Reason, s.Until, s.Location)
 		}

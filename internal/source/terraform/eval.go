@@ -253,6 +253,7 @@ func (in *instance) initVars() {
 			vv.val = unknownTyped(d.typ, model.T("module %q does not set its required input %q",
 				"モジュール %q が必須の入力 %q を設定していません", in.addr, name))
 		}
+		vv.val = markIfSensitive(vv.val, d)
 		in.vars[name] = vv
 	}
 }

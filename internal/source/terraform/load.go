@@ -52,6 +52,9 @@ type variableDecl struct {
 	dflt     hcl.Expression // nil when there is no default
 	dfltVal  cty.Value
 	nullable bool
+	// sensitive: declared sensitive = true; its value is evaluated but
+	// never shown in a message.
+	sensitive bool
 }
 
 type resourceDecl struct {
@@ -91,7 +94,7 @@ var fileSchema = &hcl.BodySchema{
 }
 
 var variableSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "nullable"}},
+	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "nullable"}, {Name: "sensitive"}},
 }
 
 var metaSchema = &hcl.BodySchema{
@@ -390,6 +393,11 @@ func (m *moduleDef) addVariable(b *hcl.Block, s *scanner) {
 	if a := c.Attributes["nullable"]; a != nil {
 		if nv, diags := a.Expr.Value(nil); !diags.HasErrors() && nv.Type() == cty.Bool && nv.IsKnown() && !nv.IsNull() {
 			v.nullable = nv.True()
+		}
+	}
+	if a := c.Attributes["sensitive"]; a != nil {
+		if sv, diags := a.Expr.Value(nil); !diags.HasErrors() && sv.Type() == cty.Bool && sv.IsKnown() && !sv.IsNull() {
+			v.sensitive = sv.True()
 		}
 	}
 	if a := c.Attributes["default"]; a != nil {

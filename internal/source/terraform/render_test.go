@@ -28,6 +28,11 @@ func render(inv model.Inventory) string {
 		renderValue(&b, "global_cluster", c.GlobalClusterID)
 		renderValue(&b, "replication_source", c.ReplicationSource)
 		renderValue(&b, "serverless_v2", c.ServerlessV2)
+		renderValue(&b, "enhanced_binlog", c.EnhancedBinlog)
+		renderValue(&b, "zero_etl", c.ZeroETL)
+		if len(c.ZeroETLIntegrations) > 0 {
+			fmt.Fprintf(&b, "  zero_etl_integrations=%v\n", c.ZeroETLIntegrations)
+		}
 		for _, s := range c.Suppressions {
 			until := ""
 			if s.Until != nil {

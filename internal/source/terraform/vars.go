@@ -137,6 +137,7 @@ func (s *scanner) rootVariables(def *moduleDef, root *rootModule) map[string]*va
 				"変数 %q に値がありません。--var %s=<値>、.tfvars ファイル、または TF_VAR_%s で設定してください",
 				name, name, name))
 		}
+		vv.val = markIfSensitive(vv.val, d)
 		out[name] = vv
 	}
 	return out
