@@ -2,6 +2,7 @@ package awssource
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -27,7 +28,11 @@ type scopeResult struct {
 	region   string
 	clusters []model.Cluster
 	diag     *model.Diagnostic
-	skipped  bool
+	// partial are the calls that failed in an account-region otherwise
+	// scanned: the verdicts resting on them are UNKNOWN, and the scan is
+	// incomplete.
+	partial []model.Diagnostic
+	skipped bool
 }
 
 // globalMembership caches DescribeGlobalClusters once per account: global
@@ -36,14 +41,21 @@ type scopeResult struct {
 type globalMembership struct {
 	mu   sync.Mutex
 	once map[string]*sync.Once
-	arns map[string]map[string]string // account → member cluster ARN → global cluster ID
+	arns map[string]globalIndex // account → members
+}
+
+// globalIndex is one account's global cluster members (member cluster ARN →
+// global cluster ID), and why they could not be listed.
+type globalIndex struct {
+	arns map[string]string
+	err  error
 }
 
 func newGlobalMembership() *globalMembership {
-	return &globalMembership{once: map[string]*sync.Once{}, arns: map[string]map[string]string{}}
+	return &globalMembership{once: map[string]*sync.Once{}, arns: map[string]globalIndex{}}
 }
 
-func (g *globalMembership) get(acct string, load func() map[string]string) map[string]string {
+func (g *globalMembership) get(acct string, load func() globalIndex) globalIndex {
 	g.mu.Lock()
 	o, ok := g.once[acct]
 	if !ok {
@@ -102,9 +114,9 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 		instances, classErr = s.instances(ctx, client)
 	}
 
-	var members map[string]string
+	var members globalIndex
 	if globals != nil && len(raw) > 0 {
-		members = globals.get(sc.account, func() map[string]string { return s.globalMembers(ctx, client) })
+		members = globals.get(sc.account, func() globalIndex { return s.globalMembers(ctx, client) })
 	}
 
 	out := make([]model.Cluster, 0, len(raw))
@@ -115,7 +127,32 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 	}
 	s.readExclusions(ctx, client, raw, out)
 	s.collectMetrics(ctx, cfg, out, writers, now)
-	return scopeResult{clusters: out}
+	res := scopeResult{clusters: out}
+	if ctx.Err() == nil {
+		if classErr != nil {
+			res.partial = append(res.partial, partialDiagnostic(sc.account, sc.region, classErr, "rds:DescribeDBInstances", model.T("Serverless v2 configuration", "Serverless v2 構成")))
+		}
+		if members.err != nil {
+			res.partial = append(res.partial, partialDiagnostic(sc.account, sc.region, members.err, "rds:DescribeGlobalClusters", model.T("global database membership", "グローバルデータベースへの所属")))
+		}
+	}
+	return res
+}
+
+// partialDiagnostic says that one call failed in an account-region that was
+// otherwise scanned, and what the verdicts can then not tell.
+func partialDiagnostic(acct, region string, err error, call string, what model.Text) model.Diagnostic {
+	d := diagnostic(acct, region, err, model.Text{EN: call, JA: call})
+	d.Status = model.StatusUnknown
+	code, msg := errorCode(err)
+	if code == "" {
+		code = "error"
+	}
+	d.Message = model.Text{
+		EN: fmt.Sprintf("%s/%s was scanned only in part: %s failed with %s: %s; the %s of its clusters is unknown.", acct, region, call, code, msg, what.EN),
+		JA: fmt.Sprintf("%s/%s は一部しかスキャンできませんでした：%s が %s で失敗しました：%s。クラスターの%sは不明です。", acct, region, call, code, msg, what.JA),
+	}
+	return d
 }
 
 func isAuroraMySQL(engine string) bool {
@@ -146,13 +183,16 @@ func (s *Scanner) instances(ctx context.Context, client *rds.Client) (map[string
 // globalMembers maps member cluster ARNs to their global cluster. A failure
 // leaves the map empty: GlobalClusterIdentifier on each cluster still tells
 // membership (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html).
-func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[string]string {
+func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) globalIndex {
 	out := map[string]string{}
 	p := rds.NewDescribeGlobalClustersPaginator(client, &rds.DescribeGlobalClustersInput{MaxRecords: aws.Int32(pageSize)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return out
+			// Membership then rests on the cluster's own field alone:
+			// clusters without it are not known to be outside a global
+			// database.
+			return globalIndex{arns: out, err: err}
 		}
 		for _, g := range page.GlobalClusters {
 			for _, m := range g.GlobalClusterMembers {
@@ -160,14 +200,14 @@ func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[str
 			}
 		}
 	}
-	return out
+	return globalIndex{arns: out}
 }
 
 // buildCluster maps one DBCluster, its DB instances (by cluster identifier;
 // classErr when they could not be read) and the account's global cluster
 // members to the model. Only facts: no verdicts.
 func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
-	instances map[string][]rdstypes.DBInstance, classErr error, globals map[string]string) model.Cluster {
+	instances map[string][]rdstypes.DBInstance, classErr error, globals globalIndex) model.Cluster {
 	arn := aws.ToString(c.DBClusterArn)
 	id := aws.ToString(c.DBClusterIdentifier)
 	loc := model.Location{Account: acct, Region: region, ARN: arn}
@@ -210,9 +250,12 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 	switch {
 	case aws.ToString(c.GlobalClusterIdentifier) != "":
 		mc.GlobalClusterID = model.KnownValue(aws.ToString(c.GlobalClusterIdentifier), loc, api("GlobalClusterIdentifier"))
-	case globals[arn] != "":
-		mc.GlobalClusterID = model.KnownValue(globals[arn], loc,
+	case globals.arns[arn] != "":
+		mc.GlobalClusterID = model.KnownValue(globals.arns[arn], loc,
 			model.Origin{Kind: model.OriginAPI, Name: "DescribeGlobalClusters.GlobalClusterMembers", Location: loc})
+	case globals.err != nil:
+		mc.GlobalClusterID = model.UnknownValue[string](loc, model.T("DescribeGlobalClusters failed: %s",
+			"DescribeGlobalClusters が失敗しました：%s", errorText(globals.err)))
 	default:
 		mc.GlobalClusterID = model.KnownValue("", loc, api("GlobalClusterIdentifier"))
 	}

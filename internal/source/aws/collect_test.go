@@ -25,13 +25,28 @@ func TestBuildCluster(t *testing.T) {
 		return c
 	}
 	tests := []struct {
-		name     string
-		in       rdstypes.DBCluster
-		insts    map[string][]rdstypes.DBInstance
-		classErr error
-		globals  map[string]string
-		check    func(t *testing.T, c model.Cluster)
+		name       string
+		in         rdstypes.DBCluster
+		insts      map[string][]rdstypes.DBInstance
+		classErr   error
+		globals    map[string]string
+		globalsErr error
+		check      func(t *testing.T, c model.Cluster)
 	}{
+		{name: "global membership unreadable: unknown, never assumed outside", in: base(nil),
+			globalsErr: errors.New("AccessDenied: not authorized to perform rds:DescribeGlobalClusters"),
+			check: func(t *testing.T, c model.Cluster) {
+				if c.GlobalClusterID.State != model.Unknown || !strings.Contains(c.GlobalClusterID.Why.EN, "DescribeGlobalClusters failed") {
+					t.Errorf("%+v", c.GlobalClusterID)
+				}
+			}},
+		{name: "global membership unreadable, own field says member", in: base(func(c *rdstypes.DBCluster) { c.GlobalClusterIdentifier = aws.String("g1") }),
+			globalsErr: errors.New("AccessDenied"),
+			check: func(t *testing.T, c model.Cluster) {
+				if c.GlobalClusterID.State != model.Known || c.GlobalClusterID.V != "g1" {
+					t.Errorf("%+v", c.GlobalClusterID)
+				}
+			}},
 		{name: "absent window is a known 0", in: base(nil), check: func(t *testing.T, c model.Cluster) {
 			if c.BacktrackWindow.State != model.Known || c.BacktrackWindow.V != 0 || !strings.Contains(c.BacktrackWindow.Why.EN, "absent") {
 				t.Errorf("%+v", c.BacktrackWindow)
@@ -137,7 +152,7 @@ func TestBuildCluster(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.check(t, buildCluster(tt.in, "111122223333", "eu-west-1", now, tt.insts, tt.classErr, tt.globals))
+			tt.check(t, buildCluster(tt.in, "111122223333", "eu-west-1", now, tt.insts, tt.classErr, globalIndex{arns: tt.globals, err: tt.globalsErr}))
 		})
 	}
 }
@@ -180,7 +195,7 @@ func FuzzBuildCluster(f *testing.F) {
 		if hasWindow {
 			c.BacktrackWindow = aws.Int64(window)
 		}
-		m := buildCluster(c, "1", "r", now, nil, nil, nil)
+		m := buildCluster(c, "1", "r", now, nil, nil, globalIndex{})
 		if hasWindow && m.BacktrackWindow.V != window {
 			t.Fatalf("window %d became %d", window, m.BacktrackWindow.V)
 		}

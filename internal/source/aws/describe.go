@@ -73,5 +73,5 @@ func DescribeCluster(ctx context.Context, cfg aws.Config, ref string) (model.Clu
 			}
 		}
 	}
-	return buildCluster(c, account, region, time.Now().UTC(), instances, nil, nil), nil
+	return buildCluster(c, account, region, time.Now().UTC(), instances, nil, globalIndex{}), nil
 }

@@ -224,3 +224,50 @@ func TestScanScopeFromLiveFields(t *testing.T) {
 		}
 	}
 }
+
+// TestScanPartialCallsAreNeverSilent: AccessDenied on DescribeDBInstances or
+// DescribeGlobalClusters in an account-region otherwise scanned is a
+// KG-BT-000 finding (the scan is incomplete, counted in coverage) and the
+// verdicts that rest on the call are UNKNOWN, never assumed.
+func TestScanPartialCallsAreNeverSilent(t *testing.T) {
+	moto := testenv.SharedMoto(t)
+	moto.Reset(t)
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	now := time.Now().UTC()
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{
+		Synthetic: func(account, region string) []testenv.SyntheticCluster {
+			return []testenv.SyntheticCluster{{ID: "orders", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.08.0",
+				EngineMode: "provisioned", Status: "available", BacktrackWindow: aws.Int64(86400), Writer: "orders-w"}}
+		},
+		Deny: func(_, _, action string) bool {
+			return action == "rds:DescribeDBInstances" || action == "rds:DescribeGlobalClusters"
+		},
+	})
+	defer fake.Close()
+	scanEnv(t)
+	inv, err := Scan(ctx, Options{EndpointURL: fake.URL, Regions: []string{"us-east-1"}, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Coverage[CoverageScanned] != 1 || inv.Coverage[CoveragePartial] != 1 {
+		t.Errorf("coverage %v", inv.Coverage)
+	}
+	calls := map[string]bool{}
+	for _, d := range inv.Diagnostics {
+		if d.Status == model.StatusUnknown && d.Reason == model.ReasonAccessDenied {
+			for _, c := range []string{"rds:DescribeDBInstances", "rds:DescribeGlobalClusters"} {
+				if strings.Contains(d.Message.EN, c) {
+					calls[c] = true
+				}
+			}
+		}
+	}
+	if len(calls) != 2 {
+		t.Errorf("diagnostics %+v", inv.Diagnostics)
+	}
+	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400, Now: now}) {
+		if f.RuleID == "KG-BT-001" && f.Status != model.StatusUnknown {
+			t.Errorf("KG-BT-001 on a cluster whose global membership could not be read: %s %s", f.Status, f.Reason)
+		}
+	}
+}

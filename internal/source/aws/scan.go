@@ -29,6 +29,9 @@ const (
 	CoverageScanned  = "account_regions_scanned"
 	CoverageFailed   = "account_regions_failed"
 	CoverageSkipped  = "account_regions_skipped"
+	// CoveragePartial counts account-regions scanned in part: a call the
+	// verdicts rest on (DescribeDBInstances, DescribeGlobalClusters) failed.
+	CoveragePartial = "account_regions_partial"
 	CoverageAccounts = "accounts"
 	CoverageClusters = "clusters"
 )
@@ -308,6 +311,10 @@ func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 			inv.Diagnostics = append(inv.Diagnostics, *r.diag)
 		default:
 			inv.Coverage[CoverageScanned]++
+			if len(r.partial) > 0 {
+				inv.Coverage[CoveragePartial]++
+				inv.Diagnostics = append(inv.Diagnostics, r.partial...)
+			}
 		}
 		inv.Clusters = append(inv.Clusters, r.clusters...)
 	}
