@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -204,7 +203,7 @@ func Config(endpoint, region string) aws.Config {
 		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
 		BaseEndpoint: aws.String(endpoint),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-		HTTPClient:   awshttp.NewBuildableClient(),
+		HTTPClient:   HTTPClient(),
 	}
 }
 
