@@ -1,15 +1,22 @@
-package terraform
+package testenv
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// render prints an inventory compactly and deterministically, for golden files.
-func render(inv model.Inventory) string {
+// RenderInventory prints an inventory compactly and deterministically for
+// golden files, the same way for every source: clusters sorted by root and
+// address, each value with its state, location, candidates, reasons (both
+// languages) and provenance, then suppressions and notes; diagnostics; and
+// the coverage counts. Fields a source does not set are left out, so each
+// golden shows what its source fills in. Source and Type are implied by the
+// golden's package and not printed.
+func RenderInventory(inv model.Inventory) string {
 	var b strings.Builder
 	cs := append([]model.Cluster(nil), inv.Clusters...)
 	sort.SliceStable(cs, func(i, j int) bool {
@@ -28,6 +35,22 @@ func render(inv model.Inventory) string {
 		renderValue(&b, "global_cluster", c.GlobalClusterID)
 		renderValue(&b, "replication_source", c.ReplicationSource)
 		renderValue(&b, "serverless_v2", c.ServerlessV2)
+		if c.Action != model.ActionNone {
+			fmt.Fprintf(&b, "  action=%s\n", c.Action)
+		}
+		renderValue(&b, "prior_backtrack_window", c.PriorBacktrackWindow)
+		if len(c.ReadReplicas) > 0 {
+			fmt.Fprintf(&b, "  read_replicas=%v\n", c.ReadReplicas)
+		}
+		if c.Account != "" || c.Region != "" || c.ARN != "" || c.Status != "" {
+			fmt.Fprintf(&b, "  account=%s region=%s arn=%s status=%s\n", c.Account, c.Region, c.ARN, c.Status)
+		}
+		for _, k := range sortedKeys(c.Tags) {
+			fmt.Fprintf(&b, "  tag %s=%q\n", k, c.Tags[k])
+		}
+		if l := c.Live; l != nil {
+			renderLive(&b, l)
+		}
 		for _, s := range c.Suppressions {
 			until := ""
 			if s.Until != nil {
@@ -42,12 +65,7 @@ func render(inv model.Inventory) string {
 	for _, d := range inv.Diagnostics {
 		fmt.Fprintf(&b, "diagnostic %s %s at %s resource=%q\n  en: %s\n  ja: %s\n  fix: %s\n", d.Status, d.Reason, fullLoc(d.Location), d.Resource.Address, d.Message.EN, d.Message.JA, d.Remediation.EN)
 	}
-	keys := make([]string, 0, len(inv.Coverage))
-	for k := range inv.Coverage {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(inv.Coverage) {
 		fmt.Fprintf(&b, "coverage %s=%d\n", k, inv.Coverage[k])
 	}
 	return b.String()
@@ -81,4 +99,32 @@ func renderValue[T comparable](b *strings.Builder, name string, v model.Value[T]
 	for _, o := range v.Provenance {
 		fmt.Fprintf(b, "    <- %s %s %s\n", o.Kind, o.Name, fullLoc(o.Location))
 	}
+}
+
+func renderLive(b *strings.Builder, l *model.LiveState) {
+	ebt := "none"
+	if l.EarliestBacktrackTime != nil {
+		ebt = l.EarliestBacktrackTime.UTC().Format(time.RFC3339)
+	}
+	observed := "zero"
+	if !l.ObservedAt.IsZero() {
+		observed = l.ObservedAt.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(b, "  live earliest_backtrack_time=%s observed_at=%s lookback_seconds=%d price_per_million_record_hours=%v price_source=%q\n",
+		ebt, observed, l.LookbackSeconds, l.PricePerMillionRecordHours, l.PriceSource)
+	renderValue(b, "actual_window_seconds", l.ActualWindowSeconds)
+	renderValue(b, "consumed_change_records", l.ConsumedChangeRecords)
+	renderValue(b, "window_alerts", l.WindowAlerts)
+	renderValue(b, "change_records_stored_avg", l.ChangeRecordsStoredAvg)
+	renderValue(b, "change_records_creation_rate", l.ChangeRecordsCreationRate)
+	renderValue(b, "monthly_cost_usd", l.MonthlyCostUSD)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
