@@ -2,7 +2,6 @@ package fix
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,16 +14,7 @@ import (
 )
 
 // One moto_server for the package; tests that need it skip without it.
-// Fuzzing runs no moto_server: fuzz workers are killed by the coordinator,
-// which would leave their servers running.
-func TestMain(m *testing.M) {
-	for _, a := range os.Args[1:] {
-		if strings.HasPrefix(a, "-test.fuzz") {
-			os.Exit(m.Run())
-		}
-	}
-	testenv.MotoMain(m)
-}
+func TestMain(m *testing.M) { testenv.MotoMain(m) }
 
 // createSource creates an aurora-mysql cluster without backtrack and its
 // instances in moto, the way a legacy cluster looks.
