@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/kumoguard/kumoguard/bench/cloudformation/corpus"
 	"github.com/kumoguard/kumoguard/internal/source/cloudformation"
 )
 
@@ -30,7 +31,7 @@ func main() {
 		os.Exit(2)
 	}
 	defer os.RemoveAll(dir)
-	paths, err := cloudformation.WriteBenchmarkTemplates(dir, *templates, *clusters)
+	paths, err := corpus.Write(dir, *templates, *clusters)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -202,9 +202,20 @@ func TestSuppressions(t *testing.T) {
 
 func TestBrokenInputGoesOn(t *testing.T) {
 	dir := filepath.Join(repoRoot(t), "internal/cli/testdata/tf-broken")
+	// An input that did not parse makes the scan incomplete: exit 3 whatever
+	// --fail-on says, unless the user opts out with --allow-partial.
 	res := run(t, dir, "scan", "iac", ".", "--format", "json")
-	if res.code != 0 {
-		t.Errorf("exit %d with the default --fail-on FAIL, want 0 (only an ERROR); stderr %s", res.code, res.stderr)
+	if res.code != 3 || !strings.Contains(res.stderr, "incomplete") {
+		t.Errorf("exit %d with the default --fail-on FAIL, want 3 (incomplete); stderr %s", res.code, res.stderr)
+	}
+	if r := decode(t, res.stdout); !r.Scan.Incomplete || r.Scan.Interrupted || r.Scan.Coverage["not_evaluated"] != 1 {
+		t.Errorf("the report must say the scan is incomplete: %+v", r.Scan)
+	}
+	if res := run(t, dir, "scan", "iac", ".", "--allow-partial"); res.code != 0 {
+		t.Errorf("--allow-partial with only an ERROR: exit %d, want 0", res.code)
+	}
+	if res := run(t, dir, "scan", "iac", ".", "--allow-partial", "--fail-on", "FAIL,ERROR"); res.code != 1 {
+		t.Errorf("--allow-partial --fail-on FAIL,ERROR: exit %d, want 1", res.code)
 	}
 	r := decode(t, res.stdout)
 	var sawError, sawPass bool
@@ -222,8 +233,8 @@ func TestBrokenInputGoesOn(t *testing.T) {
 	if !sawError || !sawPass {
 		t.Errorf("want an ERROR at bad/main.tf:4 and the good module still evaluated; got %+v", r.Findings)
 	}
-	if res := run(t, dir, "scan", "iac", ".", "--fail-on", "FAIL,ERROR"); res.code != 1 {
-		t.Errorf("--fail-on FAIL,ERROR: exit %d, want 1", res.code)
+	if res := run(t, dir, "scan", "iac", ".", "--fail-on", "FAIL,ERROR"); res.code != 3 {
+		t.Errorf("--fail-on FAIL,ERROR: exit %d, want 3 (incomplete comes first)", res.code)
 	}
 }
 
@@ -231,7 +242,14 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	root := repoRoot(t)
 	for _, format := range report.Formats() {
 		for _, target := range []string{"internal/cli/testdata/tf-secret", "internal/cli/testdata/cfn-basic"} {
-			res := run(t, root, "scan", "iac", target, "--format", format, "--lang", "ja")
+			args := []string{"scan", "iac", target, "--format", format, "--lang", "ja"}
+			if format == "asff" {
+				args = append(args, "--account-id", "111122223333", "--region", "ap-northeast-1")
+			}
+			res := run(t, root, args...)
+			if res.stdout == "" {
+				t.Errorf("%s: no report (exit %d): %s", format, res.code, res.stderr)
+			}
 			for _, secret := range []string{"Sup3rS3cret", "Cfn-Secret"} {
 				if strings.Contains(res.stdout+res.stderr, secret) {
 					t.Errorf("%s report of %s contains the password %q", format, target, secret)
@@ -331,5 +349,27 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if res := run(t, root, "version"); res.code != 0 || !strings.HasPrefix(res.stdout, "kumoguard ") {
 		t.Errorf("version: %+v", res)
+	}
+}
+
+// TestASFFFromCodeNeedsAnAccount: Security Hub rejects a finding without an
+// account or with an invalid ProductArn, so ASFF from code either names them
+// or is a usage error.
+func TestASFFFromCodeNeedsAnAccount(t *testing.T) {
+	root := repoRoot(t)
+	res := run(t, root, "scan", "iac", "internal/cli/testdata/cfn-basic", "--format", "asff")
+	if res.code != 2 || !strings.Contains(res.stderr, "--account-id") || res.stdout != "" {
+		t.Errorf("ASFF without an account: exit %d, stdout %q, stderr %s", res.code, res.stdout, res.stderr)
+	}
+	res = run(t, root, "scan", "iac", "internal/cli/testdata/cfn-basic", "--format", "asff", "--account-id", "111122223333", "--region", "cn-north-1")
+	var fs []map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &fs); err != nil || len(fs) == 0 {
+		t.Fatalf("ASFF: %v\n%s%s", err, res.stdout, res.stderr)
+	}
+	for _, f := range fs {
+		if f["AwsAccountId"] != "111122223333" || f["Region"] != "cn-north-1" ||
+			f["ProductArn"] != "arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default" {
+			t.Errorf("finding %v: account %v region %v product %v", f["Id"], f["AwsAccountId"], f["Region"], f["ProductArn"])
+		}
 	}
 }

@@ -5,26 +5,23 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
-	"github.com/kumoguard/kumoguard/internal/suppress"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newFixCommand) }
 
 type fixFlags struct {
 	iacInputFlags
-	write       bool
-	check       bool
-	minWindow   string
-	configPath  string
-	checkAWS    bool
-	profile     string
-	endpointURL string
+	write      bool
+	check      bool
+	minWindow  string
+	configPath string
+	checkAWS   bool
+	aws        awsFlags
 }
 
 func newFixCommand(g *globalFlags) *cobra.Command {
@@ -40,17 +37,19 @@ default of the variable it comes from, the tfvars assignment, the local or the m
 CloudFormation the BacktrackWindow property (added when missing) or the parameter Default it comes from.
 Comments, key order, indentation and alignment are kept: only the number changes or one line is added.
 
-The window written is --min-window (default 86400 s = 24 h). A window that looks like hours written
-as seconds (1..72, facts §13f) becomes hours × 3600 (at most 259200 = 72 h) when that is larger.
+The window written is --min-window (default 86400 s = 24 h). A window of 1..72 most likely means hours
+written as seconds (backtrack_window = 72 is 72 seconds): it becomes hours × 3600 (at most 259200 = 72 h)
+when that is larger.
 Each diff starts with a "# kumoguard fix:" line that says what is set and why.
 
 Without --write the unified diff is printed and nothing changes. Every patched file is re-parsed
 before it is shown or written, so an invalid file is never produced; running fix twice changes nothing.
 Values of password, secret and token attributes are masked in the diff.
 
-Backtrack can only be enabled when a cluster is created (facts §3). When a plan JSON among the paths
-shows the cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack,
-fix refuses the edit (the apply would fail) and points to "kumoguard runbook" for the migration.`,
+Backtrack can only be enabled when a cluster is created. When a plan JSON among the paths shows the
+cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack, fix refuses
+the edit (the apply would fail) and points to "kumoguard runbook" for the migration. AWS documents the
+rule at https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html`,
 		Example: `  # Show what would change
   kumoguard fix envs/prod
 
@@ -68,24 +67,24 @@ fix refuses the edit (the apply would fail) and points to "kumoguard runbook" fo
 	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
 	fl.BoolVar(&f.checkAWS, "check-aws", false, "before adding a window, look each cluster up in AWS (DescribeDBClusters, read-only) and refuse the edit when it exists without backtrack")
-	fl.StringVar(&f.profile, "profile", "", "with --check-aws: shared config profile")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "with --check-aws: send every AWS call to this endpoint (emulators such as moto)")
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{prefix: "with --check-aws: "}) // after the IaC flags: shares their --region
 	return cmd
 }
 
 // liveCounterparts looks up, read-only, the live cluster of every IaC
 // cluster with a known identifier and no window: a live cluster without
-// backtrack makes fix refuse the edit (facts §3). Clusters not found in AWS
-// are not created yet, and the edit goes ahead.
+// backtrack makes fix refuse the edit, because AWS enables backtrack only
+// when a cluster is created. Clusters not found in AWS are not created yet,
+// and the edit goes ahead.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]model.Cluster, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: f.region, EndpointURL: f.endpointURL})
+	cfg, err := f.aws.config(ctx, f.region)
 	if err != nil {
 		return nil, usageErr("--check-aws: %v", err)
 	}
-	api := rds.NewFromConfig(cfg)
 	var out []model.Cluster
 	seen := map[string]bool{}
 	for _, c := range inv.Clusters {
@@ -96,18 +95,14 @@ func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]
 			continue
 		}
 		seen[c.Name] = true
-		facts, err := fix.ReadCluster(ctx, api, c.Name)
-		if errors.Is(err, fix.ErrClusterNotFound) {
+		live, err := scan.LiveCluster(ctx, cfg, c.Name)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, fatalErr("--check-aws: reading %s: %v", c.Name, err)
 		}
-		out = append(out, model.Cluster{Source: model.SourceAWS, Type: "AWS::RDS::DBCluster", Name: facts.Identifier,
-			Address: facts.ARN, ARN: facts.ARN, Account: facts.Account, Region: facts.Region,
-			Engine:          model.KnownValue(facts.Engine, model.Location{ARN: facts.ARN}),
-			EngineVersion:   model.KnownValue(facts.EngineVersion, model.Location{ARN: facts.ARN}),
-			BacktrackWindow: model.KnownValue(facts.BacktrackWindow, model.Location{ARN: facts.ARN})})
+		out = append(out, live)
 	}
 	return out, nil
 }
@@ -118,7 +113,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	if err != nil {
 		return err
 	}
-	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	inv, root, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
@@ -129,9 +124,8 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 		}
 		inv.Clusters = append(inv.Clusters, live...)
 	}
-	findings := policy.Evaluate(inv, s.policy)
-	suppress.Apply(findings, inv, s.suppressions, s.policy.Now)
-	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root, MinWindowSeconds: s.policy.MinWindowSeconds})
+	findings := scan.Findings(inv, s.scanSettings())
+	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root})
 	if err != nil {
 		return fatalErr("%v", err)
 	}
@@ -142,7 +136,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 	}
 	broken := 0
 	for _, fd := range findings {
-		if fd.RuleID == policy.KGBT000.ID && fd.Status == model.StatusError {
+		if fd.Cluster == nil && fd.Status == model.StatusError && fd.Resolution != nil && fd.Resolution.Step == model.StepFixInput {
 			broken++
 		}
 	}

@@ -3,22 +3,19 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/spf13/cobra"
 
-	"github.com/kumoguard/kumoguard/internal/fix"
+	"github.com/kumoguard/kumoguard/internal/migrate"
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newMigrateCommand) }
 
 type migrateFlags struct {
-	region       string
-	profile      string
-	endpointURL  string
+	aws          awsFlags
 	minWindow    string
 	configPath   string
 	apply        bool
@@ -31,10 +28,11 @@ func newMigrateCommand(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate CLUSTER",
 		Short: "Create a backtrack-enabled copy of a cluster created without it (plan first; acts only with --apply)",
-		Long: `Perform the non-destructive part of a backtrack migration (facts §11): snapshot the cluster, restore the
+		Long: `Perform the non-destructive part of a backtrack migration: snapshot the cluster, restore the
 snapshot into <cluster>-bt with --backtrack-window in the same subnet group, security groups, cluster
 parameter group and KMS key, create instances like the source's (writer first), wait until everything is
-available, and verify BacktrackWindow on the new cluster.
+available, and verify BacktrackWindow on the new cluster. This is the path AWS documents for a cluster
+created without backtrack: https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
 
 Without --apply it prints the plan and changes nothing. It never deletes, renames or modifies the source
 or anything else: it only creates (CreateDBClusterSnapshot, RestoreDBClusterFromSnapshot, CreateDBInstance)
@@ -48,10 +46,8 @@ Validation, cutover, rollback and decommission are human steps: "kumoguard runbo
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runMigrate(cmd, g, f, args[0]) },
 	}
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{region: "AWS Region of the cluster (default from the profile or AWS_REGION; an ARN's Region wins)"})
 	fl := cmd.Flags()
-	fl.StringVar(&f.region, "region", "", "AWS Region of the cluster (default from the profile or AWS_REGION; an ARN's Region wins)")
-	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
 	fl.StringVar(&f.minWindow, "min-window", "", "target window of the new cluster: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml (default ./kumoguard.yaml when present)")
 	fl.BoolVar(&f.apply, "apply", false, "perform the plan (default: print it and change nothing)")
@@ -66,22 +62,18 @@ func runMigrate(cmd *cobra.Command, g *globalFlags, f *migrateFlags, ref string)
 	if err != nil {
 		return err
 	}
-	region := f.region
-	if p := strings.Split(ref, ":"); strings.HasPrefix(ref, "arn:") && len(p) >= 6 {
-		region = p[3]
-	}
 	ctx := cmd.Context()
-	cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: region, EndpointURL: f.endpointURL})
+	cfg, err := f.aws.config(ctx, scan.RegionOfARN(ref))
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
-	res, err := fix.Migrate(ctx, rds.NewFromConfig(cfg), ref, fix.MigrateOptions{
+	res, err := migrate.Run(ctx, cfg, ref, migrate.Options{
 		WindowSeconds: s.policy.MinWindowSeconds, Apply: f.apply, PollInterval: f.pollInterval, Timeout: f.timeout,
 		Lang: s.lang, Out: cmd.OutOrStdout()})
 	switch {
-	case errors.Is(err, fix.ErrClusterNotFound):
+	case errors.Is(err, scan.ErrClusterNotFound):
 		return usageErr("%v", err)
-	case errors.Is(err, fix.ErrNoMigrationNeeded):
+	case errors.Is(err, migrate.ErrNoMigrationNeeded):
 		fmt.Fprintln(cmd.ErrOrStderr(), model.T("kumoguard: %s already has backtrack: raise its window in place, no migration needed (aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately).",
 			"kumoguard: %s は既にバックトラックが有効です。移行は不要で、その場でウィンドウを引き上げます（aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately）。",
 			ref, ref, s.policy.MinWindowSeconds).In(s.lang))

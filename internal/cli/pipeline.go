@@ -5,45 +5,46 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/kumoguard/kumoguard/internal/config"
-	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/report"
-	"github.com/kumoguard/kumoguard/internal/suppress"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 // reportFlags are the flags every scan command shares: what to check, how to
 // report, when to fail.
 type reportFlags struct {
-	format     string
-	output     string
-	failOn     string
-	minWindow  string
-	configPath string
+	format       string
+	output       string
+	failOn       string
+	minWindow    string
+	configPath   string
+	allowPartial bool
 }
 
 func addReportFlags(cmd *cobra.Command, r *reportFlags) {
 	f := cmd.Flags()
 	f.StringVarP(&r.format, "format", "f", "table", "report format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&r.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVarP(&r.output, "output", "o", "", "write the report to this file (\"-\": standard output); devices, FIFOs and symlink targets are written as they are")
 	f.StringVar(&r.failOn, "fail-on", "", "comma-separated statuses that make the exit code 1: FAIL, UNKNOWN, ERROR, or none (default FAIL)")
 	f.StringVar(&r.minWindow, "min-window", "", "minimum target backtrack window: 24h, 86400s, 1d (default 24h, at most 72h)")
 	f.StringVar(&r.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
+	f.BoolVar(&r.allowPartial, "allow-partial", false, "exit by --fail-on alone even when the scan is incomplete (default: exit 3 when anything in scope could not be evaluated)")
 }
 
 // settings is what the flags and kumoguard.yaml resolve to.
 type settings struct {
 	lang         string
 	color        bool
+	width        int // terminal columns for the table; 0: not a terminal
 	failOn       map[model.Status]bool
 	policy       policy.Options
 	suppressions []config.Suppression
@@ -79,7 +80,7 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		mw = cfg.MinWindow
 	}
 	if mw != "" {
-		sec, err := policy.ParseWindow(mw)
+		sec, err := model.ParseWindow(mw)
 		if err != nil {
 			return s, usageErr("--min-window: %v", err)
 		}
@@ -103,9 +104,19 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		return s, usageErr("--format: %v", err)
 	}
 	s.format = strings.ToLower(r.format)
-	if r.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" {
+	if r.output == "" || r.output == "-" {
+		tty := false
 		if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			s.color = true
+			tty = true
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+				s.width = w
+			}
+		}
+		s.color = tty && r.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+		// COLUMNS, as shells export it, sets the width where there is no
+		// terminal to ask (CI logs, less -R, tests).
+		if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n >= 20 {
+			s.width = n
 		}
 	}
 	return s, nil
@@ -130,67 +141,17 @@ func parseFailOn(v string) (map[model.Status]bool, error) {
 	return out, nil
 }
 
-// scanRun is one scan's inputs to the shared pipeline.
-type scanRun struct {
-	kind      string // "iac" or "aws"
-	root      string
-	started   time.Time
-	inventory model.Inventory
+// scanSettings are the pipeline's settings for a scan made with s.
+func (s settings) scanSettings() scan.Settings {
+	return scan.Settings{Policy: s.policy, Suppressions: s.suppressions,
+		Edits: report.NeedsOf(s.format).Edits, Tool: model.Tool{Name: "kumoguard", Version: ToolVersion()}}
 }
 
-// finish evaluates the inventory, writes the report and returns the exit
-// error when findings reach --fail-on.
-func (r *reportFlags) finish(cmd *cobra.Command, s settings, run scanRun) error {
-	return r.emit(cmd, s, buildReport(s, run))
-}
-
-// buildReport evaluates the inventory and applies suppressions.
-func buildReport(s settings, run scanRun) model.Report {
-	findings := policy.Evaluate(run.inventory, s.policy)
-	suppress.Apply(findings, run.inventory, s.suppressions, s.policy.Now)
-	if findings == nil {
-		findings = []model.Finding{}
-	}
-	// The exact way out of every finding that is not a PASS. The text edits
-	// `kumoguard fix` would make are computed for the formats that carry
-	// them (SARIF fixes, JSON), since that re-reads the files.
-	root := ""
-	if run.kind == "iac" && (s.format == "sarif" || s.format == "json") {
-		root = filepath.FromSlash(run.root)
-	}
-	rems := fix.ForReport(findings, run.inventory, root, s.policy.MinWindowSeconds)
-	for i := range findings {
-		if findings[i].Status != model.StatusPass {
-			r := rems[i]
-			findings[i].Fix = &r
-		}
-	}
-	rep := model.Report{
-		SchemaVersion: 1,
-		Tool:          model.Tool{Name: "kumoguard", Version: ToolVersion()},
-		Summary:       model.Summarize(findings),
-		Findings:      findings,
-		Scan: model.ScanInfo{
-			Kind:      run.kind,
-			Root:      run.root,
-			StartedAt: run.started.UTC().Truncate(time.Second),
-			Duration:  time.Since(run.started).Round(time.Millisecond).Seconds(),
-			MinWindow: s.policy.MinWindowSeconds,
-			Coverage:  run.inventory.Coverage,
-		},
-	}
-	for _, f := range findings {
-		if f.Suppressed != nil {
-			rep.Scan.Suppressed++
-		}
-	}
-	return rep
-}
-
-// emit writes the report and returns the exit error when unsuppressed
-// findings reach --fail-on.
+// emit writes the report and returns the exit error: 130 for an
+// interrupted scan, 3 for an incomplete one (unless --allow-partial), 1 when
+// unsuppressed findings reach --fail-on.
 func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) error {
-	opts := report.Options{Lang: s.lang, Color: s.color}
+	opts := report.Options{Lang: s.lang, Color: s.color, Width: s.width}
 	if r.output == "" {
 		w := bufio.NewWriter(cmd.OutOrStdout())
 		if err := s.reporter(w, rep, opts); err != nil {
@@ -200,19 +161,38 @@ func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) err
 			return fatalErr("writing report: %v", err)
 		}
 	} else {
-		if err := writeFileAtomic(r.output, func(w io.Writer) error { return s.reporter(w, rep, opts) }); err != nil {
+		if err := writeOutput(r.output, cmd.OutOrStdout(), func(w io.Writer) error { return s.reporter(w, rep, opts) }); err != nil {
 			return fatalErr("writing %s: %v", r.output, err)
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", summaryLine(rep, s.lang, r.output))
+		if r.output != "-" {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", summaryLine(rep, s.lang, r.output))
+		}
 	}
-	if exitCode(rep, s.failOn) != ExitOK {
-		return &ExitError{Code: ExitFindings}
+	code := exitCode(rep, s.failOn, r.allowPartial)
+	switch code {
+	case ExitOK:
+		return nil
+	case ExitInterrupted:
+		return &ExitError{Code: code, Msg: model.T("the scan was interrupted; the report above is partial.",
+			"スキャンが中断されました。レポートは途中までの結果です。").In(s.lang)}
+	case ExitIncomplete:
+		return &ExitError{Code: code, Msg: model.T("the scan is incomplete: %d input(s), account(s), region(s) or call(s) could not be evaluated (KG-BT-000); exit 3. Use --allow-partial to exit by --fail-on alone.",
+			"スキャンが不完全です。%d 件の入力・アカウント・リージョン・呼び出しを評価できませんでした（KG-BT-000）。終了コード 3。--fail-on だけで終了コードを決めるには --allow-partial を指定してください。",
+			rep.Scan.Coverage["not_evaluated"]).In(s.lang)}
 	}
-	return nil
+	return &ExitError{Code: code}
 }
 
-// exitCode is 1 when an unsuppressed finding has a --fail-on status.
-func exitCode(rep model.Report, failOn map[model.Status]bool) int {
+// exitCode decides the exit code of a scan: 130 when it was interrupted, 3
+// when something in scope could not be evaluated (unless allowPartial), 1
+// when an unsuppressed finding has a --fail-on status, else 0.
+func exitCode(rep model.Report, failOn map[model.Status]bool, allowPartial bool) int {
+	if rep.Scan.Interrupted {
+		return ExitInterrupted
+	}
+	if rep.Scan.Incomplete && !allowPartial {
+		return ExitIncomplete
+	}
 	for _, f := range rep.Findings {
 		if f.Suppressed == nil && failOn[f.Status] {
 			return ExitFindings
@@ -230,34 +210,6 @@ func summaryLine(rep model.Report, lang, path string) string {
 		return fmt.Sprintf("%s にレポートを書き出しました：%s、抑制 %d", path, strings.Join(parts, "、"), rep.Scan.Suppressed)
 	}
 	return fmt.Sprintf("wrote %s: %s, suppressed %d", path, strings.Join(parts, ", "), rep.Scan.Suppressed)
-}
-
-// writeFileAtomic writes through a temporary file in the same directory and
-// renames it, so a failed write never leaves half a report behind.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".kumoguard-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	if err := write(w); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func usageErr(format string, args ...any) error {

@@ -7,25 +7,24 @@ import (
 	"io"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 func init() { topCommands = append(topCommands, newRunbookCommand) }
 
 type runbookFlags struct {
 	iacInputFlags
-	iac         bool
-	resource    []string
-	profile     string
-	endpointURL string
-	minWindow   string
-	configPath  string
-	output      string
+	iac        bool
+	resource   []string
+	aws        awsFlags
+	minWindow  string
+	configPath string
+	output     string
 }
 
 func newRunbookCommand(g *globalFlags) *cobra.Command {
@@ -34,11 +33,14 @@ func newRunbookCommand(g *globalFlags) *cobra.Command {
 		Use:   "runbook [CLUSTER...] | --iac [PATH...] [--resource ADDRESS]",
 		Short: "Write the migration runbook for a cluster created without backtrack",
 		Long: `Write a Markdown runbook (English or Japanese, --lang) to migrate an Aurora MySQL cluster that exists
-without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created
-(facts §3), so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
+without backtrack to a new cluster with backtrack: backtrack can only be enabled when a cluster is created,
+so the way is snapshot → restore-db-cluster-from-snapshot --backtrack-window into the same subnet
 group, security groups, parameter groups and KMS key → instances like the source → validation (row counts,
 checksums; binlog replication for a low-downtime cutover, with its caveat) → cutover (DNS, rename or
 RDS Proxy) → rollback plan → decommission, and how to adopt the new cluster in Terraform or CloudFormation.
+AWS documents the rule and the path at
+https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
+and https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
 
 Live: name clusters by identifier or ARN; kumoguard reads DescribeDBClusters and DescribeDBInstances
 (read-only) and fills every command in. IaC: --iac scans the paths like "scan iac" and writes a runbook for
@@ -50,11 +52,10 @@ group, security groups, KMS key) is left as a placeholder.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRunbook(cmd, g, f, args) },
 	}
 	addIaCInputFlags(cmd, &f.iacInputFlags)
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{}) // after the IaC flags: shares their --region
 	fl := cmd.Flags()
 	fl.BoolVar(&f.iac, "iac", false, "the arguments are IaC paths (as for scan iac), not cluster identifiers")
 	fl.StringArrayVar(&f.resource, "resource", nil, "with --iac: only this resource address (repeatable)")
-	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
 	fl.StringVar(&f.minWindow, "min-window", "", "target window of the new cluster: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml (default ./kumoguard.yaml when present)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the runbook to this file instead of standard output")
@@ -93,41 +94,42 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 		_, err := io.WriteString(cmd.OutOrStdout(), text)
 		return err
 	}
-	if err := writeFileAtomic(f.output, func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
+	if err := writeOutput(f.output, cmd.OutOrStdout(), func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
 		return fatalErr("writing %s: %v", f.output, err)
 	}
 	return nil
 }
 
 // liveRunbookFacts reads each named cluster. A cluster that already has
-// backtrack gets no runbook: its window is raised in place (facts §3).
+// backtrack gets no runbook: its window is raised in place
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
 func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *runbookFlags, refs []string) ([]fix.ClusterFacts, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	var out []fix.ClusterFacts
-	clients := map[string]*rds.Client{}
+	configs := map[string]aws.Config{}
 	for _, ref := range refs {
 		region := f.region
-		if p := strings.Split(ref, ":"); strings.HasPrefix(ref, "arn:") && len(p) >= 6 {
-			region = p[3]
+		if r := scan.RegionOfARN(ref); r != "" {
+			region = r
 		}
-		api, ok := clients[region]
+		cfg, ok := configs[region]
 		if !ok {
-			cfg, err := fix.LoadAWSConfig(ctx, fix.AWSOptions{Profile: f.profile, Region: region, EndpointURL: f.endpointURL})
-			if err != nil {
-				return nil, usageErr("%v", err)
+			var err error
+			if cfg, err = f.aws.config(ctx, region); err != nil {
+				return nil, err
 			}
-			api = rds.NewFromConfig(cfg)
-			clients[region] = api
+			configs[region] = cfg
 		}
-		facts, err := fix.ReadCluster(ctx, api, ref)
-		if errors.Is(err, fix.ErrClusterNotFound) {
+		c, err := scan.LiveCluster(ctx, cfg, ref)
+		if errors.Is(err, scan.ErrClusterNotFound) {
 			return nil, usageErr("%v", err)
 		}
 		if err != nil {
 			return nil, fatalErr("reading %s: %v", ref, err)
 		}
+		facts := fix.FactsFromCluster(c)
 		if facts.Region == "" {
 			facts.Region = region
 		}
@@ -149,11 +151,11 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 // iacRunbookFacts scans IaC and returns the clusters whose remediation is a
 // migration (or that might need one), or those named by --resource.
 func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []string) ([]fix.ClusterFacts, error) {
-	inv, _, err := loadIaC(args, &f.iacInputFlags)
+	inv, _, err := loadIaC(cmd.Context(), args, &f.iacInputFlags)
 	if err != nil {
 		return nil, err
 	}
-	findings := policy.Evaluate(inv, s.policy)
+	findings := scan.Findings(inv, s.scanSettings())
 	want := map[string]bool{}
 	for _, r := range f.resource {
 		want[r] = true
@@ -161,26 +163,18 @@ func iacRunbookFacts(cmd *cobra.Command, s settings, f *runbookFlags, args []str
 	var out []fix.ClusterFacts
 	seen := map[string]bool{}
 	for _, fd := range findings {
-		if fd.RuleID != policy.KGBT001.ID || seen[fd.Resource.Address] {
+		c := fd.Cluster
+		if c == nil || seen[c.Address] {
 			continue
 		}
-		if len(want) > 0 && !want[fd.Resource.Address] {
+		if len(want) > 0 && !want[c.Address] {
 			continue
 		}
-		var c *model.Cluster
-		for i := range inv.Clusters {
-			if model.Fingerprint(fd.RuleID, model.ResourceOf(inv.Clusters[i]), inv.Clusters[i].Root) == fd.Fingerprint {
-				c = &inv.Clusters[i]
-			}
-		}
-		if c == nil {
-			continue
-		}
-		r := fix.Remediate(fd, c, fix.Options{MinWindowSeconds: s.policy.MinWindowSeconds})
+		r := fix.Remediate(fd)
 		if len(want) == 0 && r.Path != model.PathMigrate && r.Path != model.PathSetOrMigrate {
 			continue
 		}
-		seen[fd.Resource.Address] = true
+		seen[c.Address] = true
 		facts := fix.FactsFromCluster(*c)
 		// A plan of the same address knows the live identity of the cluster.
 		for _, o := range inv.Clusters {

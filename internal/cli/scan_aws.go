@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/scan"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
 	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
@@ -22,8 +21,7 @@ func init() { scanCommands = append(scanCommands, newScanAWSCommand) }
 
 type scanAWSFlags struct {
 	reportFlags
-	profile     string
-	endpointURL string
+	aws         awsFlags
 	regions     []string
 	accounts    []string
 	org         bool
@@ -31,7 +29,6 @@ type scanAWSFlags struct {
 	externalID  string
 	concurrency int
 	lookback    time.Duration
-	callTimeout time.Duration
 	securityHub bool
 	shRegion    string
 	priceList   bool
@@ -71,9 +68,8 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 		},
 	}
 	addReportFlags(cmd, &f.reportFlags)
+	addAWSFlags(cmd, &f.aws, awsFlagsUsage{region: "Region of the calls that are not per Region: STS, Organizations, account:ListRegions (default from the profile or AWS_REGION, else us-east-1)"})
 	fl := cmd.Flags()
-	fl.StringVar(&f.profile, "profile", "", "shared config profile (default: the standard credential chain)")
-	fl.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (emulators such as moto)")
 	fl.StringSliceVar(&f.regions, "regions", nil, "comma-separated regions, or \"all\" (default: the regions enabled for each account)")
 	fl.StringSliceVar(&f.accounts, "accounts", nil, "comma-separated account IDs to scan (with --org: only these members)")
 	fl.BoolVar(&f.org, "org", false, "scan every active account of the AWS Organization (needs --role-name)")
@@ -81,7 +77,6 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	fl.StringVar(&f.externalID, "external-id", "", "external ID for the role's trust policy")
 	fl.IntVar(&f.concurrency, "concurrency", awssource.DefaultConcurrency, "account-regions scanned at once")
 	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
-	fl.DurationVar(&f.callTimeout, "call-timeout", awssource.DefaultCallTimeout, "timeout of each AWS API call")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
 	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
@@ -100,12 +95,12 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if f.lookback < time.Minute {
 		return usageErr("--lookback must be at least 1m")
 	}
-	parent := cmd.Context()
-	if parent == nil {
-		parent = context.Background()
+	ao, err := f.aws.options("")
+	if err != nil {
+		return err
 	}
 	// Ctrl-C cancels the scan; what was collected is still reported.
-	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext(cmd)
 	defer stop()
 
 	var progress io.Writer
@@ -114,10 +109,10 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	}
 	now := s.policy.Now
 	scanner, err := awssource.NewScanner(ctx, awssource.Options{
-		Profile: f.profile, EndpointURL: f.endpointURL,
+		Profile: ao.Profile, Region: ao.Region, EndpointURL: ao.EndpointURL, CallTimeout: ao.CallTimeout,
 		Org: f.org, RoleName: f.roleName, ExternalID: f.externalID,
 		Accounts: f.accounts, Regions: f.regions,
-		Concurrency: f.concurrency, Lookback: f.lookback, CallTimeout: f.callTimeout,
+		Concurrency: f.concurrency, Lookback: f.lookback,
 		Now: func() time.Time { return now }, Progress: progress,
 		PriceList: f.priceList,
 	})
@@ -144,7 +139,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if s.format == "asff" {
 		s.reporter = report.ASFFWith(defaults)
 	}
-	rep := buildReport(s, scanRun{kind: "aws", started: started, inventory: inv})
+	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "aws", Started: started})
 	finishErr := f.emit(cmd, s, rep)
 	var ee *ExitError
 	if !f.securityHub || (errors.As(finishErr, &ee) && ee.Code == ExitFatal) {

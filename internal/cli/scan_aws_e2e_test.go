@@ -57,9 +57,14 @@ func TestCLIScanAWS(t *testing.T) {
 		return code, stdout.String() + stderr.String()
 	}
 
+	// A denied account leaves the scan incomplete: exit 3 whatever --fail-on
+	// says; with --allow-partial, --fail-on decides.
 	code, msg := run("--format", "json", "--output", filepath.Join(dir, "r.json"), "--fail-on", "ERROR")
-	if code != cli.ExitFindings {
-		t.Fatalf("--fail-on ERROR with a denied account: exit %d, want 1\n%s", code, msg)
+	if code != cli.ExitIncomplete {
+		t.Fatalf("a denied account: exit %d, want 3\n%s", code, msg)
+	}
+	if code, msg := run("--format", "json", "--fail-on", "ERROR", "--allow-partial"); code != cli.ExitFindings {
+		t.Errorf("--fail-on ERROR --allow-partial with a denied account: exit %d, want 1\n%s", code, msg)
 	}
 	if !strings.Contains(msg, "1 failed") {
 		t.Errorf("stderr must give the coverage: %s", msg)
@@ -102,11 +107,14 @@ func TestCLIScanAWS(t *testing.T) {
 		t.Errorf("findings: denied=%v live=%v %+v", sawDenied, sawLive, rep.Findings)
 	}
 
-	if code, msg := run("--format", "json", "--fail-on", "none"); code != cli.ExitOK {
-		t.Errorf("--fail-on none: exit %d\n%s", code, msg)
+	if code, msg := run("--format", "json", "--fail-on", "none", "--allow-partial"); code != cli.ExitOK {
+		t.Errorf("--fail-on none --allow-partial: exit %d\n%s", code, msg)
+	}
+	if code, msg := run("--format", "json", "--fail-on", "none"); code != cli.ExitIncomplete {
+		t.Errorf("--fail-on none with a denied account: exit %d, want 3 (never a silent green)\n%s", code, msg)
 	}
 
-	code, msg = run("--format", "asff", "--fail-on", "none")
+	code, msg = run("--format", "asff", "--fail-on", "none", "--allow-partial")
 	if code != cli.ExitOK {
 		t.Fatalf("asff: exit %d\n%s", code, msg)
 	}

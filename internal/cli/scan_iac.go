@@ -2,18 +2,36 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
+
+// accountIDPattern is an AWS account ID: twelve digits.
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// partitionOf is the AWS partition of a Region.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
 
 func init() { scanCommands = append(scanCommands, newScanIaCCommand) }
 
 type scanIaCFlags struct {
 	reportFlags
 	iacInputFlags
+	accountID string
 }
 
 func newScanIaCCommand(g *globalFlags) *cobra.Command {
@@ -51,6 +69,7 @@ Paths in reports are relative to --root (default: the current directory), as cod
 	}
 	addReportFlags(cmd, &f.reportFlags)
 	addIaCInputFlags(cmd, &f.iacInputFlags)
+	cmd.Flags().StringVar(&f.accountID, "account-id", "", "with --format asff: the AWS account the findings are imported into (with --region)")
 	return cmd
 }
 
@@ -63,12 +82,24 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	inv, root, err := loadIaC(args, &f.iacInputFlags)
+	// Security Hub needs an account, a Region and a product ARN on every
+	// finding; code has none of its own, so the user names them.
+	if s.format == "asff" {
+		if !accountIDPattern.MatchString(f.accountID) || f.region == "" {
+			return usageErr("--format asff: findings from code need the account and Region they are imported into: add --account-id 123456789012 --region ap-northeast-1")
+		}
+		s.reporter = report.ASFFWith(report.ASFFDefaults{Account: f.accountID, Region: f.region, Partition: partitionOf(f.region)})
+	}
+	// Ctrl-C or SIGTERM stops reading; what was read is still reported.
+	ctx, stop := signalContext(cmd)
+	defer stop()
+	inv, root, err := loadIaC(ctx, args, &f.iacInputFlags)
 	if err != nil {
 		return err
 	}
 	if len(inv.Clusters) == 0 && len(inv.Diagnostics) == 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "kumoguard: no Aurora/RDS clusters found in Terraform, plan JSON or CloudFormation under %s\n", strings.Join(args, ", "))
 	}
-	return f.finish(cmd, s, scanRun{kind: "iac", root: filepath.ToSlash(root), started: started, inventory: inv})
+	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "iac", Root: root, Started: started})
+	return f.emit(cmd, s, rep)
 }

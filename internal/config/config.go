@@ -10,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -82,18 +80,18 @@ func Parse(path string, data []byte) (Config, error) {
 		cfg.Path = path
 		return cfg, nil
 	}
-	if err := yaml.UnmarshalWithOptions(data, &cfg, yaml.Strict()); err != nil {
-		return Config{}, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	if err := yaml.Load(data, &cfg, yaml.WithKnownFields()); err != nil {
+		return Config{}, yamlError(path, err)
 	}
 	cfg.Path = path
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return Config{}, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))
+	var file yaml.Node
+	if err := yaml.Load(data, &file); err != nil {
+		return Config{}, yamlError(path, err)
 	}
 	var problems []string
 	for i := range cfg.Suppressions {
 		s := &cfg.Suppressions[i]
-		s.location = entryLocation(file, path, i)
+		s.location = entryLocation(&file, path, i)
 		where := s.location.String()
 		s.Rule = strings.ToUpper(strings.TrimSpace(s.Rule))
 		if s.Rule == "" {
@@ -127,21 +125,50 @@ func validRuleID(id string) bool {
 	return err == nil
 }
 
-func entryLocation(file *ast.File, path string, i int) model.Location {
+// yamlError names path:line:column of each problem the YAML reader found.
+func yamlError(path string, err error) error {
+	var list *yaml.LoadErrors
+	var one *yaml.LoadError
+	var errs []*yaml.LoadError
+	switch {
+	case errors.As(err, &list):
+		errs = list.Errors
+	case errors.As(err, &one):
+		errs = []*yaml.LoadError{one}
+	default:
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		if e.Mark.Line > 0 {
+			lines = append(lines, fmt.Sprintf("%s:%d:%d: %s", path, e.Mark.Line, e.Mark.Column, e.Message))
+		} else {
+			lines = append(lines, fmt.Sprintf("%s: %s", path, e.Message))
+		}
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// entryLocation is where suppressions[i] is written: its first key.
+func entryLocation(doc *yaml.Node, path string, i int) model.Location {
 	loc := model.Location{File: path}
-	p, err := yaml.PathString(fmt.Sprintf("$.suppressions[%d]", i))
-	if err != nil {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
 		return loc
 	}
-	n, err := p.FilterFile(file)
-	if err != nil || n == nil || n.GetToken() == nil {
-		return loc
+	for k := 0; k+1 < len(root.Content); k += 2 {
+		if root.Content[k].Value != "suppressions" {
+			continue
+		}
+		seq := root.Content[k+1]
+		if seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
+			return loc
+		}
+		n := seq.Content[i]
+		loc.Line, loc.Column = n.Line, n.Column
 	}
-	tok := n.GetToken()
-	// A mapping's own token is its first ':'; point at its first key instead.
-	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && m.Values[0].Key != nil {
-		tok = m.Values[0].Key.GetToken()
-	}
-	loc.Line, loc.Column = tok.Position.Line, tok.Position.Column
 	return loc
 }

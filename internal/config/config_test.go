@@ -44,8 +44,9 @@ suppressions:
 		{"bad rule", "suppressions:\n  - rule: CKV_AWS_326\n    address: x\n    reason: r\n", `"CKV_AWS_326" is not a rule ID`},
 		{"selects nothing", "suppressions:\n  - rule: KG-BT-001\n    reason: r\n", "selects nothing"},
 		{"bad date", "suppressions:\n  - rule: KG-BT-001\n    address: x\n    reason: r\n    until: next year\n", `until "next year" is not a date`},
-		{"unknown key", "suppresions: []\n", "kumoguard.yaml"},
-		{"syntax", "suppressions: [\n", "kumoguard.yaml"},
+		{"unknown key", "suppresions: []\n", "kumoguard.yaml:1:1: field suppresions not found"},
+		{"syntax", "suppressions: [\n", "kumoguard.yaml:2:1: did not find expected node content"},
+		{"duplicate key", "min_window: 1d\nmin_window: 2d\n", `kumoguard.yaml:2:1: mapping key "min_window" already defined at line 1`},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,8 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// AWS CLI commands, with the exact flags of backtrack-facts.md §4.5.
+// AWS CLI commands, with the exact flags of the AWS CLI reference
+// (https://docs.aws.amazon.com/cli/latest/reference/rds/).
 
 // target names the cluster a command acts on.
 type target struct {
@@ -45,7 +46,8 @@ func describeWindow(t target, id string) model.CLICommand {
 }
 
 // cliCreate is the CLI equivalent of creating the cluster with backtrack
-// (facts §4.5: the CLI creates clusters without instances). The password is
+// (the CLI creates clusters without instances:
+// https://docs.aws.amazon.com/cli/latest/reference/rds/create-db-instance.html). The password is
 // never written: --manage-master-user-password keeps it in Secrets Manager.
 func cliCreate(t target, engineVersion string, target int64) []model.CLICommand {
 	ver := engineVersion
@@ -53,18 +55,19 @@ func cliCreate(t target, engineVersion string, target int64) []model.CLICommand 
 		ver = "<8.0.mysql_aurora.3.x.y>"
 	}
 	return []model.CLICommand{
-		cmd(t, model.T("Create the cluster with a %s target backtrack window.", "ターゲットバックトラックウィンドウ %s でクラスターを作成します。", Duration(target)),
+		cmd(t, model.T("Create the cluster with a %s target backtrack window.", "ターゲットバックトラックウィンドウ %s でクラスターを作成します。", model.FormatDuration(target)),
 			"aws rds create-db-cluster --db-cluster-identifier %s --engine aurora-mysql --engine-version %s --master-username admin --manage-master-user-password --backtrack-window %d",
 			shellQuote(t.id), shellQuote(ver), target),
 		describeWindow(t, t.id),
 	}
 }
 
-// cliRaise changes the window of an enabled cluster in place; no outage (facts §3).
+// cliRaise changes the window of an enabled cluster in place; no outage
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
 func cliRaise(t target, target int64) []model.CLICommand {
 	return append(accountCheck(t),
 		cmd(t, model.T("Raise the target backtrack window to %d seconds (%s), in place, no outage.",
-			"ターゲットバックトラックウィンドウを %d 秒（%s）にその場で引き上げます（停止なし）。", target, Duration(target)),
+			"ターゲットバックトラックウィンドウを %d 秒（%s）にその場で引き上げます（停止なし）。", target, model.FormatDuration(target)),
 			"aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately", shellQuote(t.id), target),
 		describeWindow(t, t.id))
 }
@@ -88,7 +91,8 @@ func NamesFor(id string) MigrationNames {
 }
 
 // cliMigrate is the documented path for an existing cluster without backtrack
-// (facts §11.1): snapshot, restore with --backtrack-window, instances.
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack):
+// snapshot, restore with --backtrack-window, instances.
 func cliMigrate(t target, c *model.Cluster, target int64) []model.CLICommand {
 	n := NamesFor(t.id)
 	ver := "<engine-version of the source>"

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kumoguard/kumoguard/internal/model"
 )
 
 // BenchmarkPatchesLargeTerraform measures scan-to-diff for one root module of
@@ -24,11 +26,11 @@ func BenchmarkPatchesLargeTerraform(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src.String()), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	inv, fs := scanCase(b, dir, DefaultMinWindowSeconds)
+	inv, fs := scanCase(b, dir, model.DefaultMinWindowSeconds)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+		res, err := Patches(fs, inv, PatchOptions{Root: dir})
 		if err != nil || len(res.Files) != 1 || len(res.Files[0].Changes) != 1000 {
 			b.Fatalf("%v %d", err, len(res.Files))
 		}

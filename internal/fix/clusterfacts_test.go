@@ -1,81 +1,77 @@
 package fix
 
 import (
-	"errors"
+	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
-	"github.com/aws/aws-sdk-go-v2/service/rds/types"
-
-	"github.com/kumoguard/kumoguard/internal/testenv"
+	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// One moto_server for the package; tests that need it skip without it.
-func TestMain(m *testing.M) { testenv.MotoMain(m) }
-
-// createSource creates an aurora-mysql cluster without backtrack and its
-// instances in moto, the way a legacy cluster looks.
-func createSource(t *testing.T, api *rds.Client, id string, readers int) {
-	t.Helper()
-	ctx := testenv.WithTimeout(t, 30*time.Second)
-	_, err := api.CreateDBCluster(ctx, &rds.CreateDBClusterInput{
-		DBClusterIdentifier: aws.String(id), Engine: aws.String("aurora-mysql"),
-		EngineVersion: aws.String("8.0.mysql_aurora.3.04.0"), MasterUsername: aws.String("admin"),
-		MasterUserPassword: aws.String("not-a-real-password-1"), Port: aws.Int32(3306),
-		VpcSecurityGroupIds: []string{"sg-0123456789abcdef0"}, DeletionProtection: aws.Bool(false),
-		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("payments")}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i <= readers; i++ {
-		_, err := api.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
-			DBInstanceIdentifier: aws.String(id + "-" + itoa(int64(i+1))), DBClusterIdentifier: aws.String(id),
-			Engine: aws.String("aurora-mysql"), DBInstanceClass: aws.String("db.r6g.large"),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+// describedCluster is a cluster as awssource.DescribeCluster builds it.
+func describedCluster() model.Cluster {
+	arn := "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-prod"
+	loc := model.Location{Account: "123456789012", Region: "ap-northeast-1", ARN: arn}
+	return model.Cluster{
+		Source: model.SourceAWS, Type: "AWS::RDS::DBCluster", Address: arn, Name: "orders-prod", Location: loc,
+		Account: "123456789012", Region: "ap-northeast-1", ARN: arn, Status: "available",
+		Engine: model.KnownValue("aurora-mysql", loc), EngineVersion: model.KnownValue("8.0.mysql_aurora.3.04.0", loc),
+		EngineMode: model.KnownValue("provisioned", loc), BacktrackWindow: model.KnownValue(int64(0), loc),
+		InstanceClasses: []string{"db.r6g.large", "db.r6g.large"},
+		Tags:            map[string]string{"team": "payments"},
+		Settings: &model.ClusterSettings{Port: 3306, SubnetGroup: "default", SecurityGroups: []string{"sg-0123456789abcdef0"},
+			ClusterParameterGroup: "default.aurora-mysql8.0", DeletionProtection: true,
+			Endpoint: "orders-prod.cluster-x.ap-northeast-1.rds.amazonaws.com"},
+		Instances: []model.Instance{
+			{Identifier: "orders-prod-1", Class: "db.r6g.large", Writer: true, AvailabilityZone: "ap-northeast-1a"},
+			{Identifier: "orders-prod-2", Class: "db.r6g.large", PromotionTier: 2, ParameterGroup: "ipg"},
+		},
 	}
 }
 
-func TestReadClusterFromMoto(t *testing.T) {
-	mo := testenv.SharedMoto(t)
-	mo.Reset(t)
-	api := rds.NewFromConfig(testenv.Config(mo.URL, "ap-northeast-1"))
-	createSource(t, api, "orders-prod", 1)
-	ctx := testenv.WithTimeout(t, 30*time.Second)
+func TestFactsFromCluster(t *testing.T) {
+	iac := model.Cluster{Source: model.SourceTerraform, Name: "legacy", Address: "aws_rds_cluster.legacy",
+		Engine: model.KnownValue("aurora-mysql", model.Location{}), InstanceClasses: []string{"db.r6g.large", "db.r6g.xlarge"}}
+	for _, tt := range []struct {
+		name string
+		in   model.Cluster
+		want ClusterFacts
+	}{
+		{name: "live", in: describedCluster(), want: ClusterFacts{
+			Identifier: "orders-prod", ARN: "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-prod", Account: "123456789012",
+			Region: "ap-northeast-1", Engine: "aurora-mysql", EngineVersion: "8.0.mysql_aurora.3.04.0", EngineMode: "provisioned",
+			Port: 3306, SubnetGroup: "default", SecurityGroups: []string{"sg-0123456789abcdef0"},
+			ClusterParameterGroup: "default.aurora-mysql8.0", DeletionProtection: true,
+			Endpoint: "orders-prod.cluster-x.ap-northeast-1.rds.amazonaws.com", Status: "available",
+			Instances: []InstanceFacts{
+				{Identifier: "orders-prod-1", Class: "db.r6g.large", Writer: true, AvailabilityZone: "ap-northeast-1a"},
+				{Identifier: "orders-prod-2", Class: "db.r6g.large", PromotionTier: 2, ParameterGroup: "ipg"},
+			},
+			Tags: map[string]string{"team": "payments"}, Source: model.SourceAWS,
+			Address:  "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-prod",
+			Location: model.Location{Account: "123456789012", Region: "ap-northeast-1", ARN: "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-prod"},
+		}},
+		{name: "iac: classes only, the first is the writer", in: iac, want: ClusterFacts{
+			Identifier: "legacy", Engine: "aurora-mysql", Source: model.SourceTerraform, Address: "aws_rds_cluster.legacy",
+			Instances: []InstanceFacts{{Class: "db.r6g.large", Writer: true}, {Class: "db.r6g.xlarge"}},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FactsFromCluster(tt.in); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
 
-	f, err := ReadCluster(ctx, api, "orders-prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Account != testenv.DefaultAccount || f.Region != "ap-northeast-1" || f.EngineVersion != "8.0.mysql_aurora.3.04.0" || f.BacktrackWindow != 0 {
-		t.Errorf("facts %+v", f)
-	}
-	if len(f.Instances) != 2 || !f.Instances[0].Writer || f.Instances[0].Class != "db.r6g.large" {
-		t.Errorf("instances %+v", f.Instances)
-	}
-	if len(f.SecurityGroups) != 1 || f.Tags["team"] != "payments" {
-		t.Errorf("security groups %v, tags %v", f.SecurityGroups, f.Tags)
-	}
-	// By ARN too.
-	if g, err := ReadCluster(ctx, api, f.ARN); err != nil || g.Identifier != "orders-prod" {
-		t.Errorf("by ARN: %v %+v", err, g.Identifier)
-	}
-	if _, err := ReadCluster(ctx, api, "nope"); !errors.Is(err, ErrClusterNotFound) {
-		t.Errorf("missing cluster: %v", err)
-	}
-	md := Runbook(f, RunbookOptions{Lang: "en", WindowSeconds: 86400})
-	for _, want := range []string{"--vpc-security-group-ids sg-0123456789abcdef0", "--db-instance-identifier orders-prod-2-bt", "--region ap-northeast-1"} {
+// TestRunbookFromLiveCluster: the runbook of a live cluster copies its
+// network, instances and Region into every command.
+func TestRunbookFromLiveCluster(t *testing.T) {
+	md := Runbook(FactsFromCluster(describedCluster()), RunbookOptions{Lang: "en", WindowSeconds: 86400})
+	for _, want := range []string{"--vpc-security-group-ids sg-0123456789abcdef0", "--db-instance-identifier orders-prod-2-bt",
+		"--region ap-northeast-1", "--db-subnet-group-name default", "--deletion-protection", "--promotion-tier 2"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("runbook lacks %q", want)
 		}
-	}
-	if strings.Contains(md, "not-a-real-password-1") {
-		t.Error("runbook shows the master password")
 	}
 }

@@ -18,7 +18,8 @@ import "github.com/kumoguard/kumoguard/internal/model"
 // The Japanese texts keep the English label and add the Japanese console
 // label in parentheses, as the Japanese edition of the guide does, because the
 // console's language follows the user's setting. The console takes the window
-// in hours; the API, CLI, Terraform and CloudFormation take seconds (facts §4.1).
+// in hours; the API, CLI, Terraform and CloudFormation take seconds:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 
 const consoleURL = "https://console.aws.amazon.com/rds/"
 
@@ -47,7 +48,7 @@ func consoleCreate(target int64, region string) []model.Text {
 			"[Create database (データベースの作成)] を選択し、[Aurora (MySQL Compatible)] を選択します。"),
 		model.T("In the Backtrack section, choose Enable Backtrack and set Target Backtrack window to %s hours (the console takes hours; %d seconds elsewhere).",
 			"[Backtrack (バックトラック)] セクションで [Enable Backtrack (バックトラックの有効化)] を選択し、[Target Backtrack window (ターゲットバックトラックウィンドウ)] を %s 時間に設定します（コンソールは時間単位、その他は %d 秒）。",
-			Hours(target), target),
+			model.FormatHours(target), target),
 		model.T("Finish the other settings and choose Create database.",
 			"その他の設定を済ませ、[Create database (データベースの作成)] を選択します。"),
 	}
@@ -60,7 +61,7 @@ func consoleRaise(id, account, region string, target int64) []model.Text {
 			"[Databases (データベース)] を選択し、DB クラスター %s を選択して [Modify (変更)] を選択します。", id),
 		model.T("In the Backtrack section, set Target Backtrack window to %s hours (%d seconds).",
 			"[Backtrack (バックトラック)] セクションで [Target Backtrack window (ターゲットバックトラックウィンドウ)] を %s 時間（%d 秒）に設定します。",
-			Hours(target), target),
+			model.FormatHours(target), target),
 		model.T("Choose Continue. Under Scheduling of Modifications choose Apply immediately (no outage), then choose Modify Cluster.",
 			"[Continue (続行)] を選択します。[Scheduling of Modifications (変更のスケジューリング)] で [Apply immediately (すぐに適用)] を選択し（停止は発生しません）、[Modify Cluster (クラスターの変更)] を選択します。"),
 	)
@@ -80,7 +81,7 @@ func consoleMigrate(id, account, region string, target int64) []model.Text {
 			"%s と同じエンジンバージョン、VPC、DB サブネットグループ、VPC セキュリティグループ、DB クラスターパラメータグループ、AWS KMS キーを指定し、インスタンスクラスはライターと同じにします。", id),
 		model.T("In the Backtrack section, choose Enable Backtrack and set Target Backtrack window to %s hours (%d seconds). Then restore the DB cluster.",
 			"[Backtrack (バックトラック)] セクションで [Enable Backtrack (バックトラックの有効化)] を選択し、[Target Backtrack window (ターゲットバックトラックウィンドウ)] を %s 時間（%d 秒）に設定して、DB クラスターを復元します。",
-			Hours(target), target),
+			model.FormatHours(target), target),
 		model.T("Add reader instances like the source's, validate the data, cut over, and keep %s until rollback is no longer needed (`kumoguard runbook` writes every step).",
 			"元と同じリーダーインスタンスを追加し、データを検証して切り替えます。ロールバック不要になるまで %s は残します（全手順は `kumoguard runbook` で出力できます）。", id),
 	)

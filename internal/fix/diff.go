@@ -51,8 +51,8 @@ func (c Change) Summary() model.Text {
 		fromJA = "（未設定）"
 	}
 	return model.Text{
-		EN: strings.Join(c.Addresses, ", ") + ": " + c.What.EN + " " + from + " -> " + itoa(c.To) + " (" + Duration(c.To) + ") at " + where + "; " + c.Why.EN,
-		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + Duration(c.To) + "）、" + where + "。" + c.Why.JA,
+		EN: strings.Join(c.Addresses, ", ") + ": " + c.What.EN + " " + from + " -> " + itoa(c.To) + " (" + model.FormatDuration(c.To) + ") at " + where + "; " + c.Why.EN,
+		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + model.FormatDuration(c.To) + "）、" + where + "。" + c.Why.JA,
 	}
 }
 
@@ -100,6 +100,7 @@ func lineEdits(src []byte, edits []edit) []udiff.Edit {
 			le = e.end
 		}
 		text := string(src[ls:e.start]) + e.text + string(src[e.end:le])
+		ls, le, text = trimCommonLines(src, ls, le, text)
 		if n := len(out); n > 0 && out[n-1].End > ls {
 			// Two edits on one line: merge them.
 			prev := out[n-1]
@@ -207,4 +208,30 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// trimCommonLines narrows a line-aligned replacement of src[ls:le] by text
+// to the lines that really change: whole lines equal at the start and at the
+// end are left as context (an item re-aligned as terraform fmt does keeps
+// its first and last lines).
+func trimCommonLines(src []byte, ls, le int, text string) (int, int, string) {
+	old := string(src[ls:le])
+	for {
+		i := strings.IndexByte(old, '\n')
+		j := strings.IndexByte(text, '\n')
+		if i < 0 || j < 0 || old[:i+1] != text[:j+1] {
+			break
+		}
+		old, text, ls = old[i+1:], text[j+1:], ls+i+1
+	}
+	for {
+		i := strings.LastIndexByte(strings.TrimSuffix(old, "\n"), '\n')
+		j := strings.LastIndexByte(strings.TrimSuffix(text, "\n"), '\n')
+		if !strings.HasSuffix(old, "\n") || !strings.HasSuffix(text, "\n") || i < 0 || j < 0 || old[i+1:] != text[j+1:] {
+			break
+		}
+		le -= len(old) - (i + 1)
+		old, text = old[:i+1], text[:j+1]
+	}
+	return ls, le, text
 }

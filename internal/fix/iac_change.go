@@ -2,6 +2,8 @@ package fix
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -29,7 +31,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 	case model.SourceTerraform:
 		switch def.Kind {
 		case model.OriginAttribute:
-			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 			if has {
 				ch.Description = model.Text{
 					EN: fmt.Sprintf("Set backtrack_window = %d on %s.", target, addr),
@@ -39,26 +41,16 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 					EN: fmt.Sprintf("Add backtrack_window = %d to %s (it is not set, and the default is 0).", target, addr),
 					JA: fmt.Sprintf("%s に backtrack_window = %d を追加します（未設定で、既定値は 0 です）。", addr, target)}
 			}
-		case model.OriginVariableDefault:
-			ch.Snippet = fmt.Sprintf("variable %q {\n  default = %d # %s\n}", def.Name, target, Duration(target))
+		case model.OriginVariableDefault, model.OriginVarFile, model.OriginLocal, model.OriginModuleArgument:
+			if def.Key == "" {
+				ch = namedValueChange(ch, def, target)
+				break
+			}
+			// One entry of a map or object: the entry is what changes.
+			ch.Snippet = fmt.Sprintf("%s = %d # %s", hclKey(def.Key), target, model.FormatDuration(target))
 			ch.Description = model.Text{
-				EN: fmt.Sprintf("The window comes from the default of variable %q: set it to %d. Every resource using var.%s gets the new value.", def.Name, target, def.Name),
-				JA: fmt.Sprintf("ウィンドウは変数 %q の既定値から来ています。%d にします。var.%s を使うすべてのリソースが新しい値になります。", def.Name, target, def.Name)}
-		case model.OriginVarFile:
-			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, Duration(target))
-			ch.Description = model.Text{
-				EN: fmt.Sprintf("The window comes from %s in the variable file %s: set it to %d.", def.Name, def.Location.File, target),
-				JA: fmt.Sprintf("ウィンドウは変数ファイル %s の %s から来ています。%d にします。", def.Location.File, def.Name, target)}
-		case model.OriginLocal:
-			ch.Snippet = fmt.Sprintf("locals {\n  %s = %d # %s\n}", def.Name, target, Duration(target))
-			ch.Description = model.Text{
-				EN: fmt.Sprintf("The window comes from local.%s: set it to %d.", def.Name, target),
-				JA: fmt.Sprintf("ウィンドウは local.%s から来ています。%d にします。", def.Name, target)}
-		case model.OriginModuleArgument:
-			ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, Duration(target))
-			ch.Description = model.Text{
-				EN: fmt.Sprintf("The window comes from the module argument %s: set it to %d in the module call.", def.Name, target),
-				JA: fmt.Sprintf("ウィンドウはモジュール引数 %s から来ています。モジュール呼び出しで %d にします。", def.Name, target)}
+				EN: fmt.Sprintf("The window comes from the entry %q of %s: set it to %d.", def.Key, originLabel(def).EN, target),
+				JA: fmt.Sprintf("ウィンドウは %s のエントリ %q から来ています。%d にします。", originLabel(def).JA, def.Key, target)}
 		case model.OriginVarFlag:
 			ch.Automatic = false
 			ch.Snippet = fmt.Sprintf("-var %s=%d", def.Name, target)
@@ -73,7 +65,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 				JA: fmt.Sprintf("ウィンドウは環境変数 TF_VAR_%s から来ています。定義している場所（CI の設定、シェルの設定）で %d にしてください。", def.Name, target)}
 		default:
 			ch.Automatic = false
-			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+			ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 			ch.Description = model.Text{
 				EN: fmt.Sprintf("Set the window of %s to %d where it is defined (%s).", addr, target, def.Location),
 				JA: fmt.Sprintf("%s のウィンドウを定義箇所（%s）で %d にします。", addr, def.Location, target)}
@@ -112,7 +104,7 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 	case model.SourceTerraformPlan:
 		// A plan is generated: the change goes into the configuration it came from.
 		ch.Automatic = false
-		ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, Duration(target))
+		ch.Snippet = fmt.Sprintf("backtrack_window = %d # %s", target, model.FormatDuration(target))
 		ch.Description = model.Text{
 			EN: fmt.Sprintf("Set backtrack_window = %d on %s in the Terraform configuration, then plan again (run `kumoguard fix` on the configuration).", target, addr),
 			JA: fmt.Sprintf("Terraform 構成の %s に backtrack_window = %d を設定し、もう一度 plan してください（構成に対して `kumoguard fix` を実行できます）。", addr, target)}
@@ -121,3 +113,55 @@ func iacChange(f model.Finding, target int64) []model.IaCChange {
 	}
 	return []model.IaCChange{ch}
 }
+
+// namedValueChange is the change of a whole variable default, tfvars
+// assignment, local or module argument.
+func namedValueChange(ch model.IaCChange, def model.Origin, target int64) model.IaCChange {
+	switch def.Kind {
+	case model.OriginVariableDefault:
+		ch.Snippet = fmt.Sprintf("variable %q {\n  default = %d # %s\n}", def.Name, target, model.FormatDuration(target))
+		ch.Description = model.Text{
+			EN: fmt.Sprintf("The window comes from the default of variable %q: set it to %d. Every resource using var.%s gets the new value.", def.Name, target, def.Name),
+			JA: fmt.Sprintf("ウィンドウは変数 %q の既定値から来ています。%d にします。var.%s を使うすべてのリソースが新しい値になります。", def.Name, target, def.Name)}
+	case model.OriginVarFile:
+		ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, model.FormatDuration(target))
+		ch.Description = model.Text{
+			EN: fmt.Sprintf("The window comes from %s in the variable file %s: set it to %d.", def.Name, def.Location.File, target),
+			JA: fmt.Sprintf("ウィンドウは変数ファイル %s の %s から来ています。%d にします。", def.Location.File, def.Name, target)}
+	case model.OriginLocal:
+		ch.Snippet = fmt.Sprintf("locals {\n  %s = %d # %s\n}", def.Name, target, model.FormatDuration(target))
+		ch.Description = model.Text{
+			EN: fmt.Sprintf("The window comes from local.%s: set it to %d.", def.Name, target),
+			JA: fmt.Sprintf("ウィンドウは local.%s から来ています。%d にします。", def.Name, target)}
+	case model.OriginModuleArgument:
+		ch.Snippet = fmt.Sprintf("%s = %d # %s", def.Name, target, model.FormatDuration(target))
+		ch.Description = model.Text{
+			EN: fmt.Sprintf("The window comes from the module argument %s: set it to %d in the module call.", def.Name, target),
+			JA: fmt.Sprintf("ウィンドウはモジュール引数 %s から来ています。モジュール呼び出しで %d にします。", def.Name, target)}
+	}
+	return ch
+}
+
+// originLabel names a named value as the remediation mentions it.
+func originLabel(def model.Origin) model.Text {
+	switch def.Kind {
+	case model.OriginVariableDefault:
+		return model.T("the default of variable %q", "変数 %q の既定値", def.Name)
+	case model.OriginVarFile:
+		return model.T("%s in the variable file %s", "変数ファイル %[2]s の %[1]s", def.Name, def.Location.File)
+	case model.OriginLocal:
+		return model.T("local.%s", "local.%s", def.Name)
+	}
+	return model.T("the module argument %s", "モジュール引数 %s", def.Name)
+}
+
+// hclKey writes a map key as HCL needs it: bare when it is an identifier,
+// quoted otherwise.
+func hclKey(k string) string {
+	if hclIdentifier.MatchString(k) {
+		return k
+	}
+	return strconv.Quote(k)
+}
+
+var hclIdentifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)

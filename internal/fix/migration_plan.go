@@ -10,8 +10,10 @@ import (
 // resumable (it finds what an interrupted run created by tag).
 const MigrationTagKey = "kumoguard:backtrack-migration-from"
 
-// MigrationPlan is the non-destructive part of a migration (facts §11.1,
-// §11.2 step 2): snapshot the source, restore it into a new cluster with
+// MigrationPlan is the non-destructive part of a migration
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html):
+// snapshot the source, restore it into a new cluster with
 // backtrack in the same network, parameter groups and KMS key, and create
 // instances like the source's.
 type MigrationPlan struct {

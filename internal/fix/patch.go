@@ -17,8 +17,6 @@ import (
 type PatchOptions struct {
 	// Root is the scan root: findings' file paths are relative to it.
 	Root string
-	// MinWindowSeconds is --min-window; default 86400.
-	MinWindowSeconds int64
 }
 
 // FileChange is the patch of one file: its content before and after, and the
@@ -76,7 +74,8 @@ type Result struct {
 // existingWithoutBacktrack returns the Terraform addresses that a plan shows
 // as existing clusters without backtrack: the plan keeps or updates them
 // (not create or replace) and their window before the change is 0 or unset.
-// Editing their code to enable backtrack would make the apply fail (facts §3).
+// Editing their code to enable backtrack would make the apply fail:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
 	out := map[string]model.Cluster{}
 	for _, c := range inv.Clusters {
@@ -121,33 +120,25 @@ type planned struct {
 func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Result, error) {
 	var res Result
 	existing := existingWithoutBacktrack(inv)
-	clusters := map[string]*model.Cluster{}
-	for i := range inv.Clusters {
-		c := &inv.Clusters[i]
-		clusters[model.Fingerprint("KG-BT-001", model.ResourceOf(*c), c.Root)] = c
-		clusters[model.Fingerprint("KG-BT-002", model.ResourceOf(*c), c.Root)] = c
-	}
 	byKey := map[string]*planned{}
 	var order []string
 	refused := map[string]bool{}
 	for _, f := range findings {
-		if f.Suppressed != nil || (f.RuleID != "KG-BT-001" && f.RuleID != "KG-BT-002") {
+		// What to change is the policy's decision: findings whose way out
+		// writes a window into the code (set, raise, keep, bring into range).
+		if f.Suppressed != nil || f.Resolution == nil || f.Resolution.Target <= 0 {
 			continue
 		}
 		if f.Resource.Kind != model.SourceTerraform && f.Resource.Kind != model.SourceCloudFormation {
 			continue
 		}
-		if f.Status != model.StatusFail && !(f.Status == model.StatusError && f.Reason == model.ReasonWindowOutOfRange) {
-			continue
-		}
-		c := clusters[f.Fingerprint]
-		r := Remediate(f, c, Options{MinWindowSeconds: o.MinWindowSeconds})
+		c, res0 := f.Cluster, *f.Resolution
+		r := Remediate(f)
 		if len(r.IaC) != 1 {
 			continue
 		}
 		ch := r.IaC[0]
-		w, _ := window(f, c)
-		if w == 0 {
+		if res0.Window == 0 {
 			ex, ok := existing[f.Resource.Address]
 			if !ok && f.Resource.Name != "" {
 				ex, ok = existing["name:"+strings.ToLower(f.Resource.Name)]
@@ -174,8 +165,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		def, has := definition(f.Provenance)
 		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
 			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
-		_, why := TargetWindow(f.Reason, w, o.MinWindowSeconds)
-		p.change.Why = why
+		p.change.Why = targetWhy(res0)
 		if has {
 			p.file = def.Location.File
 			p.change.Kind, p.change.Name, p.change.Location = def.Kind, def.Name, def.Location
@@ -401,6 +391,18 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 	if len(edits) == 0 {
 		return nil, nil, nil, refusals
 	}
+	if kind == "hcl" {
+		// What `terraform fmt` would re-align around the edits is part of
+		// the edit, so the written file passes `terraform fmt -check`.
+		var at []int
+		edits, at = alignTouched(src, file, edits)
+		for i := range changes {
+			e := edits[at[i]]
+			sl, sc := sf.lineCol(e.start)
+			el, ec := sf.lineCol(e.end)
+			changes[i].Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
+		}
+	}
 	after, err := applyEdits(src, edits)
 	if err == nil {
 		switch kind {
@@ -439,6 +441,43 @@ func AttachEdits(findings []model.Finding, rems []model.Remediation, res Result)
 		}
 		if e := edits[f.Fingerprint]; len(e) > 0 {
 			rems[i].IaC[0].Edits = e
+		}
+	}
+}
+
+// MarkApplied keeps "automatic" honest: an IaC change is automatic only when
+// the patch result really makes it. A change `kumoguard fix` refuses (a
+// cluster a plan shows to exist, a downloaded module, an expression that is
+// not a literal) is marked manual and says why. rems is parallel to findings.
+func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result) {
+	patched := map[string]bool{}
+	for _, fc := range res.Files {
+		for _, c := range fc.Changes {
+			for _, fp := range c.Fingerprints {
+				patched[fp] = true
+			}
+		}
+	}
+	why := map[string]model.Text{}
+	for _, r := range res.Refusals {
+		if _, ok := why[r.Address]; !ok {
+			why[r.Address] = r.Why
+		}
+	}
+	for i, f := range findings {
+		if i >= len(rems) || patched[f.Fingerprint] {
+			continue
+		}
+		for k := range rems[i].IaC {
+			ch := &rems[i].IaC[k]
+			if !ch.Automatic || (ch.Kind != model.SourceTerraform && ch.Kind != model.SourceCloudFormation) {
+				continue
+			}
+			ch.Automatic = false
+			if w, ok := why[f.Resource.Address]; ok {
+				rems[i].Notes = append(rems[i].Notes, model.Join(model.T(" ", ""),
+					model.T("kumoguard fix does not make this change:", "kumoguard fix はこの変更を行いません："), w))
+			}
 		}
 	}
 }

@@ -7,8 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -86,92 +85,86 @@ func isJSON(src []byte) bool {
 	return len(t) > 0 && t[0] == '{'
 }
 
-// mappingPairs returns the key/value pairs of a mapping node (goccy/go-yaml
-// represents a one-pair block mapping as a bare MappingValueNode).
-func mappingPairs(n ast.Node) ([]*ast.MappingValueNode, *ast.MappingNode) {
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		return m.Values, m
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{m}, nil
-	case *ast.TagNode:
-		return mappingPairs(m.Value)
-	case *ast.AnchorNode:
-		return mappingPairs(m.Value)
+// pair is one key and value of a YAML mapping.
+type pair struct{ key, value *yaml.Node }
+
+// deref follows an alias to its anchored node.
+func deref(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
 	}
-	return nil, nil
+	return n
 }
 
-func keyName(mv *ast.MappingValueNode) string {
-	if mv.Key == nil {
-		return ""
+// mappingPairs returns the key/value pairs of a mapping node.
+func mappingPairs(n *yaml.Node) []pair {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
 	}
-	s := mv.Key.String()
-	return strings.Trim(s, `"'`)
+	out := make([]pair, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, pair{deref(n.Content[i]), n.Content[i+1]})
+	}
+	return out
 }
 
-func lookup(n ast.Node, key string) *ast.MappingValueNode {
-	pairs, _ := mappingPairs(n)
-	for _, mv := range pairs {
-		if keyName(mv) == key {
-			return mv
+// lookup returns the pair of key in a mapping; when the key is written more
+// than once, the last (CloudFormation keeps the last value).
+func lookup(n *yaml.Node, key string) *pair {
+	var found *pair
+	for _, kv := range mappingPairs(n) {
+		if kv.key.Value == key {
+			found = &kv
 		}
 	}
-	return nil
+	return found
 }
 
 // cfnInsertWindow returns the edit that adds BacktrackWindow to the
 // Properties of the resource whose logical ID is at loc (or named id).
 func cfnInsertWindow(s *source, id string, loc model.Location, value int64) (edit, error) {
 	src, file := s.src, s.name
-	f, err := s.yaml()
+	body, err := s.yaml()
 	if err != nil {
 		return edit{}, fmt.Errorf("%s: %v", file, err)
 	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+	if body == nil {
 		return edit{}, fmt.Errorf("%s: empty template", file)
 	}
-	res := lookup(f.Docs[0].Body, "Resources")
+	res := lookup(body, "Resources")
 	if res == nil {
 		return edit{}, fmt.Errorf("%s: no Resources section", file)
 	}
-	var rmv *ast.MappingValueNode
-	pairs, _ := mappingPairs(res.Value)
-	for _, mv := range pairs {
-		if p := mv.Key.GetToken().Position; p.Line == loc.Line && keyName(mv) != "" {
-			rmv = mv
+	var rmv *pair
+	pairs := mappingPairs(res.value)
+	for i, kv := range pairs {
+		if kv.key.Line == loc.Line && kv.key.Value != "" {
+			rmv = &pairs[i]
 			break
 		}
 	}
 	if rmv == nil {
-		for _, mv := range pairs {
-			if keyName(mv) == id {
-				rmv = mv
-			}
-		}
+		rmv = lookup(res.value, id)
 	}
 	if rmv == nil {
 		return edit{}, fmt.Errorf("%s:%d: resource %s not found (the file changed since the scan?)", file, loc.Line, id)
 	}
-	props := lookup(rmv.Value, "Properties")
+	props := lookup(rmv.value, "Properties")
 	if props == nil {
 		return edit{}, fmt.Errorf("%s:%d: resource %s has no Properties; add BacktrackWindow by hand", file, loc.Line, id)
 	}
-	if lookup(props.Value, "BacktrackWindow") != nil {
+	if lookup(props.value, "BacktrackWindow") != nil {
 		return edit{}, fmt.Errorf("%s:%d: resource %s already sets BacktrackWindow", file, loc.Line, id)
 	}
-	kv, _ := mappingPairs(props.Value)
+	kv := mappingPairs(props.value)
 	if len(kv) == 0 {
 		return edit{}, fmt.Errorf("%s:%d: the Properties of %s are empty or not a mapping; add BacktrackWindow by hand", file, loc.Line, id)
 	}
-	first := kv[0].Key.GetToken()
-	koff, ok := s.offsetOf(first.Position.Line, first.Position.Column)
-	if !ok {
+	first := kv[0].key
+	koff, ok := s.offsetOf(first.Line, first.Column)
+	if !ok || first.Anchor != "" || first.Style&yaml.TaggedStyle != 0 {
 		return edit{}, fmt.Errorf("%s: cannot locate the Properties of %s", file, id)
-	}
-	// goccy positions of quoted keys point inside or at the quote; step back to it.
-	if koff > 0 && (src[koff-1] == '"' || src[koff-1] == '\'') && src[koff] != '"' && src[koff] != '\'' {
-		koff--
 	}
 	num := strconv.FormatInt(value, 10)
 	jsonStyle := isJSON(src)
@@ -179,25 +172,41 @@ func cfnInsertWindow(s *source, id string, loc model.Location, value int64) (edi
 	if jsonStyle {
 		entry = `"BacktrackWindow": ` + num
 	}
-	propLine := props.Key.GetToken().Position.Line
-	if first.Position.Line == propLine || strings.TrimSpace(string(src[lineStart(src, koff):koff])) != "" {
+	propLine := props.key.Line
+	if first.Line == propLine || strings.TrimSpace(string(src[lineStart(src, koff):koff])) != "" {
 		// Flow style or several keys on one line: insert before the first key.
-		if !jsonStyle && !isFlow(props.Value) {
-			return edit{}, fmt.Errorf("%s:%d: unusual Properties layout; add BacktrackWindow by hand", file, first.Position.Line)
+		if !jsonStyle && !isFlow(props.value) {
+			return edit{}, fmt.Errorf("%s:%d: unusual Properties layout; add BacktrackWindow by hand", file, first.Line)
 		}
 		return edit{start: koff, end: koff, text: entry + ", "}, nil
 	}
 	at := lineStart(src, koff)
 	indent := indentOf(src, koff)
-	if jsonStyle || isFlow(props.Value) {
+	if jsonStyle || isFlow(props.value) {
 		return edit{start: at, end: at, text: indent + entry + ",\n"}, nil
 	}
 	return edit{start: at, end: at, text: indent + entry + "\n"}, nil
 }
 
-func isFlow(n ast.Node) bool {
-	m, ok := n.(*ast.MappingNode)
-	return ok && m.IsFlowStyle
+func isFlow(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0
+}
+
+// parseYAML parses one YAML document into its body node, as the
+// CloudFormation loader does (go.yaml.in/yaml/v4, duplicate keys allowed).
+func parseYAML(src []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Load(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), &doc, yaml.WithUniqueKeys(false)); err != nil {
+		return nil, err
+	}
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			return nil, nil
+		}
+		return doc.Content[0], nil
+	}
+	return &doc, nil
 }
 
 // checkCloudFormation re-parses a patched template.
@@ -207,7 +216,7 @@ func checkCloudFormation(src []byte, file string) error {
 			return fmt.Errorf("%s: the patched JSON does not parse", file)
 		}
 	}
-	if _, err := parser.ParseBytes(src, parser.ParseComments); err != nil {
+	if _, err := parseYAML(src); err != nil {
 		return fmt.Errorf("%s: the patched template does not parse: %v", file, err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"os/exec"
 
 	"os"
 	"path/filepath"
@@ -88,8 +89,9 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			testenv.CopyTree(t, filepath.Join("testdata", "patch", tc.name), dir)
-			inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-			res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+			fmtCleanBefore := strings.HasPrefix(tc.name, "tf-") && terraformFmtClean(t, dir)
+			inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+			res, err := Patches(fs, inv, PatchOptions{Root: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +121,12 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 					t.Errorf("%s lost lines", fc.Path)
 				}
 			}
-			inv2, fs2 := scanCase(t, dir, DefaultMinWindowSeconds)
+			// What fix writes passes `terraform fmt -check` when the code did.
+			if fmtCleanBefore && !terraformFmtClean(t, dir) {
+				out, _ := exec.Command("terraform", "fmt", "-check", "-diff", "-recursive", dir).CombinedOutput()
+				t.Errorf("the patched files fail terraform fmt -check:\n%s", out)
+			}
+			inv2, fs2 := scanCase(t, dir, model.DefaultMinWindowSeconds)
 			if tc.passAfter {
 				n := 0
 				for _, f := range fs2 {
@@ -136,7 +143,7 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 				}
 			}
 			// Running it twice changes nothing.
-			res2, err := Patches(fs2, inv2, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+			res2, err := Patches(fs2, inv2, PatchOptions{Root: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,9 +236,9 @@ func applyUnified(d, before string) (string, error) {
 func TestAttachEditsForSARIF(t *testing.T) {
 	dir := t.TempDir()
 	testenv.CopyTree(t, filepath.Join("testdata", "patch", "tf-attribute"), dir)
-	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-	rems := Enrich(fs, inv, Options{MinWindowSeconds: DefaultMinWindowSeconds})
-	res, err := Patches(fs, inv, PatchOptions{Root: dir, MinWindowSeconds: DefaultMinWindowSeconds})
+	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+	rems := Enrich(fs)
+	res, err := Patches(fs, inv, PatchOptions{Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,8 +267,8 @@ func TestForReportAttachesEditsWithoutWriting(t *testing.T) {
 	dir := t.TempDir()
 	testenv.CopyTree(t, filepath.Join("testdata", "patch", "cfn-yaml-absent"), dir)
 	before, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
-	inv, fs := scanCase(t, dir, DefaultMinWindowSeconds)
-	rems := ForReport(fs, inv, dir, DefaultMinWindowSeconds)
+	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+	rems := ForReport(fs, inv, dir, true)
 	found := false
 	for i, f := range fs {
 		if f.Status == model.StatusFail && len(rems[i].IaC) == 1 && len(rems[i].IaC[0].Edits) == 1 {
@@ -280,5 +287,60 @@ func TestForReportAttachesEditsWithoutWriting(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
 	if string(after) != string(before) {
 		t.Error("ForReport wrote a file")
+	}
+}
+
+// terraformFmtClean runs the real `terraform fmt -check` on dir; false (and
+// the check skipped) where terraform is not installed.
+func terraformFmtClean(t *testing.T, dir string) bool {
+	t.Helper()
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Log("terraform not on PATH: terraform fmt -check not run")
+		return false
+	}
+	cmd := exec.Command("terraform", "fmt", "-check", "-recursive", dir)
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
+	return cmd.Run() == nil
+}
+
+// TestAutomaticMeansApplied: a change marked automatic is one `kumoguard fix`
+// really makes; one it refuses (here: the plan shows the cluster exists
+// without backtrack) is manual and says why.
+func TestAutomaticMeansApplied(t *testing.T) {
+	for _, tc := range []struct {
+		fixture   string
+		automatic bool
+	}{{"tf-plan-existing", false}, {"tf-attribute", true}} {
+		dir := t.TempDir()
+		testenv.CopyTree(t, filepath.Join("testdata", "patch", tc.fixture), dir)
+		inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
+		rems := ForReport(fs, inv, dir, false)
+		seen := 0
+		for i, f := range fs {
+			if f.Resource.Kind != model.SourceTerraform {
+				continue
+			}
+			for _, ch := range rems[i].IaC {
+				seen++
+				if ch.Automatic != tc.automatic {
+					t.Errorf("%s: %s %s: automatic %v, want %v", tc.fixture, f.RuleID, f.Resource.Address, ch.Automatic, tc.automatic)
+				}
+				if len(ch.Edits) != 0 {
+					t.Errorf("%s: edits attached although not asked for", tc.fixture)
+				}
+			}
+			if !tc.automatic && len(rems[i].IaC) > 0 {
+				notes := ""
+				for _, n := range rems[i].Notes {
+					notes += n.EN
+				}
+				if !strings.Contains(notes, "kumoguard fix does not make this change") {
+					t.Errorf("%s: a refused change must say why: %q", tc.fixture, notes)
+				}
+			}
+		}
+		if seen == 0 {
+			t.Errorf("%s: no IaC change to check", tc.fixture)
+		}
 	}
 }

@@ -7,109 +7,67 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// Options are what remediation needs from the scan's settings.
-type Options struct {
-	// MinWindowSeconds is the policy minimum (--min-window); default 86400.
-	MinWindowSeconds int64
-}
-
-func (o Options) min() int64 {
-	if o.MinWindowSeconds <= 0 {
-		return DefaultMinWindowSeconds
+// Remediate returns the exact way out of one finding, written from the
+// policy's decision (f.Resolution) and the cluster it judges (f.Cluster: the
+// plan action, the engine version, the instance classes). A finding without
+// a resolution (read back from a stored report) keeps its own text.
+func Remediate(f model.Finding) model.Remediation {
+	res := f.Resolution
+	if res == nil {
+		return model.Remediation{Path: pathOf(f.Status), Summary: f.Remediation}
 	}
-	return o.MinWindowSeconds
-}
-
-// Remediate returns the exact way out of one finding. c is the cluster the
-// finding is about when the caller has it (it adds the plan action, the
-// engine version, the instance classes and the prior window); nil is fine.
-//
-// Which way applies follows backtrack-facts.md §3:
-//   - a cluster not created yet: set the window;
-//   - an enabled cluster with a short window: modify in place, no outage;
-//   - an existing cluster without backtrack, or one whose window was set to 0:
-//     migrate (snapshot, restore with --backtrack-window, cut over; §11);
-//   - out of scope: nothing to do, with why (the policy's scope text).
-func Remediate(f model.Finding, c *model.Cluster, o Options) model.Remediation {
-	switch f.Status {
-	case model.StatusPass:
+	c := f.Cluster
+	if f.Status == model.StatusPass {
 		return model.Remediation{Path: model.PathNone,
 			Summary: model.T("Nothing to do: the check passes.", "対応は不要です：チェックに合格しています。")}
-	case model.StatusNotApplicable:
-		r := model.Remediation{Path: model.PathNone, Summary: f.Remediation}
-		if r.Summary.IsZero() {
-			r.Summary = model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
-		}
-		return r
-	case model.StatusUnknown:
-		return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
-	case model.StatusError:
-		r := model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
-		if f.Reason == model.ReasonWindowOutOfRange && f.Resource.Kind != model.SourceAWS {
-			w, _ := window(f, c)
-			t, why := TargetWindow(f.Reason, w, o.min())
-			r.TargetWindowSeconds = t
-			r.IaC = iacChange(f, t)
-			r.Notes = append(r.Notes, why)
-		}
-		return r
 	}
-	if f.Status != model.StatusFail {
-		return model.Remediation{Path: model.PathFixInput, Summary: f.Remediation}
-	}
-
 	t := targetOf(f)
-	w, _ := window(f, c)
-	switch f.Reason {
-	case model.ReasonDisableIrreversible:
-		return keep(f, c, o)
-	case model.ReasonEnableOnExistingCluster:
-		target, _ := TargetWindow(f.Reason, 0, o.min())
-		return migrate(f, c, t, target)
-	case model.ReasonBacktrackDisabled, model.ReasonWindowBelowMinimum, model.ReasonWindowLikelyHours:
-		target, why := TargetWindow(f.Reason, w, o.min())
-		if w > 0 {
-			return raise(f, c, t, target, why)
-		}
-		switch f.Resource.Kind {
-		case model.SourceAWS:
-			return migrate(f, c, t, target)
-		case model.SourceTerraformPlan:
-			if c != nil && (c.Action == model.ActionCreate || c.Action == model.ActionReplace) {
-				return setWindow(f, c, t, target)
-			}
-			if c == nil {
-				return setOrMigrate(f, c, t, target)
-			}
-			return migrate(f, c, t, target)
-		}
-		return setOrMigrate(f, c, t, target)
+	if res.Path == model.PathSetWindow {
+		return setWindow(f, c, t, res.Target)
 	}
-	return model.Remediation{Path: model.PathManual, Summary: f.Remediation}
+	switch res.Step {
+	case model.StepEnable:
+		switch res.Path {
+		case model.PathSetWindow:
+			return setWindow(f, c, t, res.Target)
+		case model.PathMigrate:
+			return migrate(f, c, t, res.Target)
+		}
+		return setOrMigrate(f, c, t, res.Target)
+	case model.StepRaise:
+		return raise(f, t, res.Target, targetWhy(*res))
+	case model.StepMigrate:
+		return migrate(f, c, t, res.Target)
+	case model.StepKeep:
+		return keep(f, res.Target)
+	case model.StepWindowInRange:
+		r := model.Remediation{Path: res.Path, Summary: advice(f, *res)}
+		if f.Resource.Kind != model.SourceAWS {
+			r.TargetWindowSeconds = res.Target
+			r.IaC = iacChange(f, res.Target)
+			r.Notes = append(r.Notes, targetWhy(*res))
+		}
+		return r
+	}
+	r := model.Remediation{Path: res.Path, Summary: advice(f, *res)}
+	if r.Path == "" {
+		r.Path = pathOf(f.Status)
+	}
+	if f.Status == model.StatusNotApplicable && r.Summary.IsZero() {
+		r.Summary = model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
+	}
+	return r
 }
 
-// window is the current window of the finding's cluster: from the finding's
-// details (window_seconds), else from the cluster.
-func window(f model.Finding, c *model.Cluster) (int64, bool) {
-	if v, ok := f.Details["window_seconds"]; ok {
-		switch n := v.(type) {
-		case int64:
-			return n, true
-		case int:
-			return int64(n), true
-		case float64:
-			return int64(n), true
-		}
+// pathOf is the way out of a verdict that carries no decision of its own.
+func pathOf(s model.Status) model.RemediationPath {
+	switch s {
+	case model.StatusPass, model.StatusNotApplicable:
+		return model.PathNone
+	case model.StatusFail:
+		return model.PathManual
 	}
-	if c != nil {
-		if v, ok := c.BacktrackWindow.Get(); ok {
-			return v, true
-		}
-		if c.BacktrackWindow.State == model.Absent {
-			return 0, true
-		}
-	}
-	return 0, false
+	return model.PathFixInput
 }
 
 func targetOf(f model.Finding) target {
@@ -153,20 +111,20 @@ func setWindow(f model.Finding, c *model.Cluster, t target, target int64) model.
 		TargetWindowSeconds: target,
 		Summary: model.T("The cluster is not created yet, so backtrack can be enabled now: set the target window to %d seconds (%s) before it is created.",
 			"クラスターはまだ作成されていないため、今ならバックトラックを有効化できます。作成前にターゲットウィンドウを %d 秒（%s）に設定してください。",
-			target, Duration(target)),
+			target, model.FormatDuration(target)),
 		Console: consoleCreate(target, t.region),
 		CLI:     cliCreate(t, ver, target),
 		IaC:     iacChange(f, target),
 	}
 }
 
-func raise(f model.Finding, c *model.Cluster, t target, target int64, why model.Text) model.Remediation {
+func raise(f model.Finding, t target, target int64, why model.Text) model.Remediation {
 	r := model.Remediation{
 		Path:                model.PathRaiseWindow,
 		TargetWindowSeconds: target,
 		Summary: model.T("Backtrack is enabled, so the window can be raised in place with no outage: set the target window to %d seconds (%s).",
 			"バックトラックは有効なので、停止なしでその場でウィンドウを引き上げられます。ターゲットウィンドウを %d 秒（%s）にしてください。",
-			target, Duration(target)),
+			target, model.FormatDuration(target)),
 		Console: consoleRaise(t.id, t.account, t.region, target),
 		CLI:     cliRaise(t, target),
 		Notes:   []model.Text{model.Join(model.T(" ", ""), model.T("Target:", "目標値："), why)},
@@ -188,7 +146,7 @@ func migrate(f model.Finding, c *model.Cluster, t target, target int64) model.Re
 			"Migrate: snapshot it, restore the snapshot into a new cluster with --backtrack-window %d (%s), validate, cut over, and keep the old cluster until rollback is no longer needed.",
 			"このクラスターはバックトラックなしで存在しており、バックトラックはクラスター作成時にしか有効化できません。modify-db-cluster やクローンでは有効化できず、一度 0 にしたウィンドウは二度と引き上げられません。"+
 				"移行してください：スナップショットを取得し、--backtrack-window %d（%s）を指定して新しいクラスターに復元し、検証・切り替えを行い、ロールバック不要になるまで旧クラスターを残します。",
-			target, Duration(target)),
+			target, model.FormatDuration(target)),
 		Console: consoleMigrate(t.id, t.account, t.region, target),
 		CLI:     cliMigrate(t, c, target),
 		Runbook: runbookCommand(f, c),
@@ -212,7 +170,7 @@ func setOrMigrate(f model.Finding, c *model.Cluster, t target, target int64) mod
 			"If it already exists without backtrack, AWS rejects the change and the apply fails (backtrack can only be enabled at creation): migrate it instead (`%s`).",
 			"このクラスターが未作成なら、ターゲットウィンドウを %d 秒（%s）に設定してください（`kumoguard fix` で変更できます）。"+
 				"バックトラックなしで既に存在する場合、AWS は変更を拒否し apply は失敗します（バックトラックは作成時にしか有効化できません）。その場合は移行してください（`%s`）。",
-			target, Duration(target), m.Runbook),
+			target, model.FormatDuration(target), m.Runbook),
 		Console: m.Console,
 		CLI:     m.CLI,
 		IaC:     iacChange(f, target),
@@ -223,19 +181,13 @@ func setOrMigrate(f model.Finding, c *model.Cluster, t target, target int64) mod
 }
 
 // keep: the plan would set the window to 0, which can never be undone.
-func keep(f model.Finding, c *model.Cluster, o Options) model.Remediation {
-	prior := o.min()
-	if c != nil {
-		if p, ok := c.PriorBacktrackWindow.Get(); ok && p > 0 {
-			prior = p
-		}
-	}
+func keep(f model.Finding, prior int64) model.Remediation {
 	r := model.Remediation{
 		Path:                model.PathKeepWindow,
 		TargetWindowSeconds: prior,
 		Summary: model.T("Do not apply: setting the window to 0 disables backtrack for good. Keep the target window at %d seconds (%s) or raise it.",
 			"apply しないでください：ウィンドウを 0 にするとバックトラックは永久に無効になります。ターゲットウィンドウを %d 秒（%s）のまま維持するか、引き上げてください。",
-			prior, Duration(prior)),
+			prior, model.FormatDuration(prior)),
 		IaC: iacChange(f, prior),
 	}
 	return r
@@ -269,27 +221,13 @@ func Render(r model.Remediation) model.Text {
 // Enrich computes the remediation of every finding, replaces each finding's
 // Remediation text with its exact rendering, and returns the structured
 // remediations in the same order as findings (for reporters that show
-// console steps, commands and code changes; see the lead's notes).
-// Findings are matched to their cluster by fingerprint.
-func Enrich(findings []model.Finding, inv model.Inventory, o Options) []model.Remediation {
-	byRes := map[model.Resource][]*model.Cluster{}
-	for i := range inv.Clusters {
-		c := &inv.Clusters[i]
-		r := model.ResourceOf(*c)
-		byRes[r] = append(byRes[r], c)
-	}
-	clusterOf := func(f model.Finding) *model.Cluster {
-		for _, c := range byRes[f.Resource] {
-			if model.Fingerprint(f.RuleID, f.Resource, c.Root) == f.Fingerprint {
-				return c
-			}
-		}
-		return nil
-	}
+// console steps, commands and code changes). Each finding brings its cluster
+// and the policy's decision, so nothing is looked up again.
+func Enrich(findings []model.Finding) []model.Remediation {
 	out := make([]model.Remediation, len(findings))
 	for i := range findings {
 		f := &findings[i]
-		r := Remediate(*f, clusterOf(*f), o)
+		r := Remediate(*f)
 		out[i] = r
 		if t := Render(r); !t.IsZero() {
 			f.Remediation = t
@@ -300,16 +238,34 @@ func Enrich(findings []model.Finding, inv model.Inventory, o Options) []model.Re
 
 // ForReport is the one call a scan pipeline makes: it computes every
 // finding's remediation (replacing its Remediation text with the exact one,
-// as Enrich does) and, for infrastructure as code under root (when root is
-// not empty), attaches the exact text edits `kumoguard fix` would make, for
-// SARIF fixes. Files are read, never written. The result is parallel to
-// findings.
-func ForReport(findings []model.Finding, inv model.Inventory, root string, minWindow int64) []model.Remediation {
-	rems := Enrich(findings, inv, Options{MinWindowSeconds: minWindow})
-	if root != "" {
-		if res, err := Patches(findings, inv, PatchOptions{Root: root, MinWindowSeconds: minWindow}); err == nil {
+// as Enrich does) and, when edits is true, attaches the exact text edits
+// `kumoguard fix` would make to infrastructure as code under root (for
+// SARIF fixes and JSON). An IaC change is marked automatic only when the
+// patch really makes it. Files are read, never written. The result is
+// parallel to findings.
+func ForReport(findings []model.Finding, inv model.Inventory, root string, edits bool) []model.Remediation {
+	rems := Enrich(findings)
+	if root == "" || !anyAutomatic(rems) {
+		return rems
+	}
+	// The patch decides which changes `kumoguard fix` really makes; the
+	// edits themselves are attached only for the reporters that carry them.
+	if res, err := Patches(findings, inv, PatchOptions{Root: root}); err == nil {
+		MarkApplied(findings, rems, res)
+		if edits {
 			AttachEdits(findings, rems, res)
 		}
 	}
 	return rems
+}
+
+func anyAutomatic(rems []model.Remediation) bool {
+	for _, r := range rems {
+		for _, ch := range r.IaC {
+			if ch.Automatic {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -46,6 +46,8 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 	}
 	planCreate := tfCluster(model.Value[int64]{})
 	planCreate.Source, planCreate.Action = model.SourceTerraformPlan, model.ActionCreate
+	planCreateShort := tfCluster(model.KnownValue[int64](3600, model.Location{File: "plan.json", Line: 3, Column: 5}))
+	planCreateShort.Source, planCreateShort.Action = model.SourceTerraformPlan, model.ActionCreate
 	planNoop := planCreate
 	planNoop.Action = model.ActionNoop
 	planEnable := tfCluster(model.KnownValue[int64](86400, model.Location{}))
@@ -58,7 +60,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 	postgres.Engine = model.KnownValue("aurora-postgresql", model.Location{})
 
 	cases := []struct {
-		name       string // the fact the case follows
+		name       string // the AWS rule the case follows (docs/backtrack-rules.md)
 		c          model.Cluster
 		rule       string
 		min        int64
@@ -69,39 +71,41 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 		cliHasNot  []string
 		iacSnippet string
 	}{
-		{"§3 HCL absent window: set if new, migrate if it exists", tfCluster(model.Value[int64]{}), "KG-BT-001", 86400,
+		{"HCL absent window: set if new, migrate if it exists", tfCluster(model.Value[int64]{}), "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathSetOrMigrate, 86400,
 			[]string{"restore-db-cluster-from-snapshot", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
-		{"§3 short window on enabled cluster: modify in place", tfCluster(attr(3600)), "KG-BT-002", 86400,
+		{"short window on enabled cluster: modify in place", tfCluster(attr(3600)), "KG-BT-002", 86400,
 			model.ReasonWindowBelowMinimum, model.PathRaiseWindow, 86400,
 			[]string{"modify-db-cluster --db-cluster-identifier orders --backtrack-window 86400 --apply-immediately"}, []string{"restore-db-cluster"}, "backtrack_window = 86400 # 24h"},
-		{"§13f 24 meant as hours: 86400", tfCluster(attr(24)), "KG-BT-002", 86400,
+		{"24 meant as hours: 86400", tfCluster(attr(24)), "KG-BT-002", 86400,
 			model.ReasonWindowLikelyHours, model.PathRaiseWindow, 86400, []string{"--backtrack-window 86400"}, nil, "backtrack_window = 86400 # 24h"},
-		{"§13f 72 meant as hours: 259200, above the minimum", tfCluster(attr(72)), "KG-BT-002", 86400,
+		{"72 meant as hours: 259200, above the minimum", tfCluster(attr(72)), "KG-BT-002", 86400,
 			model.ReasonWindowLikelyHours, model.PathRaiseWindow, 259200, []string{"--backtrack-window 259200"}, nil, "backtrack_window = 259200 # 72h"},
-		{"§13f 12 meant as hours but below a 48h minimum: minimum", tfCluster(attr(12)), "KG-BT-002", 172800,
+		{"12 meant as hours but below a 48h minimum: minimum", tfCluster(attr(12)), "KG-BT-002", 172800,
 			model.ReasonWindowLikelyHours, model.PathRaiseWindow, 172800, []string{"--backtrack-window 172800"}, nil, "backtrack_window = 172800 # 48h"},
-		{"§3 live cluster without backtrack: migrate", liveCluster(0), "KG-BT-001", 86400,
+		{"live cluster without backtrack: migrate", liveCluster(0), "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400,
 			[]string{"aws sts get-caller-identity", "create-db-cluster-snapshot --db-cluster-identifier orders --db-cluster-snapshot-identifier orders-pre-backtrack --region ap-northeast-1",
 				"--db-cluster-identifier orders-bt --snapshot-identifier orders-pre-backtrack --engine aurora-mysql --engine-version 8.0.mysql_aurora.3.04.0 --backtrack-window 86400",
 				"--db-instance-class db.r6g.large"}, []string{"modify-db-cluster", "copy-on-write"}, ""},
-		{"§3 live enabled, short window: modify, account and region filled", liveCluster(7200), "KG-BT-002", 86400,
+		{"live enabled, short window: modify, account and region filled", liveCluster(7200), "KG-BT-002", 86400,
 			model.ReasonWindowBelowMinimum, model.PathRaiseWindow, 86400,
 			[]string{"modify-db-cluster --db-cluster-identifier orders --backtrack-window 86400 --apply-immediately --region ap-northeast-1", "get-caller-identity"}, []string{"restore"}, ""},
-		{"§3 plan creates the cluster: set the window", planCreate, "KG-BT-001", 86400,
+		{"plan creates the cluster: set the window", planCreate, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathSetWindow, 86400, []string{"create-db-cluster", "--manage-master-user-password", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
-		{"§3 plan: cluster exists without backtrack: migrate", planNoop, "KG-BT-001", 86400,
+		{"plan creates the cluster with a short window: set it, never modify-db-cluster", planCreateShort, "KG-BT-002", 86400,
+			model.ReasonWindowBelowMinimum, model.PathSetWindow, 86400, []string{"create-db-cluster", "--backtrack-window 86400"}, []string{"modify-db-cluster"}, "backtrack_window = 86400 # 24h"},
+		{"plan: cluster exists without backtrack: migrate", planNoop, "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400, []string{"restore-db-cluster-from-snapshot"}, []string{"modify-db-cluster"}, ""},
-		{"§3 plan enables on existing cluster: migrate", planEnable, "KG-BT-001", 86400,
+		{"plan enables on existing cluster: migrate", planEnable, "KG-BT-001", 86400,
 			model.ReasonEnableOnExistingCluster, model.PathMigrate, 86400, []string{"restore-db-cluster-from-snapshot"}, []string{"modify-db-cluster"}, ""},
-		{"§3 plan disables: keep the prior window", planDisable, "KG-BT-001", 86400,
+		{"plan disables: keep the prior window", planDisable, "KG-BT-001", 86400,
 			model.ReasonDisableIrreversible, model.PathKeepWindow, 43200, nil, []string{"--backtrack-window 0"}, "backtrack_window = 43200 # 12h"},
-		{"§2.1 out of scope: nothing to do", postgres, "KG-BT-001", 86400,
+		{"out of scope: nothing to do", postgres, "KG-BT-001", 86400,
 			model.ReasonEngineNotAuroraMySQL, model.PathNone, 0, nil, nil, ""},
 		{"pass: nothing to do", liveCluster(86400), "KG-BT-002", 86400,
 			model.ReasonWindowMeetsMinimum, model.PathNone, 0, nil, nil, ""},
-		{"§0 out of range: 259200", tfCluster(attr(300000)), "KG-BT-002", 86400,
+		{"out of range: 259200", tfCluster(attr(300000)), "KG-BT-002", 86400,
 			model.ReasonWindowOutOfRange, model.PathFixInput, 259200, nil, nil, "backtrack_window = 259200 # 72h"},
 	}
 	for _, tc := range cases {
@@ -110,8 +114,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			if f.Reason != tc.reason {
 				t.Fatalf("policy reason %s, want %s", f.Reason, tc.reason)
 			}
-			c := tc.c
-			r := Remediate(f, &c, Options{MinWindowSeconds: tc.min})
+			r := Remediate(f)
 			if r.Path != tc.path {
 				t.Errorf("path %s, want %s", r.Path, tc.path)
 			}
@@ -135,7 +138,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			}
 			for _, bad := range tc.cliHasNot {
 				if strings.Contains(cli.String(), bad) {
-					t.Errorf("CLI must not contain %q (facts §3):\n%s", bad, cli.String())
+					t.Errorf("CLI must not contain %q (backtrack can only be enabled at creation):\n%s", bad, cli.String())
 				}
 			}
 			if tc.iacSnippet != "" {
@@ -157,7 +160,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 
 func TestConsoleUsesHoursAndTheConsoleLabels(t *testing.T) {
 	f := findingFor(t, liveCluster(3600), "KG-BT-002", 129600)
-	r := Remediate(f, nil, Options{MinWindowSeconds: 129600})
+	r := Remediate(f)
 	all := ""
 	for _, s := range r.Console {
 		all += s.EN + "\n" + s.JA + "\n"
@@ -179,6 +182,9 @@ func TestProvenanceDecidesWhereTheCodeChanges(t *testing.T) {
 	}{
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "bt", Location: def}, "variable \"bt\" {\n  default = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "bt", Location: def}, "bt = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFile, Name: "windows", Key: "staging", Location: def}, "staging = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginVariableDefault, Name: "windows", Key: "eu-west-1", Location: def}, "eu-west-1 = 86400 # 24h", true},
+		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "windows", Key: "prod env", Location: def}, "\"prod env\" = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginLocal, Name: "bt", Location: def}, "locals {\n  bt = 86400 # 24h\n}", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginModuleArgument, Name: "backtrack_window", Location: def}, "backtrack_window = 86400 # 24h", true},
 		{model.SourceTerraform, model.Origin{Kind: model.OriginVarFlag, Name: "bt"}, "-var bt=86400", false},
@@ -192,8 +198,10 @@ func TestProvenanceDecidesWhereTheCodeChanges(t *testing.T) {
 			f := model.Finding{RuleID: "KG-BT-002", Status: model.StatusFail, Reason: model.ReasonWindowBelowMinimum,
 				Resource:   model.Resource{Kind: tc.kind, Address: "db", Name: "orders"},
 				Details:    map[string]any{"window_seconds": int64(3600)},
-				Provenance: []model.Origin{{Kind: model.OriginAttribute}, tc.origin}}
-			r := Remediate(f, nil, Options{})
+				Provenance: []model.Origin{{Kind: model.OriginAttribute}, tc.origin},
+				Resolution: &model.Resolution{Path: model.PathRaiseWindow, Step: model.StepRaise, Window: 3600, WindowKnown: true,
+					Target: 86400, Basis: model.BasisMinimum, Minimum: 86400}}
+			r := Remediate(f)
 			if len(r.IaC) != 1 {
 				t.Fatalf("IaC changes: %+v", r.IaC)
 			}
@@ -215,7 +223,7 @@ func TestEnrichReplacesTextAndMatchesClusters(t *testing.T) {
 	c := liveCluster(0)
 	inv := model.Inventory{Clusters: []model.Cluster{c}}
 	fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400})
-	rs := Enrich(fs, inv, Options{MinWindowSeconds: 86400})
+	rs := Enrich(fs)
 	if len(rs) != len(fs) {
 		t.Fatalf("%d remediations for %d findings", len(rs), len(fs))
 	}
@@ -249,8 +257,29 @@ func TestShellQuoteAndNames(t *testing.T) {
 func TestOtherFailuresKeepThePolicyText(t *testing.T) {
 	f := model.Finding{RuleID: "KG-BT-003", Status: model.StatusFail, Reason: model.ReasonActualWindowBelowTarget,
 		Remediation: model.T("Reduce write volume or lower the target.", "書き込み量を減らすか目標を下げてください。")}
-	r := Remediate(f, nil, Options{})
+	r := Remediate(f)
 	if r.Path != model.PathManual || r.Summary != f.Remediation || len(r.CLI) != 0 {
 		t.Errorf("%+v", r)
+	}
+}
+
+// TestReduceWritesNeverBelowTheMinimum: the achieved window falling short
+// never leads to advice to set a target below the policy minimum.
+func TestReduceWritesNeverBelowTheMinimum(t *testing.T) {
+	for _, tc := range []struct {
+		target, actual, minimum int64
+		want                    string
+	}{
+		{259200, 100000, 86400, "--backtrack-window 100000"},
+		{259200, 3600, 86400, "--backtrack-window 86400"},
+		{259200, -1, 86400, "--backtrack-window 86400"},
+		{86400, 3600, 86400, "not a way out"},
+		{3600, 1800, 86400, "not a way out"},
+	} {
+		f := model.Finding{Resource: model.Resource{Name: "db"}}
+		got := reduceWrites(f, tc.target, tc.actual, tc.minimum)
+		if !strings.Contains(got.EN, tc.want) || got.JA == "" {
+			t.Errorf("target %d actual %d min %d: %q, want %q", tc.target, tc.actual, tc.minimum, got.EN, tc.want)
+		}
 	}
 }

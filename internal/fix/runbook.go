@@ -48,16 +48,19 @@ func (w *runbookWriter) row(cells ...string) {
 }
 
 // Runbook writes the migration runbook for a cluster that exists without
-// backtrack (facts §3, §11): snapshot, restore with --backtrack-window into
-// the same subnet group, security groups, parameter groups and KMS key,
-// instances like the source, validation, binlog replication for a
-// low-downtime cutover (with the §11.2 caveat), cutover, rollback,
-// decommission, and adoption in Terraform or CloudFormation. Every command is
+// backtrack, which AWS cannot enable in place: snapshot, restore with
+// --backtrack-window into the same subnet group, security groups, parameter
+// groups and KMS key, instances like the source, validation, binlog
+// replication for a low-downtime cutover (AWS does not support backtrack with
+// binlog replication: never backtrack while it replicates), cutover,
+// rollback, decommission, and adoption in Terraform or CloudFormation.
+// https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
+// Every command is
 // filled in for the cluster; what only live AWS can tell is a placeholder
 // when the facts come from code.
 func Runbook(f ClusterFacts, o RunbookOptions) string {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	p := PlanMigration(f, o.WindowSeconds)
 	w := &runbookWriter{lang: o.Lang}
@@ -93,7 +96,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	w.row(w.t("Account / Region", "アカウント / リージョン"), cell(strings.Trim(f.Account+" / "+f.Region, " /")))
 	w.row(w.t("Engine version", "エンジンバージョン"), cell(f.EngineVersion))
 	w.row(w.t("Current target window", "現在のターゲットウィンドウ"), fmt.Sprintf("`%d`", f.BacktrackWindow))
-	w.row(w.t("New target window", "新しいターゲットウィンドウ"), fmt.Sprintf("`%d` (%s)", o.WindowSeconds, Duration(o.WindowSeconds)))
+	w.row(w.t("New target window", "新しいターゲットウィンドウ"), fmt.Sprintf("`%d` (%s)", o.WindowSeconds, model.FormatDuration(o.WindowSeconds)))
 	w.row(w.t("Snapshot", "スナップショット"), "`"+snap+"`")
 	w.row(w.t("New cluster", "新しいクラスター"), "`"+nid+"`")
 	w.row(w.t("DB subnet group", "DB サブネットグループ"), cell(f.SubnetGroup))
@@ -134,7 +137,8 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 		"`kumoguard migrate %s` は手順 2～5（スナップショット、復元、インスタンス、検証）を実行し、中断しても安全に再開でき、移行元を変更・削除することはありません。", id)
 	w.end()
 
-	// 1. Optional low-downtime preparation (facts §11.2 step 1).
+	// 1. Optional low-downtime preparation: binary logging on the source
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Replication.MySQL.html).
 	w.h(2, "1. For a low-downtime cutover: enable binary logging on the source", "1. 停止時間を短くする場合：移行元でバイナリログを有効化")
 	w.p("Skip this for a cutover with a write freeze (steps 2–8 with writes stopped). Otherwise set `binlog_format = ROW` in a custom DB cluster parameter group of `%s` (a writer reboot is needed) and keep the binlogs long enough for the restore and the catch-up:",
 		"書き込みを停止して切り替える場合（書き込み停止中に手順 2～8）はこの手順は不要です。そうでなければ `%s` のカスタム DB クラスターパラメータグループで `binlog_format = ROW` を設定し（ライターの再起動が必要）、復元と追い付きに十分な期間バイナリログを保持します：", id)
@@ -147,7 +151,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	// 3. Restore.
 	w.h(2, "3. Restore into a new cluster with backtrack", "3. バックトラックを有効にして新しいクラスターに復元")
 	w.p("Same engine version, subnet group, security groups, cluster parameter group and KMS key as the source. The window is in seconds (%d = %s); the console asks for hours.",
-		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, Duration(o.WindowSeconds))
+		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	w.code("sh", p.RestoreCommand(), "aws rds wait db-cluster-available --db-cluster-identifier "+shellQuote(nid)+region)
 
 	// 4. Instances.
@@ -179,7 +183,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 		"SELECT COUNT(*) FROM app.orders;",
 		"CHECKSUM TABLE app.orders EXTENDED;")
 
-	// 7. Binlog replication (facts §11.2 steps 3, 3a).
+	// 7. Binlog replication (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Replication.MySQL.html).
 	w.h(2, "7. Low-downtime variant: replicate from the source", "7. 停止時間を短くする場合：移行元からレプリケーション")
 	w.p("Read the binlog file and position from the new cluster's recovery event, then make it a binlog replica of the source:",
 		"新しいクラスターの復旧イベントからバイナリログのファイル名と位置を読み取り、移行元のバイナリログレプリカとして設定します：")
@@ -285,7 +289,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 			"resource \""+resourceType(addr)+"\" \""+resourceName(addr)+"\" {",
 			fmt.Sprintf("  cluster_identifier = %q", newID),
 			"  engine             = "+fmt.Sprintf("%q", orDefault(f.Engine, "aurora-mysql")),
-			fmt.Sprintf("  backtrack_window   = %d # %s", o.WindowSeconds, Duration(o.WindowSeconds)),
+			fmt.Sprintf("  backtrack_window   = %d # %s", o.WindowSeconds, model.FormatDuration(o.WindowSeconds)),
 			"  # "+w.t("... the other arguments as before", "…そのほかの引数は従来どおり"),
 			"}")
 		w.p("If the old cluster should stay managed until it is decommissioned, move it to a new address instead of `terraform state rm` (copy its resource block to that address), and import the new cluster at the original address:",

@@ -5,10 +5,9 @@ import (
 	"sort"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // source is one file being patched, parsed at most once whatever the number
@@ -24,7 +23,7 @@ type source struct {
 	exprs   map[[2]int][]hclsyntax.Expression // by start line and column
 
 	yamlDone bool
-	yamlFile *ast.File
+	yamlBody *yaml.Node
 	yamlErr  error
 }
 
@@ -81,12 +80,12 @@ func (s *source) hcl() (*hclsyntax.Body, error) {
 	return s.hclBody, s.hclErr
 }
 
-func (s *source) yaml() (*ast.File, error) {
+func (s *source) yaml() (*yaml.Node, error) {
 	if !s.yamlDone {
 		s.yamlDone = true
-		s.yamlFile, s.yamlErr = parser.ParseBytes(s.src, parser.ParseComments)
+		s.yamlBody, s.yamlErr = parseYAML(s.src)
 	}
-	return s.yamlFile, s.yamlErr
+	return s.yamlBody, s.yamlErr
 }
 
 // edit replaces src[start:end] with text. Patches are position-based splices:

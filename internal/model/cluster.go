@@ -27,7 +27,8 @@ const (
 )
 
 // CreationMode is how a cluster is (or would be) created. It matters because
-// backtracking can only be enabled at creation (facts §3).
+// backtracking can only be enabled at creation:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 type CreationMode string
 
 const (
@@ -61,7 +62,8 @@ type Cluster struct {
 	Engine        Value[string]
 	EngineVersion Value[string]
 	EngineMode    Value[string]
-	// BacktrackWindow is the target window in seconds. Absent means 0 (facts §0).
+	// BacktrackWindow is the target window in seconds. Absent means 0, the AWS
+	// default: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
 	BacktrackWindow Value[int64]
 	// GlobalClusterID is set when the cluster is (or joins) a global database.
 	GlobalClusterID Value[string]
@@ -92,6 +94,12 @@ type Cluster struct {
 	Status  string
 	Tags    map[string]string
 	Live    *LiveState
+	// Settings are what a restored copy of a live cluster must keep (network,
+	// parameter groups, KMS key, port); nil when not read from AWS.
+	Settings *ClusterSettings `json:",omitempty"`
+	// Instances are the live cluster's DB instances, writer first, then by
+	// identifier (live only; InstanceClasses holds their classes).
+	Instances []Instance `json:",omitempty"`
 
 	// Suppressions written next to the resource in the source (inline comments,
 	// CloudFormation Metadata).
@@ -101,8 +109,37 @@ type Cluster struct {
 	Notes []Text
 }
 
+// ClusterSettings are the settings of a live cluster that a copy restored
+// from its snapshot must be given again (DescribeDBClusters).
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html
+type ClusterSettings struct {
+	Port                  int32
+	SubnetGroup           string
+	SecurityGroups        []string // VPC security group IDs
+	ClusterParameterGroup string
+	KMSKeyID              string
+	StorageEncrypted      bool
+	DeletionProtection    bool
+	Endpoint              string
+	ReaderEndpoint        string
+}
+
+// Instance is one DB instance of a live cluster (DescribeDBInstances, and
+// DBClusterMembers for the writer).
+type Instance struct {
+	Identifier       string
+	Class            string
+	ParameterGroup   string
+	AvailabilityZone string
+	Writer           bool
+	PromotionTier    int32
+}
+
 // LiveState is what only a running cluster can tell.
 type LiveState struct {
+	// ClusterCreateTime is when the cluster was created: its window cannot
+	// be older than the cluster.
+	ClusterCreateTime     *time.Time
 	EarliestBacktrackTime *time.Time
 	ObservedAt            time.Time
 	// ActualWindowSeconds is now − EarliestBacktrackTime when known.

@@ -67,6 +67,13 @@ type Finding struct {
 	// Fix is the structured way out (console steps, AWS CLI, IaC change),
 	// set on every finding that is not a PASS.
 	Fix *Remediation `json:"fix,omitempty"`
+
+	// Cluster is the cluster the finding judges (nil for input problems and
+	// for findings read back from a stored report). It is not serialized.
+	Cluster *Cluster `json:"-"`
+	// Resolution is the policy's way out, as facts; internal/fix writes the
+	// remediation from it. It is not serialized: Fix carries the result.
+	Resolution *Resolution `json:"-"`
 }
 
 // Fingerprint returns a stable identity for a rule on a resource: it does not
@@ -107,6 +114,9 @@ type Report struct {
 	Summary       Summary   `json:"summary"`
 	Findings      []Finding `json:"findings"`
 	Scan          ScanInfo  `json:"scan"`
+	// Rules are the metadata of every rule the scan ran, so that the report
+	// renders the same later, wherever it is rendered.
+	Rules Rules `json:"rules,omitempty"`
 }
 
 // Tool names the producer of a report.
@@ -124,6 +134,14 @@ type ScanInfo struct {
 	MinWindow  int64          `json:"min_window_seconds"`
 	Coverage   map[string]int `json:"coverage,omitempty"`
 	Suppressed int            `json:"suppressed"`
+	// Incomplete is true when something in scope could not be evaluated: an
+	// input that did not parse, an account, region or call that could not
+	// be read, an interrupted scan (each an unsuppressed KG-BT-000 finding;
+	// coverage.not_evaluated counts them).
+	Incomplete bool `json:"incomplete"`
+	// Interrupted is true when the scan was stopped (Ctrl-C, SIGTERM, a
+	// deadline) before it read everything.
+	Interrupted bool `json:"interrupted"`
 }
 
 // MarshalJSON writes the counts in the order DESIGN.md shows them (PASS,

@@ -1,9 +1,10 @@
 package model
 
 // RemediationPath names which way out of a finding applies. The choice follows
-// backtrack-facts.md §3: backtracking can only be enabled when a cluster is
-// created, the window of an enabled cluster can be changed in place, and a
-// window set to 0 can never be raised again.
+// AWS: backtracking can only be enabled when a cluster is created, the window
+// of an enabled cluster can be changed in place, and a window set to 0 can
+// never be raised again.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 type RemediationPath string
 
 const (
@@ -14,7 +15,8 @@ const (
 	// PathRaiseWindow: backtrack is enabled; raise the window in place (no outage).
 	PathRaiseWindow RemediationPath = "raise_window"
 	// PathMigrate: the cluster exists without backtrack (or it was set to 0):
-	// snapshot, restore with --backtrack-window, cut over (facts §11).
+	// snapshot, restore with --backtrack-window, cut over
+	// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack).
 	PathMigrate RemediationPath = "migrate"
 	// PathSetOrMigrate: infrastructure as code that does not say whether the
 	// cluster exists yet: set the window if it does not, migrate if it does.
@@ -79,3 +81,80 @@ type TextEdit struct {
 	EndColumn   int    `json:"end_column"`
 	Insert      string `json:"insert"`
 }
+
+// Resolution is the policy's decision about the way out of a finding, as
+// facts: which path applies, what step it takes, the window now and the
+// window to set. internal/fix writes every word and command from it; the
+// policy writes none.
+type Resolution struct {
+	Path RemediationPath
+	Step ResolutionStep
+	// Attribute is the window's name in the source: backtrack_window for
+	// Terraform, BacktrackWindow for CloudFormation and live clusters.
+	Attribute string
+	// Window is the current target window in seconds, when known.
+	Window      int64
+	WindowKnown bool
+	// Target is the window to set (0 when the way out sets none), and Basis
+	// why that value.
+	Target int64
+	Basis  TargetBasis
+	// Minimum is the policy minimum the verdict was made with.
+	Minimum int64
+	// Actual is the achieved window (KG-BT-003), -1 when not measured.
+	Actual int64
+	// Advice is what the source said to do about an input it could not read
+	// (KG-BT-000 only).
+	Advice Text
+}
+
+// ResolutionStep names what the way out does, where the path alone does not
+// say it.
+type ResolutionStep string
+
+const (
+	StepNone ResolutionStep = ""
+	// StepScope: out of scope or scope undecidable; the Reason says why.
+	StepScope ResolutionStep = "scope"
+	// StepFixInput: an input kumoguard could not read (Advice says how).
+	StepFixInput ResolutionStep = "fix_input"
+	// StepWholeSeconds: the window is not a valid number of seconds.
+	StepWholeSeconds ResolutionStep = "whole_seconds"
+	// StepWindowInRange: the window is outside 0..259200.
+	StepWindowInRange ResolutionStep = "window_in_range"
+	// StepGiveValue: the window depends on a value kumoguard could not resolve.
+	StepGiveValue ResolutionStep = "give_value"
+	// StepGiveValueCandidates: the possible values give different verdicts.
+	StepGiveValueCandidates ResolutionStep = "give_value_candidates"
+	// StepEnable: backtrack is off (set the window, or migrate).
+	StepEnable ResolutionStep = "enable"
+	// StepRaise: backtrack is on and the window is short: raise it in place.
+	StepRaise ResolutionStep = "raise"
+	// StepMigrate: a plan would enable backtrack on an existing cluster.
+	StepMigrate ResolutionStep = "migrate"
+	// StepKeep: a plan would set the window to 0.
+	StepKeep ResolutionStep = "keep"
+	// StepReduceWrites: the achieved window falls short of the target.
+	StepReduceWrites ResolutionStep = "reduce_writes"
+	// StepGrantDescribe: the achieved window could not be measured.
+	StepGrantDescribe ResolutionStep = "grant_describe"
+	// StepGrantMetrics: BacktrackWindowAlert could not be read.
+	StepGrantMetrics ResolutionStep = "grant_metrics"
+)
+
+// TargetBasis says why a remediation's target window has its value.
+type TargetBasis string
+
+const (
+	BasisNone TargetBasis = ""
+	// BasisMinimum: the configured minimum.
+	BasisMinimum TargetBasis = "minimum"
+	// BasisHours: a window of 1..72 read as hours written as seconds, ×3600.
+	BasisHours TargetBasis = "hours"
+	// BasisHoursBelowMinimum: read as hours, but that is below the minimum.
+	BasisHoursBelowMinimum TargetBasis = "hours_below_minimum"
+	// BasisMaximum: above 72 h, so the largest AWS accepts.
+	BasisMaximum TargetBasis = "maximum"
+	// BasisPrior: the window the cluster has now (a plan would set it to 0).
+	BasisPrior TargetBasis = "prior"
+)

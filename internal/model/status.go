@@ -68,8 +68,12 @@ const (
 	ReasonActualWindowBelowTarget Reason = "ACTUAL_WINDOW_BELOW_TARGET"
 	ReasonBacktrackWindowAlerts   Reason = "BACKTRACK_WINDOW_ALERTS"
 	ReasonMetricsUnavailable      Reason = "METRICS_UNAVAILABLE"
+	// ReasonWindowStillFilling: the cluster is younger than its target
+	// window, so the window cannot be full yet.
+	ReasonWindowStillFilling Reason = "WINDOW_STILL_FILLING"
 
-	// Out of scope (NOT_APPLICABLE), each following backtrack-facts.md §2.
+	// Out of scope (NOT_APPLICABLE), each an AWS limit stated with its source
+	// in docs/backtrack-rules.md (Scope, Global databases, Aurora Serverless, Regions).
 	ReasonEngineNotAuroraMySQL  Reason = "ENGINE_NOT_AURORA_MYSQL"
 	ReasonServerlessV1          Reason = "SERVERLESS_V1"
 	ReasonEngineModeUnsupported Reason = "ENGINE_MODE_UNSUPPORTED"

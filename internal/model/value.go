@@ -5,7 +5,8 @@ type ValueState int
 
 const (
 	// Absent: the attribute is not written at all, so the platform default applies
-	// (for BacktrackWindow that default is 0, disabled; facts §0).
+	// (for BacktrackWindow that default is 0, disabled:
+	// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html).
 	Absent ValueState = iota
 	// Known: the value was resolved.
 	Known
@@ -54,9 +55,13 @@ const (
 // what that place is. Provenance runs from the attribute that uses the value
 // to the place that finally defines it, so a fixer edits the last step.
 type Origin struct {
-	Kind     OriginKind `json:"kind"`
-	Name     string     `json:"name,omitempty"` // variable, local, parameter or module argument name
-	Location Location   `json:"location"`
+	Kind OriginKind `json:"kind"`
+	Name string     `json:"name,omitempty"` // variable, local, parameter or module argument name
+	// Key is the map key or object attribute inside the named value that
+	// Location points at, when the value is one entry of a collection
+	// (backtrack_windows = { staging = 72 }: Name backtrack_windows, Key staging).
+	Key      string   `json:"key,omitempty"`
+	Location Location `json:"location"`
 }
 
 // Value is an attribute as a source saw it: its value if known, where it was

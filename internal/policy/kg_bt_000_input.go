@@ -26,17 +26,17 @@ func diagnosticFinding(d model.Diagnostic) model.Finding {
 		status = model.StatusError
 	}
 	f := model.Finding{
-		RuleID:      KGBT000.ID,
-		Status:      status,
-		Reason:      d.Reason,
-		Severity:    KGBT000.Severity,
-		Resource:    d.Resource,
-		Location:    d.Location,
-		Message:     d.Message,
-		Remediation: d.Remediation,
+		RuleID:     KGBT000.ID,
+		Status:     status,
+		Reason:     d.Reason,
+		Severity:   KGBT000.Severity,
+		Resource:   d.Resource,
+		Location:   d.Location,
+		Message:    d.Message,
+		Resolution: &model.Resolution{Path: defaultPath(status), Step: model.StepFixInput, Advice: d.Remediation, Actual: -1},
 	}
-	if f.Remediation.IsZero() {
-		f.Remediation = KGBT000.Help
+	if f.Resolution.Advice.IsZero() {
+		f.Resolution.Advice = KGBT000.Help
 	}
 	if f.Resource.Address == "" {
 		f.Resource.Address = d.Location.String()

@@ -3,8 +3,10 @@ package policy
 import "github.com/kumoguard/kumoguard/internal/model"
 
 // KGBT001 checks that backtracking is enabled (window > 0) on every in-scope
-// cluster. Facts §0: BacktrackWindow is in seconds, 0 (the default) disables
-// backtracking; §3: it can only be enabled when the cluster is created.
+// cluster. BacktrackWindow is in seconds, 0 (the default) disables
+// backtracking (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
+// and it can only be enabled when the cluster is created
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html).
 var KGBT001 = register(&Rule{
 	ID:       "KG-BT-001",
 	Title:    model.T("Aurora MySQL cluster has backtracking enabled", "Aurora MySQL クラスターでバックトラックが有効になっている"),
@@ -23,14 +25,15 @@ var KGBT001 = register(&Rule{
 		"https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
 		"https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-14",
 	},
-	Check: checkEnabled,
+	Check:            checkEnabled,
+	windowProvenance: true,
 })
 
 func checkEnabled(c model.Cluster, o Options) *model.Finding {
 	if s := scope(c); !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, remediation: scopeRemediation(s.reason)}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
 	} else {
-		out := judgeWindow(c, func(w int64) outcome {
+		out := judgeWindow(c, o.MinWindowSeconds, func(w int64) outcome {
 			if pc := planChange(c, w, o.MinWindowSeconds); pc != nil {
 				return *pc
 			}
@@ -42,10 +45,10 @@ func checkEnabled(c model.Cluster, o Options) *model.Finding {
 						"バックトラックが無効です：%s が設定されておらず、既定値は 0 です。", attr)
 				}
 				return outcome{status: model.StatusFail, reason: model.ReasonBacktrackDisabled, message: msg,
-					remediation: enableText(c, o.MinWindowSeconds)}
+					resolution: wayOut(c, model.ReasonBacktrackDisabled, w, o.MinWindowSeconds)}
 			}
 			out := outcome{status: model.StatusPass, reason: model.ReasonBacktrackEnabled,
-				message: model.T("Backtracking is enabled: %s = %d (%s).", "バックトラックが有効です：%s = %d（%s）。", attr, w, FormatDuration(w))}
+				message: model.T("Backtracking is enabled: %s = %d (%s).", "バックトラックが有効です：%s = %d（%s）。", attr, w, model.FormatDuration(w))}
 			if c.Creation == model.CreateClone {
 				out.notes = append(out.notes, model.T(
 					"This cluster is a copy-on-write clone of %q: a clone gets backtrack only if its source has it enabled.",

@@ -3,8 +3,10 @@ package policy
 import "github.com/kumoguard/kumoguard/internal/model"
 
 // KGBT002 checks that the target window is at least the configured minimum
-// (default 24 h, at most 72 h). Facts §0: the unit is seconds; §13f: a
-// window of 72 is 72 seconds, a frequent mistake that other scanners pass.
+// (default 24 h, at most 72 h). The unit is seconds
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster):
+// a window of 72 is 72 seconds, a frequent mistake that other scanners pass.
 var KGBT002 = register(&Rule{
 	ID:       "KG-BT-002",
 	Title:    model.T("Backtrack target window meets the minimum", "バックトラックのターゲットウィンドウが最小値を満たしている"),
@@ -22,16 +24,17 @@ var KGBT002 = register(&Rule{
 		"https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html",
 		"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster",
 	},
-	Check: checkWindow,
+	Check:            checkWindow,
+	windowProvenance: true,
 })
 
 func checkWindow(c model.Cluster, o Options) *model.Finding {
 	s := scope(c)
 	if !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, remediation: scopeRemediation(s.reason)}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
 	}
 	min := o.MinWindowSeconds
-	out := judgeWindow(c, func(w int64) outcome {
+	out := judgeWindow(c, min, func(w int64) outcome {
 		if pc := planChange(c, w, min); pc != nil {
 			return *pc
 		}
@@ -42,48 +45,28 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 			return outcome{status: model.StatusPass, reason: model.ReasonWindowMeetsMinimum, details: d,
 				message: model.T("The target backtrack window %s = %d (%s) meets the minimum of %d (%s).",
 					"ターゲットバックトラックウィンドウ %s = %d（%s）は最小値 %d（%s）を満たしています。",
-					attr, w, FormatDuration(w), min, FormatDuration(min))}
+					attr, w, model.FormatDuration(w), min, model.FormatDuration(min))}
 		case w == 0:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
 				message: model.T("The target backtrack window is 0: backtracking is disabled (see KG-BT-001); the minimum is %d (%s).",
 					"ターゲットバックトラックウィンドウが 0 で、バックトラックが無効です（KG-BT-001 を参照）。最小値は %d（%s）です。",
-					min, FormatDuration(min)),
-				remediation: enableText(c, min)}
+					min, model.FormatDuration(min)),
+				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		case w <= 72:
-			// Facts §13f: "backtrack_window = 72" meant as hours is 72 seconds.
+			// "backtrack_window = 72" meant as hours is 72 seconds.
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
 				message: model.T("%[1]s = %[2]d means %[2]d seconds — did you mean %[3]d for %[2]d hours? The unit is seconds; the minimum is %[4]d (%[5]s).",
 					"%[1]s = %[2]d は %[2]d 秒です。%[2]d 時間のつもりなら %[3]d ではありませんか？単位は秒で、最小値は %[4]d（%[5]s）です。",
-					attr, w, w*3600, min, FormatDuration(min)),
-				remediation: raiseText(c, max(min, w*3600))}
+					attr, w, w*3600, min, model.FormatDuration(min)),
+				resolution: wayOut(c, model.ReasonWindowLikelyHours, w, min)}
 		default:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
 				message: model.T("The target backtrack window %s = %d (%s) is below the minimum of %d (%s).",
 					"ターゲットバックトラックウィンドウ %s = %d（%s）は最小値 %d（%s）を下回っています。",
-					attr, w, FormatDuration(w), min, FormatDuration(min)),
-				remediation: raiseText(c, min)}
+					attr, w, model.FormatDuration(w), min, model.FormatDuration(min)),
+				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		}
 	})
 	out.notes = append(s.notes, out.notes...)
 	return out.finding()
-}
-
-// raiseText is the remediation for an enabled cluster with a short window:
-// modify in place, no outage (facts §3).
-func raiseText(c model.Cluster, target int64) model.Text {
-	if target > MaxWindowSeconds {
-		target = MaxWindowSeconds
-	}
-	id := c.Name
-	if id == "" {
-		id = "<cluster-id>"
-	}
-	cli := model.T("aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately",
-		"aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately", id, target)
-	if c.Source == model.SourceAWS {
-		return model.T("Raise the window in place (no outage): %s", "停止なしでウィンドウを引き上げます：%s", cli.EN)
-	}
-	return model.T("Set %s = %d (%s). On a cluster that already has backtrack this is applied in place with no outage (ModifyDBCluster: %s).",
-		"%s = %d（%s）を設定してください。既にバックトラックが有効なクラスターでは停止なしでその場で適用されます（ModifyDBCluster：%s）。",
-		windowAttr(c), target, FormatDuration(target), cli.EN)
 }

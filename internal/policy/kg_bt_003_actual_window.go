@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -11,13 +12,16 @@ import (
 // actually achieved meets the target and that no BacktrackWindowAlert
 // occurred in the look-back period.
 //
-// Facts §1.6: the actual window can be smaller than the target under heavy
-// writes (RDS-EVENT-0131). §4.2/§7.1: the actual window is measured as
-// now − EarliestBacktrackTime, preferred over the BacktrackWindowActual
-// metric, whose semantics the sources disagree on. §7.1: BacktrackWindowAlert
-// counts the times the actual window was smaller than the target. §8: the
-// cost is the stored change records × the regional price per 1M
-// record-hours.
+// The actual window can be smaller than the target under heavy writes
+// (RDS-EVENT-0131):
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html
+// It is measured as now − EarliestBacktrackTime (API_DBCluster), preferred
+// over the BacktrackWindowActual metric, whose meaning AWS's pages disagree
+// on. BacktrackWindowAlert counts the times the actual window was smaller
+// than the target:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+// The cost is the stored change records × the regional price per 1M
+// record-hours: https://aws.amazon.com/rds/aurora/pricing/
 var KGBT003 = register(&Rule{
 	ID:       "KG-BT-003",
 	Title:    model.T("Achieved backtrack window meets the target", "実際のバックトラックウィンドウがターゲットを満たしている"),
@@ -126,27 +130,54 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 			model.T("BacktrackWindowAlert could not be read:", "BacktrackWindowAlert を取得できませんでした："), live.WindowAlerts.Why))
 	}
 
-	lookback := FormatDuration(live.LookbackSeconds)
+	lookback := model.FormatDuration(live.LookbackSeconds)
+	// A cluster younger than its target window cannot have filled it: the
+	// most it can hold is its age. Records lost even so are still a FAIL;
+	// otherwise the window is filling, and the rule is judged once the
+	// cluster is older than its target.
+	age, young := int64(0), false
+	if ct := live.ClusterCreateTime; ct != nil && !live.ObservedAt.IsZero() {
+		age = int64(live.ObservedAt.Sub(*ct) / time.Second)
+		young = age >= 0 && age < target
+	}
+	if young && actualOK {
+		details["cluster_age_seconds"] = age
+	}
+	if young && actualOK && actual+actualWindowTolerance(age) >= age && !(alertsOK && alerts > 0) {
+		full := live.ClusterCreateTime.Add(time.Duration(target) * time.Second).UTC().Format("2006-01-02 15:04 UTC")
+		return outcome{status: model.StatusNotApplicable, reason: model.ReasonWindowStillFilling, details: details, notes: notes,
+			message: model.T("The window is still filling: the cluster was created %s ago, less than its target of %s, and keeps its whole history so far (achieved %s). It is judged from %s, once the cluster is older than its target.",
+				"ウィンドウはまだ蓄積中です：クラスターは %s 前に作成され、ターゲット %s より新しく、これまでの履歴をすべて保持しています（実績 %s）。クラスターがターゲットより古くなる %s から判定します。",
+				model.FormatDuration(age), model.FormatDuration(target), model.FormatDuration(actual), full)}.finding()
+	}
 	switch {
-	case actualOK && actual+actualWindowTolerance(target) < target:
+	case actualOK && young && actual+actualWindowTolerance(age) < age:
+		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
+			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), shorter than the cluster's age of %s: change records are already being dropped before the target of %s is reached.",
+				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、クラスターの経過時間 %s より短くなっています。ターゲット %s に達する前から変更レコードが失われています。",
+				model.FormatDuration(actual), model.FormatDuration(age), model.FormatDuration(target)),
+			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
+	case actualOK && !young && actual+actualWindowTolerance(target) < target:
 		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
 			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), below the target of %s: the cluster cannot be rewound as far as configured.",
 				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、ターゲット %s を下回っています。設定どおりには巻き戻せません。",
-				FormatDuration(actual), FormatDuration(target)),
-			remediation: shortWindowText(c, target, actual)}.finding()
+				model.FormatDuration(actual), model.FormatDuration(target)),
+			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
 	case alertsOK && alerts > 0:
 		return outcome{status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts, details: details, notes: notes,
 			message: model.T("BacktrackWindowAlert fired %s times in the last %s: the achieved window fell below the target of %s.",
 				"過去 %[2]s に BacktrackWindowAlert が %[1]s 回発生しました。実際のウィンドウがターゲット %[3]s を下回りました。",
-				formatCount(alerts), lookback, FormatDuration(target)),
-			remediation: shortWindowText(c, target, -1)}.finding()
+				formatCount(alerts), lookback, model.FormatDuration(target)),
+			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
+				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: -1}}.finding()
 	case !actualOK:
 		why := live.ActualWindowSeconds.Why
 		return outcome{status: model.StatusUnknown, reason: model.ReasonMetricsUnavailable, details: details, notes: notes,
 			message: model.Join(sentenceSep,
 				model.T("The achieved backtrack window could not be measured.", "実際のバックトラックウィンドウを測定できませんでした。"), why),
-			remediation: model.T("Allow rds:DescribeDBClusters and cloudwatch:GetMetricData to the scanning role and scan again; a newly enabled cluster reports EarliestBacktrackTime once change records accrue.",
-				"スキャン用ロールに rds:DescribeDBClusters と cloudwatch:GetMetricData を許可して再スキャンしてください。有効化直後のクラスターは、変更レコードが蓄積されると EarliestBacktrackTime を返します。")}.finding()
+			resolution: model.Resolution{Path: model.PathFixInput, Step: model.StepGrantDescribe}}.finding()
 	case !alertsOK:
 		// The window meets the target now, but whether it held over the
 		// look-back period is what BacktrackWindowAlert says; unread, the rule
@@ -159,14 +190,13 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 			message: model.Join(sentenceSep,
 				model.T("The achieved backtrack window is %s now (meeting the target of %s), but BacktrackWindowAlert over the last %s could not be read, so kumoguard cannot tell whether the window held:",
 					"実際のバックトラックウィンドウは現在 %s（ターゲット %s を満たす）ですが、過去 %s の BacktrackWindowAlert を取得できなかったため、ウィンドウが維持されていたか判断できません：",
-					FormatDuration(actual), FormatDuration(target), lookback), why),
-			remediation: model.T("Allow cloudwatch:GetMetricData to the scanning role, make sure the cluster has a writer instance (the metric is per writer instance), and scan again.",
-				"スキャン用ロールに cloudwatch:GetMetricData を許可し、クラスターにライターインスタンスがあることを確認して（メトリクスはライターインスタンス単位）、再スキャンしてください。")}.finding()
+					model.FormatDuration(actual), model.FormatDuration(target), lookback), why),
+			resolution: model.Resolution{Path: model.PathFixInput, Step: model.StepGrantMetrics}}.finding()
 	}
 	return outcome{status: model.StatusPass, reason: model.ReasonActualWindowMeetsTarget, details: details, notes: notes,
 		message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), meeting the target of %s.",
 			"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、ターゲット %s を満たしています。",
-			FormatDuration(actual), FormatDuration(target))}.finding()
+			model.FormatDuration(actual), model.FormatDuration(target))}.finding()
 }
 
 func valueOrNil(v float64, ok bool) any {
@@ -181,21 +211,4 @@ func formatCount(v float64) string {
 		return fmt.Sprintf("%d", int64(v))
 	}
 	return fmt.Sprintf("%.1f", v)
-}
-
-// shortWindowText is the remediation when the achieved window falls short
-// (facts §1.6, §3: the target can be changed in place with no outage).
-func shortWindowText(c model.Cluster, target, actual int64) model.Text {
-	id := c.Name
-	if id == "" {
-		id = "<cluster-id>"
-	}
-	lower := target
-	if actual > 0 {
-		lower = actual
-	}
-	return model.T(
-		"Reduce the cluster's write volume (batch or move bulk writes), or, if it stays at or above the policy minimum, lower the target to what the workload sustains so alerts stop: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately (in place, no outage). Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",
-		"クラスターの書き込み量を減らす（一括書き込みをまとめる・移す）か、ポリシーの最小値を下回らない範囲で、ワークロードが維持できる値までターゲットを下げてアラートを止めてください：aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately（停止なしでその場で適用）。BacktrackWindowAlert を監視し、RDS-EVENT-0131 を購読してください。",
-		id, lower)
 }

@@ -32,6 +32,13 @@ func liveCluster(window int64, mut func(c *model.Cluster)) model.Cluster {
 	return c
 }
 
+// young makes the cluster ageSeconds old at the evaluation time.
+func young(c *model.Cluster, ageSeconds int64) {
+	obs := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	created := obs.Add(-time.Duration(ageSeconds) * time.Second)
+	c.Live.ObservedAt, c.Live.ClusterCreateTime = obs, &created
+}
+
 func TestKGBT003(t *testing.T) {
 	loc := model.Location{}
 	tests := []struct {
@@ -47,6 +54,23 @@ func TestKGBT003(t *testing.T) {
 			status: model.StatusPass, reason: model.ReasonActualWindowMeetsTarget},
 		{name: "below target", c: liveCluster(86400, func(c *model.Cluster) { c.Live.ActualWindowSeconds.V = 3600 }),
 			status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, msg: "1h"},
+		{name: "younger than its target, window full so far: still filling, not FAIL", c: liveCluster(259200, func(c *model.Cluster) {
+			young(c, 10*3600)
+			c.Live.ActualWindowSeconds.V = 10*3600 - 30
+		}), status: model.StatusNotApplicable, reason: model.ReasonWindowStillFilling, msg: "still filling"},
+		{name: "younger than its target, records already dropped: FAIL", c: liveCluster(259200, func(c *model.Cluster) {
+			young(c, 10*3600)
+			c.Live.ActualWindowSeconds.V = 2 * 3600
+		}), status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, msg: "shorter than the cluster's age"},
+		{name: "younger than its target, alerts: FAIL", c: liveCluster(259200, func(c *model.Cluster) {
+			young(c, 10*3600)
+			c.Live.ActualWindowSeconds.V = 10 * 3600
+			c.Live.WindowAlerts.V = 2
+		}), status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts},
+		{name: "older than its target: judged as usual", c: liveCluster(86400, func(c *model.Cluster) {
+			young(c, 3*86400)
+			c.Live.ActualWindowSeconds.V = 3600
+		}), status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, msg: "below the target"},
 		{name: "alerts", c: liveCluster(86400, func(c *model.Cluster) { c.Live.WindowAlerts.V = 3 }),
 			status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts, msg: "3 times"},
 		{name: "no earliest time", c: liveCluster(86400, func(c *model.Cluster) {
@@ -91,8 +115,8 @@ func TestKGBT003(t *testing.T) {
 			if tt.msg != "" && !strings.Contains(f.Message.EN, tt.msg) {
 				t.Errorf("message %q lacks %q", f.Message.EN, tt.msg)
 			}
-			if f.Status == model.StatusFail && (f.Remediation.EN == "" || f.Remediation.JA == "") {
-				t.Errorf("FAIL needs a bilingual remediation")
+			if f.Status == model.StatusFail && (f.Resolution == nil || f.Resolution.Step != model.StepReduceWrites || f.Resolution.Window <= 0) {
+				t.Errorf("FAIL needs a way out: %+v", f.Resolution)
 			}
 			if tt.c.Live != nil && (f.Status == model.StatusPass || f.Status == model.StatusFail) {
 				for _, k := range []string{"actual_window_seconds", "target_window_seconds", "window_alerts", "change_records_stored", "monthly_cost_usd"} {

@@ -43,30 +43,30 @@ type want struct {
 func TestRules(t *testing.T) {
 	tests := []struct {
 		name    string
-		fact    string // the backtrack-facts.md section the expectation follows
+		fact    string // the AWS page (docs/backtrack-rules.md) the expectation follows
 		cluster model.Cluster
 		bt001   want
 		bt002   want
 		msg     string // substring of the KG-BT-002 English message, when it matters
 		note    string // substring of a note on the findings
 	}{
-		{"window 24h passes both", "§0", with(window(86400)),
+		{"window 24h passes both", "API_CreateDBCluster", with(window(86400)),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", ""},
-		{"window 72h max passes", "§0 max 259200", with(window(259200)),
+		{"window 72h max passes", "API_CreateDBCluster max 259200", with(window(259200)),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", ""},
-		{"absent window is 0, disabled", "§0 default 0", base(),
+		{"absent window is 0, disabled", "API_CreateDBCluster default 0", base(),
 			want{model.StatusFail, model.ReasonBacktrackDisabled}, want{model.StatusFail, model.ReasonWindowBelowMinimum}, "is 0", ""},
-		{"explicit 0 disabled", "§0", with(window(0)),
+		{"explicit 0 disabled", "API_CreateDBCluster", with(window(0)),
 			want{model.StatusFail, model.ReasonBacktrackDisabled}, want{model.StatusFail, model.ReasonWindowBelowMinimum}, "", ""},
-		{"72 is seconds, not hours", "§13f", with(window(72)),
+		{"72 is seconds, not hours", "rds_cluster backtrack_window is seconds", with(window(72)),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusFail, model.ReasonWindowLikelyHours}, "did you mean 259200 for 72 hours", ""},
-		{"1 hour below 24h minimum", "§0", with(window(3600)),
+		{"1 hour below 24h minimum", "API_CreateDBCluster", with(window(3600)),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusFail, model.ReasonWindowBelowMinimum}, "below the minimum of 86400 (24h)", ""},
-		{"above 259200 out of range", "§0 range", with(window(300000)),
+		{"above 259200 out of range", "API_CreateDBCluster range", with(window(300000)),
 			want{model.StatusError, model.ReasonWindowOutOfRange}, want{model.StatusError, model.ReasonWindowOutOfRange}, "out of range", ""},
-		{"negative out of range", "§0 range", with(window(-1)),
+		{"negative out of range", "API_CreateDBCluster range", with(window(-1)),
 			want{model.StatusError, model.ReasonWindowOutOfRange}, want{model.StatusError, model.ReasonWindowOutOfRange}, "", ""},
-		{"invalid window", "§5.1 TypeInt", with(func(c *model.Cluster) {
+		{"invalid window", "rds_cluster backtrack_window TypeInt", with(func(c *model.Cluster) {
 			c.BacktrackWindow = model.InvalidValue[int64](loc(7), model.T(`expected a number, got "abc"`, `数値が必要ですが "abc" です`))
 		}), want{model.StatusError, model.ReasonInvalidValue}, want{model.StatusError, model.ReasonInvalidValue}, `got "abc"`, ""},
 		{"unknown window", "", with(func(c *model.Cluster) {
@@ -81,66 +81,66 @@ func TestRules(t *testing.T) {
 		{"unknown window, candidates all pass", "", with(func(c *model.Cluster) {
 			c.BacktrackWindow = model.UnknownValue[int64](loc(7), model.T("var.env unknown", "var.env 不明"), 86400, 259200)
 		}), want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", "every possible value"},
-		{"aurora postgresql out of scope", "§2.1", with(func(c *model.Cluster) { c.Engine = known("aurora-postgresql") }),
+		{"aurora postgresql out of scope", "Backtrack: Aurora MySQL only", with(func(c *model.Cluster) { c.Engine = known("aurora-postgresql") }),
 			want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, "", ""},
-		{"rds multi-az mysql out of scope", "§2.1", with(func(c *model.Cluster) { c.Engine = known("mysql") }),
+		{"rds multi-az mysql out of scope", "Backtrack: Aurora MySQL only", with(func(c *model.Cluster) { c.Engine = known("mysql") }),
 			want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, "", ""},
-		{"legacy aurora v1 in scope with EOL note", "§2.1, §12", with(func(c *model.Cluster) { c.Engine = known("aurora"); window(86400)(c) }),
+		{"legacy aurora v1 in scope with EOL note", "Aurora.MySQL56.EOL", with(func(c *model.Cluster) { c.Engine = known("aurora"); window(86400)(c) }),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", "end of life on 28 Feb 2023"},
-		{"v2 in scope with extended support note", "§12", with(func(c *model.Cluster) { c.EngineVersion = known("5.7.mysql_aurora.2.11.2"); window(86400)(c) }),
+		{"v2 in scope with extended support note", "extended-support", with(func(c *model.Cluster) { c.EngineVersion = known("5.7.mysql_aurora.2.11.2"); window(86400)(c) }),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", "28 Feb 2027"},
-		{"engine not set", "§5.1 engine required since v5", with(func(c *model.Cluster) { c.Engine = model.Value[string]{} }),
+		{"engine not set", "version-5-upgrade: engine required", with(func(c *model.Cluster) { c.Engine = model.Value[string]{} }),
 			want{model.StatusUnknown, model.ReasonEngineNotSet}, want{model.StatusUnknown, model.ReasonEngineNotSet}, "", ""},
 		{"engine unknown", "", with(func(c *model.Cluster) { c.Engine = model.UnknownValue[string](loc(3), model.T("x", "x")) }),
 			want{model.StatusUnknown, model.ReasonUnresolvedValue}, want{model.StatusUnknown, model.ReasonUnresolvedValue}, "", ""},
-		{"engine unknown but all candidates postgres", "§2.1", with(func(c *model.Cluster) {
+		{"engine unknown but all candidates postgres", "Backtrack: Aurora MySQL only", with(func(c *model.Cluster) {
 			c.Engine = model.UnknownValue[string](loc(3), model.T("x", "x"), "aurora-postgresql", "postgres")
 		}), want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, want{model.StatusNotApplicable, model.ReasonEngineNotAuroraMySQL}, "", ""},
-		{"serverless v1 out of scope", "§2.2", with(func(c *model.Cluster) { c.EngineMode = known("serverless"); window(86400)(c) }),
+		{"serverless v1 out of scope", "aurora-serverless (v1)", with(func(c *model.Cluster) { c.EngineMode = known("serverless"); window(86400)(c) }),
 			want{model.StatusNotApplicable, model.ReasonServerlessV1}, want{model.StatusNotApplicable, model.ReasonServerlessV1}, "", ""},
-		{"multimaster out of scope", "§2.2", with(func(c *model.Cluster) { c.EngineMode = known("multimaster") }),
+		{"multimaster out of scope", "Backtrack: legacy modes", with(func(c *model.Cluster) { c.EngineMode = known("multimaster") }),
 			want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, "", ""},
-		{"parallelquery out of scope", "§2.2", with(func(c *model.Cluster) { c.EngineMode = known("parallelquery") }),
+		{"parallelquery out of scope", "aurora-mysql-parallel-query", with(func(c *model.Cluster) { c.EngineMode = known("parallelquery") }),
 			want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, "", ""},
-		{"global engine mode out of scope", "§2.2", with(func(c *model.Cluster) { c.EngineMode = known("global") }),
+		{"global engine mode out of scope", "Backtrack: legacy modes", with(func(c *model.Cluster) { c.EngineMode = known("global") }),
 			want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, want{model.StatusNotApplicable, model.ReasonEngineModeUnsupported}, "", ""},
-		{"bogus engine mode is an error", "§5.1 validated values", with(func(c *model.Cluster) { c.EngineMode = known("turbo") }),
+		{"bogus engine mode is an error", "rds_cluster engine_mode values", with(func(c *model.Cluster) { c.EngineMode = known("turbo") }),
 			want{model.StatusError, model.ReasonInvalidValue}, want{model.StatusError, model.ReasonInvalidValue}, "", ""},
-		{"global member out of scope", "§2.2", with(func(c *model.Cluster) { c.GlobalClusterID = known("aws_rds_global_cluster.g") }),
+		{"global member out of scope", "aurora-global-database", with(func(c *model.Cluster) { c.GlobalClusterID = known("aws_rds_global_cluster.g") }),
 			want{model.StatusNotApplicable, model.ReasonGlobalDatabaseMember}, want{model.StatusNotApplicable, model.ReasonGlobalDatabaseMember}, "", ""},
 		{"global membership unknown", "", with(func(c *model.Cluster) { c.GlobalClusterID = model.UnknownValue[string](loc(4), model.T("x", "x")) }),
 			want{model.StatusUnknown, model.ReasonUnresolvedValue}, want{model.StatusUnknown, model.ReasonUnresolvedValue}, "", ""},
-		{"binlog replica out of scope", "§2.2", with(func(c *model.Cluster) { c.ReplicationSource = known("arn:aws:rds:us-east-1:1:cluster:src") }),
+		{"binlog replica out of scope", "re:Post: binlog replication", with(func(c *model.Cluster) { c.ReplicationSource = known("arn:aws:rds:us-east-1:1:cluster:src") }),
 			want{model.StatusNotApplicable, model.ReasonBinlogReplication}, want{model.StatusNotApplicable, model.ReasonBinlogReplication}, "", ""},
-		{"binlog source out of scope", "§2.2", with(func(c *model.Cluster) { c.ReadReplicas = []string{"replica-1"} }),
+		{"binlog source out of scope", "re:Post: binlog replication", with(func(c *model.Cluster) { c.ReadReplicas = []string{"replica-1"} }),
 			want{model.StatusNotApplicable, model.ReasonBinlogReplication}, want{model.StatusNotApplicable, model.ReasonBinlogReplication}, "", ""},
-		{"region without backtrack, disabled", "§2.3", with(func(c *model.Cluster) { c.Source = model.SourceAWS; c.Region = "sa-east-1"; window(0)(c) }),
+		{"region without backtrack, disabled", "re:Post: regions", with(func(c *model.Cluster) { c.Source = model.SourceAWS; c.Region = "sa-east-1"; window(0)(c) }),
 			want{model.StatusNotApplicable, model.ReasonRegionUnsupported}, want{model.StatusNotApplicable, model.ReasonRegionUnsupported}, "", ""},
-		{"region list unconfirmed: a window there is evaluated", "§2.3", with(func(c *model.Cluster) { c.Source = model.SourceAWS; c.Region = "sa-east-1"; window(3600)(c) }),
+		{"region list unconfirmed: a window there is evaluated", "re:Post: regions", with(func(c *model.Cluster) { c.Source = model.SourceAWS; c.Region = "sa-east-1"; window(3600)(c) }),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusFail, model.ReasonWindowBelowMinimum}, "", ""},
-		{"serverless v2 in scope, support unconfirmed", "§2.2", with(func(c *model.Cluster) { c.ServerlessV2 = known(true); window(86400)(c) }),
+		{"serverless v2 in scope, support unconfirmed", "aurora-serverless-v2.requirements", with(func(c *model.Cluster) { c.ServerlessV2 = known(true); window(86400)(c) }),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", "Serverless v2"},
-		{"clone note", "§3 clones", with(func(c *model.Cluster) { c.Creation = model.CreateClone; c.CreationSource = "prod"; window(86400)(c) }),
+		{"clone note", "Aurora.Managing.Clone", with(func(c *model.Cluster) { c.Creation = model.CreateClone; c.CreationSource = "prod"; window(86400)(c) }),
 			want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", "copy-on-write clone"},
-		{"plan enables on existing cluster", "§3, §5.1", with(func(c *model.Cluster) {
+		{"plan enables on existing cluster", "Backtrack.Configuring: only at creation", with(func(c *model.Cluster) {
 			c.Source = model.SourceTerraformPlan
 			c.Action = model.ActionUpdate
 			c.PriorBacktrackWindow = known(int64(0))
 			window(86400)(c)
 		}), want{model.StatusFail, model.ReasonEnableOnExistingCluster}, want{model.StatusFail, model.ReasonEnableOnExistingCluster}, "AWS rejects this", ""},
-		{"plan disables backtrack", "§3 irreversible", with(func(c *model.Cluster) {
+		{"plan disables backtrack", "Backtrack.Disabling: 0 is for good", with(func(c *model.Cluster) {
 			c.Source = model.SourceTerraformPlan
 			c.Action = model.ActionUpdate
 			c.PriorBacktrackWindow = known(int64(86400))
 			window(0)(c)
 		}), want{model.StatusFail, model.ReasonDisableIrreversible}, want{model.StatusFail, model.ReasonDisableIrreversible}, "irreversible", ""},
-		{"plan raises window on enabled cluster", "§3 modify allowed", with(func(c *model.Cluster) {
+		{"plan raises window on enabled cluster", "Aurora.Modifying: in place", with(func(c *model.Cluster) {
 			c.Source = model.SourceTerraformPlan
 			c.Action = model.ActionUpdate
 			c.PriorBacktrackWindow = known(int64(3600))
 			window(86400)(c)
 		}), want{model.StatusPass, model.ReasonBacktrackEnabled}, want{model.StatusPass, model.ReasonWindowMeetsMinimum}, "", ""},
-		{"plan creates with backtrack", "§3", with(func(c *model.Cluster) {
+		{"plan creates with backtrack", "Backtrack.Configuring", with(func(c *model.Cluster) {
 			c.Source = model.SourceTerraformPlan
 			c.Action = model.ActionCreate
 			window(86400)(c)
@@ -161,11 +161,15 @@ func TestRules(t *testing.T) {
 					t.Fatalf("%s: no finding", id)
 				}
 				if f.Status != w.status || f.Reason != w.reason {
-					t.Errorf("%s = %s/%s, want %s/%s (facts %s); message: %s", id, f.Status, f.Reason, w.status, w.reason, tt.fact, f.Message.EN)
+					t.Errorf("%s = %s/%s, want %s/%s (AWS: %s); message: %s", id, f.Status, f.Reason, w.status, w.reason, tt.fact, f.Message.EN)
 				}
 				checkBilingual(t, id+" message", f.Message)
-				if f.Status == model.StatusFail || f.Status == model.StatusError {
-					checkBilingual(t, id+" remediation", f.Remediation)
+				// The policy decides the way out as facts and writes no words.
+				if f.Resolution == nil || f.Resolution.Path == "" || !f.Remediation.IsZero() {
+					t.Errorf("%s: resolution %+v, remediation text %q", id, f.Resolution, f.Remediation.EN)
+				}
+				if f.Cluster == nil || f.Cluster.Address != tt.cluster.Address {
+					t.Errorf("%s: the finding does not carry its cluster", id)
 				}
 				if f.Fingerprint == "" || f.Resource.Address != tt.cluster.Address || f.Location.IsZero() {
 					t.Errorf("%s: fingerprint/resource/location not filled: %+v", id, f)
@@ -257,7 +261,7 @@ func TestDiagnosticsBecomeFindings(t *testing.T) {
 		t.Fatalf("got %d findings", len(fs))
 	}
 	for _, f := range fs {
-		if f.RuleID != "KG-BT-000" || f.Fingerprint == "" || f.Remediation.IsZero() {
+		if f.RuleID != "KG-BT-000" || f.Fingerprint == "" || f.Resolution == nil || f.Resolution.Advice.IsZero() || f.Cluster != nil {
 			t.Errorf("finding %+v", f)
 		}
 	}
@@ -273,38 +277,6 @@ func TestRuleMetadataBilingual(t *testing.T) {
 		checkBilingual(t, r.ID+" help", r.Help)
 		if r.HelpURI == "" || r.SecuritySeverity == "" || r.Severity == "" {
 			t.Errorf("%s: metadata incomplete", r.ID)
-		}
-	}
-}
-
-func TestParseWindow(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want int64
-		err  string
-	}{
-		{"24h", 86400, ""}, {"86400s", 86400, ""}, {"1d", 86400, ""}, {"86400", 86400, ""},
-		{"1d12h", 129600, ""}, {"90m", 5400, ""}, {"72h", 259200, ""}, {"3d", 259200, ""},
-		{"73h", 0, "above the 259200"}, {"0", 0, "positive"}, {"-1h", 0, "positive"}, {"soon", 0, "invalid window"},
-		{"1.5s", 0, "whole seconds"}, {"", 0, "empty"},
-	} {
-		got, err := ParseWindow(tc.in)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("ParseWindow(%q) err = %v, want %q", tc.in, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("ParseWindow(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
-		}
-	}
-}
-
-func TestFormatDuration(t *testing.T) {
-	for in, want := range map[int64]string{86400: "24h", 259200: "72h", 72: "1m12s", 5400: "1h30m", 45: "45s", 0: "0s", 3661: "1h1m1s"} {
-		if got := FormatDuration(in); got != want {
-			t.Errorf("FormatDuration(%d) = %q, want %q", in, got, want)
 		}
 	}
 }

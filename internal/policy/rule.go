@@ -4,19 +4,11 @@
 package policy
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
-
-// MaxWindowSeconds is the largest BacktrackWindow AWS accepts: 259,200 s = 72 h
-// (facts §0, API_CreateDBCluster / API_ModifyDBCluster).
-const MaxWindowSeconds = 259200
-
-// DefaultMinWindowSeconds is the default policy minimum: 24 hours.
-const DefaultMinWindowSeconds = 86400
 
 // Rule is one check with its metadata. Metadata, logic and tests sit together
 // in one file per rule.
@@ -32,9 +24,28 @@ type Rule struct {
 	SecuritySeverity string
 	// Live is true for rules that need a running cluster.
 	Live bool
+	// windowProvenance: the rule's findings carry the target window's
+	// provenance (where the value is defined), for fixers.
+	windowProvenance bool
 	// Check evaluates the rule on one cluster. Rules that do not apply to a
 	// cluster's source (live rules on IaC) return nil.
 	Check func(c model.Cluster, o Options) *model.Finding
+}
+
+// Info returns the rule's metadata as reports carry it.
+func (r *Rule) Info() model.RuleInfo {
+	return model.RuleInfo{ID: r.ID, Title: r.Title, Severity: r.Severity, Rationale: r.Rationale, Help: r.Help,
+		HelpURI: r.HelpURI, References: r.References, SecuritySeverity: r.SecuritySeverity, Live: r.Live}
+}
+
+// Infos returns the metadata of every registered rule, ordered by ID.
+func Infos() model.Rules {
+	rules := Rules()
+	out := make(model.Rules, len(rules))
+	for i, r := range rules {
+		out[i] = r.Info()
+	}
+	return out
 }
 
 // Options are the policy's parameters.
@@ -46,7 +57,7 @@ type Options struct {
 
 // DefaultOptions returns the policy defaults.
 func DefaultOptions() Options {
-	return Options{MinWindowSeconds: DefaultMinWindowSeconds, Now: time.Now().UTC()}
+	return Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: time.Now().UTC()}
 }
 
 var registry = map[string]*Rule{}
@@ -76,7 +87,7 @@ func Lookup(id string) *Rule { return registry[id] }
 // diagnostics into findings. The result is ordered deterministically.
 func Evaluate(inv model.Inventory, o Options) []model.Finding {
 	if o.MinWindowSeconds == 0 {
-		o.MinWindowSeconds = DefaultMinWindowSeconds
+		o.MinWindowSeconds = model.DefaultMinWindowSeconds
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now().UTC()
@@ -86,12 +97,13 @@ func Evaluate(inv model.Inventory, o Options) []model.Finding {
 		out = append(out, diagnosticFinding(d))
 	}
 	rules := Rules()
-	for _, c := range inv.Clusters {
+	for i := range inv.Clusters {
+		c := &inv.Clusters[i]
 		for _, r := range rules {
 			if r.Check == nil {
 				continue
 			}
-			f := r.Check(c, o)
+			f := r.Check(*c, o)
 			if f == nil {
 				continue
 			}
@@ -118,11 +130,17 @@ func Evaluate(inv model.Inventory, o Options) []model.Finding {
 	return out
 }
 
-// finish fills what every finding on a cluster shares.
-func finish(f *model.Finding, r *Rule, c model.Cluster) {
+// finish fills what every finding on a cluster shares. The finding keeps a
+// pointer to the cluster it judges (an element of the inventory's slice), so
+// suppression, remediation and patching never look it up again.
+func finish(f *model.Finding, r *Rule, c *model.Cluster) {
 	f.RuleID = r.ID
 	f.Severity = r.Severity
-	f.Resource = model.ResourceOf(c)
+	f.Cluster = c
+	f.Resource = model.ResourceOf(*c)
+	if f.Resolution == nil {
+		f.Resolution = &model.Resolution{Path: model.PathNone, Actual: -1}
+	}
 	if f.Location.IsZero() {
 		f.Location = c.Location
 	}
@@ -131,35 +149,10 @@ func finish(f *model.Finding, r *Rule, c model.Cluster) {
 	}
 	f.Fingerprint = model.Fingerprint(r.ID, f.Resource, c.Root)
 	// The window's provenance lets a fixer edit the place that defines it.
-	if len(f.Provenance) == 0 && (r.ID == KGBT001.ID || r.ID == KGBT002.ID) {
+	if len(f.Provenance) == 0 && r.windowProvenance {
 		f.Provenance = c.BacktrackWindow.Provenance
 	}
 	f.Notes = append(append([]model.Text{}, c.Notes...), f.Notes...)
-}
-
-// FormatDuration renders seconds the way people say windows: "72h", "1h30m",
-// "45s".
-func FormatDuration(sec int64) string {
-	if sec < 0 {
-		return fmt.Sprintf("%ds", sec)
-	}
-	d := time.Duration(sec) * time.Second
-	h := int64(d / time.Hour)
-	m := int64((d % time.Hour) / time.Minute)
-	s := int64((d % time.Minute) / time.Second)
-	switch {
-	case h > 0 && m == 0 && s == 0:
-		return fmt.Sprintf("%dh", h)
-	case h > 0 && s == 0:
-		return fmt.Sprintf("%dh%dm", h, m)
-	case h > 0:
-		return fmt.Sprintf("%dh%dm%ds", h, m, s)
-	case m > 0 && s == 0:
-		return fmt.Sprintf("%dm", m)
-	case m > 0:
-		return fmt.Sprintf("%dm%ds", m, s)
-	}
-	return fmt.Sprintf("%ds", s)
 }
 
 // sentenceSep joins sentences: a space in English, nothing in Japanese,

@@ -16,7 +16,8 @@ type scopeVerdict struct {
 	notes   []model.Text
 }
 
-// auroraMySQLEngines are the engine values that support backtrack (facts §2.1):
+// auroraMySQLEngines are the engine values that support backtrack
+// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html):
 // aurora-mysql (v2, v3, 8.4) and the historic aurora (v1, MySQL 5.6).
 func isAuroraMySQL(engine string) bool {
 	e := strings.ToLower(strings.TrimSpace(engine))
@@ -24,14 +25,15 @@ func isAuroraMySQL(engine string) bool {
 }
 
 // scope decides whether backtrack rules apply to a cluster, following
-// backtrack-facts.md §2.4. Order matters: the first out-of-scope fact wins.
+// the AWS limits listed with their sources in docs/backtrack-rules.md.
+// Order matters: the first out-of-scope fact wins.
 func scope(c model.Cluster) scopeVerdict {
 	if c.Action == model.ActionDelete {
 		return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonResourceDeleted,
 			message: model.T("The plan deletes this cluster.", "プランはこのクラスターを削除します。")}
 	}
 
-	// Engine (facts §2.1).
+	// Engine: Aurora MySQL only (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html).
 	switch c.Engine.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.Engine.Where,
@@ -71,7 +73,10 @@ func scope(c model.Cluster) scopeVerdict {
 		}
 	}
 
-	// Engine mode (facts §2.2).
+	// Engine mode: not Serverless v1
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless.html)
+	// nor the legacy multimaster, parallelquery and global modes
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html).
 	switch c.EngineMode.State {
 	case model.Invalid:
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
@@ -95,7 +100,7 @@ func scope(c model.Cluster) scopeVerdict {
 					"Aurora Serverless v1（エンジンモード \"serverless\"）はバックトラックに対応しておらず、2025 年 3 月 31 日にサポートが終了しました。バックトラックを使うには Serverless v2 またはプロビジョンドへ移行してください。")}
 		case "multimaster", "parallelquery", "global":
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonEngineModeUnsupported, where: c.EngineMode.Where,
-				message: model.T("Engine mode %q does not support backtrack (legacy mode; facts §2.2).",
+				message: model.T("Engine mode %q does not support backtrack (legacy mode).",
 					"エンジンモード %q はバックトラックに対応していません（旧モード）。", c.EngineMode.V)}
 		default:
 			return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.EngineMode.Where,
@@ -104,7 +109,8 @@ func scope(c model.Cluster) scopeVerdict {
 		}
 	}
 
-	// Global database membership (facts §2.2: primary and secondary clusters).
+	// Global database membership, primary and secondary clusters alike
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html).
 	switch c.GlobalClusterID.State {
 	case model.Known:
 		if c.GlobalClusterID.V != "" {
@@ -121,7 +127,7 @@ func scope(c model.Cluster) scopeVerdict {
 		return scopeVerdict{status: model.StatusError, reason: model.ReasonInvalidValue, where: c.GlobalClusterID.Where, message: c.GlobalClusterID.Why}
 	}
 
-	// Binlog replication (facts §2.2).
+	// Binlog replication (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack).
 	switch c.ReplicationSource.State {
 	case model.Known:
 		if c.ReplicationSource.V != "" {
@@ -141,13 +147,13 @@ func scope(c model.Cluster) scopeVerdict {
 				strings.Join(c.ReadReplicas, ", "))}
 	}
 
-	// Regions (live only; facts §2.3). The list is unconfirmed, so a cluster
+	// Regions (live only; see regionsWithoutBacktrack). The list is unconfirmed, so a cluster
 	// that has a window in such a region is evaluated as usual.
 	if c.Region != "" && regionWithoutBacktrack(c.Region) {
 		if w, ok := c.BacktrackWindow.Get(); (ok && w == 0) || c.BacktrackWindow.State == model.Absent {
 			return scopeVerdict{status: model.StatusNotApplicable, reason: model.ReasonRegionUnsupported,
-				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed, facts §2.3).",
-					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認、facts §2.3）。", c.Region)}
+				message: model.T("Region %s is listed by AWS as not offering backtrack (AWS re:Post knowledge center; the list is unconfirmed).",
+					"リージョン %s は AWS がバックトラック非対応として挙げています（AWS re:Post ナレッジセンター。一覧は未確認）。", c.Region)}
 		}
 	}
 
@@ -170,35 +176,10 @@ func scope(c model.Cluster) scopeVerdict {
 	return v
 }
 
-// scopeRemediation says what to do about an out-of-scope or undecidable
-// cluster: usually nothing, with why; otherwise how to make it decidable.
-func scopeRemediation(r model.Reason) model.Text {
-	switch r {
-	case model.ReasonEngineNotAuroraMySQL, model.ReasonResourceDeleted:
-		return model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
-	case model.ReasonServerlessV1:
-		return model.T("Nothing to do for backtrack while it is Serverless v1. To get backtrack, move to Serverless v2 or provisioned by restoring a snapshot with --backtrack-window.",
-			"Serverless v1 のままではバックトラックに関する対応はありません。バックトラックを使うには、--backtrack-window を指定したスナップショット復元で Serverless v2 またはプロビジョンドへ移行してください。")
-	case model.ReasonEngineModeUnsupported:
-		return model.T("Nothing to do for backtrack in this engine mode. To get backtrack, restore a snapshot into a provisioned cluster with --backtrack-window.",
-			"このエンジンモードではバックトラックに関する対応はありません。バックトラックを使うには、--backtrack-window を指定してスナップショットをプロビジョンドクラスターに復元してください。")
-	case model.ReasonGlobalDatabaseMember:
-		return model.T("Nothing to do while the cluster is in a global database: backtrack is never available there. If rewind matters more than cross-Region replication, remove the cluster from the global database and migrate it to a backtrack-enabled cluster.",
-			"グローバルデータベースに属している間は対応できません（バックトラックは利用不可）。リージョン間レプリケーションより巻き戻しが重要な場合は、グローバルデータベースから外し、バックトラック有効のクラスターへ移行してください。")
-	case model.ReasonBinlogReplication:
-		return model.T("Nothing to do while binlog replication is configured: backtrack is not supported with it.",
-			"バイナリログレプリケーションが設定されている間は対応できません（バックトラック非対応）。")
-	case model.ReasonRegionUnsupported:
-		return model.T("Nothing to do in this Region; if backtrack is required, run the cluster in a Region that offers it.",
-			"このリージョンでは対応できません。バックトラックが必要なら、対応リージョンでクラスターを運用してください。")
-	case model.ReasonEngineNotSet:
-		return model.T("Set the engine explicitly (aurora-mysql for Aurora MySQL).", "engine を明示的に設定してください（Aurora MySQL なら aurora-mysql）。")
-	case model.ReasonInvalidValue:
-		return model.T("Fix the value: engine must be aurora-mysql, aurora-postgresql, mysql or postgres; engine mode provisioned or serverless.",
-			"値を修正してください：engine は aurora-mysql、aurora-postgresql、mysql、postgres のいずれか、エンジンモードは provisioned または serverless です。")
-	}
-	return model.T("Give the missing value (for Terraform --var/--var-file or TF_VAR_*, for CloudFormation --parameter/--parameter-file) so kumoguard can evaluate it.",
-		"不足している値を指定してください（Terraform は --var/--var-file または TF_VAR_*、CloudFormation は --parameter/--parameter-file）。")
+// scopeResolution is the way out of an out-of-scope or undecidable
+// cluster: the reason says why, and fix says what (usually nothing).
+func scopeResolution() model.Resolution {
+	return model.Resolution{Step: model.StepScope, Actual: -1}
 }
 
 func allEmpty(ss []string) bool {
@@ -225,7 +206,7 @@ func unresolved[T comparable](what string, v model.Value[T]) scopeVerdict {
 // names as not offering backtrack: Cape Town, Ningxia, Hong Kong, Milan,
 // Stockholm, Bahrain, São Paulo.
 // Source: https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack
-// (facts §2.3). The three public lists differ; this is the most recent and the
+// The three public lists differ; this is the most recent and the
 // narrowest, so kumoguard marks as few clusters out of scope as it can.
 var regionsWithoutBacktrack = map[string]bool{
 	"af-south-1":     true,

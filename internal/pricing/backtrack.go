@@ -1,7 +1,8 @@
 // Package pricing holds the per-region price of Aurora backtrack change
 // records, each with its source. A region missing from the table has an
-// unknown price: kumoguard says so rather than guess (facts §8: "Other
-// Regions differ. Confirm with the Price List API before quoting").
+// unknown price: kumoguard says so rather than guess. Prices differ by
+// Region (https://aws.amazon.com/rds/aurora/pricing/), and only the Price
+// List API says what they are.
 package pricing
 
 import "sort"
@@ -31,7 +32,7 @@ var backtrackPrices = map[string]Price{
 	"us-east-1": {
 		Region:                   "us-east-1",
 		USDPerMillionRecordHours: 0.012,
-		Source:                   "https://aws.amazon.com/rds/aurora/pricing/ (backtrack-facts.md §0, §8: USD 0.012 per 1 million change-record-hours, usage type Aurora:BacktrackUsage, unit CR-Hr)",
+		Source:                   "https://aws.amazon.com/rds/aurora/pricing/ (USD 0.012 per 1 million change-record-hours, usage type Aurora:BacktrackUsage, unit CR-Hr)",
 		AsOf:                     "2026-11",
 	},
 }
@@ -53,7 +54,7 @@ func BacktrackPrices() []Price {
 }
 
 // MonthlyCostUSD is the cost of keeping storedRecords change records for a
-// month of hoursPerMonth hours (facts §8 uses 730 h): stored / 1e6 × price × hours.
+// month of hoursPerMonth hours (kumoguard uses 730 h): stored / 1e6 × price × hours.
 func MonthlyCostUSD(storedRecords, usdPerMillionRecordHours, hoursPerMonth float64) float64 {
 	return storedRecords / 1e6 * usdPerMillionRecordHours * hoursPerMonth
 }

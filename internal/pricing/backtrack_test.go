@@ -30,8 +30,9 @@ func TestBacktrackPrice(t *testing.T) {
 	}
 }
 
-// Facts §8 worked examples: 240,000 records → USD 0.00288/h ≈ 2.10/month;
-// 72,000,000 → 0.864/h = 630.72/month; 288,000,000 → 3.456/h = 2522.88/month.
+// Worked examples at USD 0.012 per 1M change-record-hours and 730 h a month
+// (https://aws.amazon.com/rds/aurora/pricing/): 240,000 records → USD
+// 0.00288/h ≈ 2.10/month; 72,000,000 → 0.864/h = 630.72/month; 288,000,000 → 3.456/h = 2522.88/month.
 func TestMonthlyCostWorkedExamples(t *testing.T) {
 	for _, tt := range []struct{ stored, want float64 }{
 		{240000, 2.1024}, {72e6, 630.72}, {288e6, 2522.88},

@@ -17,8 +17,8 @@ import (
 	pricingtypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
 )
 
-// The Price List query for backtrack (facts §8: "Confirm with the Price List
-// API (aws pricing get-products --service-code AmazonRDS) before quoting").
+// The Price List query for backtrack (aws pricing get-products --service-code
+// AmazonRDS): https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
 const (
 	PriceListServiceCode   = "AmazonRDS"
 	PriceListProductFamily = "System Operation"

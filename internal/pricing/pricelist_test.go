@@ -12,7 +12,7 @@ import (
 )
 
 // The backtrack entries of the fake Price List (prices are per change
-// record-hour, as the API gives them; 0.000000012 is facts §8's us-east-1).
+// record-hour, as the API gives them; 0.000000012 is us-east-1's, https://aws.amazon.com/rds/aurora/pricing/).
 var (
 	usEast1   = testenv.BacktrackProduct("us-east-1", "Aurora:BacktrackUsage", "CR-Hr", "0.0000000120")
 	london    = testenv.BacktrackProduct("eu-west-2", "EUW2-Aurora:BacktrackUsage", "CR-Hr", "0.0000000140")

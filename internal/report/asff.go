@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // ASFF writes findings in the AWS Security Finding Format: a JSON array of
@@ -147,7 +146,7 @@ func ASFFFindings(r model.Report, d ASFFDefaults, lang string) []ASFFFinding {
 			CreatedAt:     stamp,
 			UpdatedAt:     stamp,
 			Severity:      ASFFSeverity{Label: asffSeverity(f), Original: string(f.Severity)},
-			Title:         clipRunes(f.RuleID+" "+ruleTitle(f.RuleID, lang), asffTitleMax),
+			Title:         clipRunes(f.RuleID+" "+ruleTitle(r.Rules, f.RuleID, lang), asffTitleMax),
 			Description:   clipRunes(asffDescription(f, lang), asffDescriptionMax),
 			Resources:     []ASFFResource{asffResource(f, part, region)},
 			Compliance: ASFFCompliance{Status: asffCompliance(f.Status),
@@ -158,7 +157,7 @@ func ASFFFindings(r model.Report, d ASFFDefaults, lang string) []ASFFFinding {
 		if f.Suppressed != nil {
 			a.Workflow.Status = "SUPPRESSED"
 		}
-		if rule := policy.Lookup(f.RuleID); rule != nil && rule.HelpURI != "" {
+		if rule := r.Rules.Lookup(f.RuleID); rule != nil && rule.HelpURI != "" {
 			a.SourceUrl = rule.HelpURI
 		}
 		if t := f.Remediation.In(lang); t != "" || a.SourceUrl != "" {

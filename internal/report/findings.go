@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // This file holds what several formats share: language choice, counts,
@@ -194,9 +193,10 @@ func declaredAt(s *model.Suppression) string {
 	return strings.TrimSpace(b.String())
 }
 
-// ruleTitle is the rule's title in the language, or "" for an unknown rule.
-func ruleTitle(id, lang string) string {
-	if r := policy.Lookup(id); r != nil {
+// ruleTitle is the rule's title in the language, or "" for a rule the
+// report does not describe.
+func ruleTitle(rules model.Rules, id, lang string) string {
+	if r := rules.Lookup(id); r != nil {
 		return r.Title.In(lang)
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // fixtureRoot is the scan root of the fixture report.
@@ -223,6 +224,7 @@ func fixtureReport() model.Report {
 		Findings:      findings,
 		Scan: model.ScanInfo{Kind: "iac", Root: fixtureRoot, StartedAt: time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC),
 			Duration: 1.25, MinWindow: 86400, Coverage: map[string]int{"files": 4, "account_regions": 3}, Suppressed: 2},
+		Rules: policy.Infos(),
 	}
 }
 
@@ -234,5 +236,6 @@ func emptyReport() model.Report {
 		Summary:       model.Summarize(nil),
 		Scan: model.ScanInfo{Kind: "aws", StartedAt: time.Date(2026, 11, 25, 1, 2, 3, 0, time.UTC),
 			Duration: 0.5, MinWindow: 86400},
+		Rules: policy.Infos(),
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	_ "embed"
 	"fmt"
 	"html/template"
 	"io"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // HTML writes one self-contained page meant to be kept as audit evidence and
@@ -152,7 +152,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 	for _, g := range groupFindings(r.Findings, lang) {
 		hg := htmlGroup{Name: htmlText(g.Name)}
 		for _, f := range g.Findings {
-			hf := htmlFindingOf(f, ids[k], lang)
+			hf := htmlFindingOf(r.Rules, f, ids[k], lang)
 			hf.W = &p.W
 			k++
 			if f.Status == model.StatusPass || f.Status == model.StatusNotApplicable {
@@ -165,7 +165,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 		p.Groups = append(p.Groups, hg)
 	}
 
-	for _, rule := range policy.Rules() {
+	for _, rule := range r.Rules {
 		p.Rules = append(p.Rules, htmlRule{Anchor: ruleAnchor(rule.ID), ID: rule.ID, Title: htmlText(in(rule.Title)),
 			Severity: string(rule.Severity), Rationale: htmlText(in(rule.Rationale)), HelpURI: htmlText(rule.HelpURI)})
 	}
@@ -198,7 +198,7 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 		add(words.HTMLDuration, durationOf(r.Scan.Duration).Round(time.Millisecond).String())
 	}
 	if r.Scan.MinWindow > 0 {
-		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), policy.FormatDuration(r.Scan.MinWindow), r.Scan.MinWindow))
+		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), model.FormatDuration(r.Scan.MinWindow), r.Scan.MinWindow))
 	}
 	if len(r.Scan.Coverage) > 0 {
 		keys := make([]string, 0, len(r.Scan.Coverage))
@@ -215,14 +215,14 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 	return m
 }
 
-func htmlFindingOf(f model.Finding, id, lang string) htmlFinding {
+func htmlFindingOf(rules model.Rules, f model.Finding, id, lang string) htmlFinding {
 	hf := htmlFinding{
-		ID: id, RuleID: htmlText(f.RuleID), RuleTitle: htmlText(ruleTitle(f.RuleID, lang)),
+		ID: id, RuleID: htmlText(f.RuleID), RuleTitle: htmlText(ruleTitle(rules, f.RuleID, lang)),
 		Badge: badgeOf(f.Status), StatusLabel: statusLabels[f.Status].In(lang), Severity: htmlText(string(f.Severity)),
 		Resource: htmlText(resourceLabel(f)), Location: htmlText(locationLabel(f)),
 		Message: htmlText(f.Message.In(lang)), Fingerprint: htmlText(f.Fingerprint),
 	}
-	if policy.Lookup(f.RuleID) != nil {
+	if rules.Lookup(f.RuleID) != nil {
 		hf.RuleAnchor = ruleAnchor(f.RuleID)
 	}
 	for _, n := range f.Notes {
@@ -343,201 +343,22 @@ func htmlText(s string) string {
 	}, s)
 }
 
-var htmlTemplate = template.Must(template.New("html").Parse(htmlSource))
+// The page (html/page.html.tmpl) and its style sheet (html/page.css) are
+// embedded; the style sheet is parsed as the template "page.css" and
+// included inline in <style>. Keep the page well-formed XML: close every
+// element, write void elements as <meta ... />, no attribute without a
+// value. The CSS holds neither < nor &.
+var (
+	//go:embed html/page.html.tmpl
+	htmlSource string
+	//go:embed html/page.css
+	htmlCSS string
 
-// htmlSource is the page. Keep it well-formed XML: close every element,
-// write void elements as <meta ... />, no attribute without a value. The CSS
-// holds neither < nor &.
-const htmlSource = `<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta name="generator" content="kumoguard" />
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'" />
-<title>{{.Title}}</title>
-<style>
-:root { color-scheme: light; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Hiragino Sans", "Noto Sans JP", "Meiryo", sans-serif; color: #1a1a1a; background: #fff; margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 3rem; }
-h1 { font-size: 1.6rem; margin: 0.5rem 0 1rem; }
-h2 { font-size: 1.3rem; border-bottom: 2px solid #d0d7de; padding-bottom: 0.2rem; margin-top: 2rem; }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; overflow-wrap: anywhere; }
-h4 { font-size: 1rem; margin: 0 0 0.4rem; }
-h5 { font-size: 0.95rem; margin: 0.8rem 0 0.3rem; }
-h6 { font-size: 0.9rem; margin: 0.6rem 0 0.2rem; }
-code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto Sans Mono CJK JP", monospace; font-size: 0.88em; }
-code { overflow-wrap: anywhere; }
-pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; padding: 0.6rem 0.8rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.7rem; text-align: left; vertical-align: top; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.action td { font-weight: bold; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0; }
-dl.meta dt { font-weight: bold; }
-dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-.badge { display: inline-block; min-width: 4.5em; text-align: center; font-weight: bold; font-size: 0.8rem; padding: 0.05rem 0.4rem; border-radius: 3px; border: 1px solid; letter-spacing: 0.02em; }
-.badge.pass { background: #dafbe1; color: #0a5d1e; border-color: #2da44e; }
-.badge.fail { background: #ffebe9; color: #8f0d0d; border-color: #cf222e; }
-.badge.na { background: #eef1f4; color: #3b434b; border-color: #8c959f; }
-.badge.unknown { background: #fff8c5; color: #6a4a00; border-color: #bf8700; }
-.badge.error { background: #fbefff; color: #6e1a8a; border-color: #8250df; }
-.badge.other, .badge.suppressed { background: #f6f8fa; color: #3b434b; border-color: #8c959f; }
-article.finding { border: 1px solid #d0d7de; border-left-width: 6px; border-radius: 4px; padding: 0.7rem 1rem; margin: 0.7rem 0; }
-article.finding.fail { border-left-color: #cf222e; }
-article.finding.unknown { border-left-color: #bf8700; }
-article.finding.error { border-left-color: #8250df; }
-article.finding.pass { border-left-color: #2da44e; }
-article.finding.na, article.finding.other { border-left-color: #8c959f; }
-article.finding.is-suppressed { background: #fafbfc; border-style: dashed; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 1rem; margin: 0.3rem 0; font-size: 0.92em; }
-dl.facts dt { color: #57606a; }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-p.message { margin: 0.4rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.note { margin: 0.3rem 0; padding: 0.3rem 0.6rem; border-left: 3px solid #bf8700; background: #fffbdd; }
-.suppression { margin: 0.5rem 0; padding: 0.4rem 0.7rem; border: 1px dashed #8c959f; background: #f6f8fa; }
-.fix { margin-top: 0.6rem; padding-top: 0.3rem; border-top: 1px solid #d0d7de; }
-details { margin: 0.7rem 0; }
-details summary { cursor: pointer; font-weight: bold; }
-a { color: #0550ae; }
-a.self { color: inherit; text-decoration: none; }
-footer { margin-top: 3rem; color: #57606a; font-size: 0.85rem; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
-  article.finding, .suppression, pre { break-inside: avoid; }
-  a { color: inherit; }
-  details::details-content { content-visibility: visible; display: block; }
-  .badge, article.finding { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+	htmlTemplate = parseHTMLTemplate()
+)
+
+func parseHTMLTemplate() *template.Template {
+	t := template.Must(template.New("html").Parse(htmlSource))
+	template.Must(t.New("page.css").Parse(htmlCSS))
+	return t
 }
-</style>
-</head>
-<body>
-<header>
-<h1>{{.Title}}</h1>
-<dl class="meta">
-{{- range .Meta}}
-<dt>{{.Label}}</dt><dd>{{.Value}}</dd>
-{{- end}}
-</dl>
-</header>
-<main>
-<section aria-labelledby="summary">
-<h2 id="summary">{{.W.Summary}}</h2>
-<table>
-<thead><tr><th scope="col">{{.W.Status}}</th><th scope="col">{{.W.Count}}</th></tr></thead>
-<tbody>
-{{- range .Summary}}
-<tr{{if .Action}} class="action"{{end}}><th scope="row"><span class="badge {{.Badge.Class}}">{{.Badge.Code}}</span> {{.Label}}</th><td class="num">{{.Count}}</td></tr>
-{{- end}}
-<tr><th scope="row"><span class="badge suppressed">{{.W.Suppressed}}</span></th><td class="num">{{.Suppressed}}</td></tr>
-</tbody>
-</table>
-{{- if .SuppressedNote}}
-<p>{{.SuppressedNote}}</p>
-{{- end}}
-</section>
-<section aria-labelledby="findings">
-<h2 id="findings">{{.W.Findings}}</h2>
-{{- if not .Groups}}
-<p>{{.W.NoFindings}}</p>
-{{- end}}
-{{- range .Groups}}
-<section class="group">
-<h3>{{.Name}}</h3>
-{{- range .Open}}
-{{template "finding" .}}
-{{- end}}
-{{- if .Folded}}
-<details>
-<summary>{{.FoldedLabel}}</summary>
-{{- range .Folded}}
-{{template "finding" .}}
-{{- end}}
-</details>
-{{- end}}
-</section>
-{{- end}}
-</section>
-<section aria-labelledby="rules">
-<h2 id="rules">{{.W.Rules}}</h2>
-{{- range .Rules}}
-<section class="rule" id="{{.Anchor}}">
-<h3>{{.ID}}: {{.Title}}</h3>
-<dl class="facts">
-<dt>{{$.W.Severity}}</dt><dd>{{.Severity}}</dd>
-<dt>{{$.W.Rationale}}</dt><dd>{{.Rationale}}</dd>
-{{- if .HelpURI}}
-<dt>{{$.W.Help}}</dt><dd><a href="{{.HelpURI}}">{{.HelpURI}}</a></dd>
-{{- end}}
-</dl>
-</section>
-{{- end}}
-</section>
-</main>
-<footer>
-<p>{{.Footer}}</p>
-</footer>
-</body>
-</html>
-{{define "finding"}}{{$w := .W}}{{with . -}}
-<article class="finding {{.Badge.Class}}{{if .Suppression}} is-suppressed{{end}}" id="{{.ID}}">
-<h4><span class="badge {{.Badge.Class}}">{{.Badge.Code}}</span>{{if .Suppression}} <span class="badge suppressed">{{$w.Suppressed}}</span>{{end}} {{if .RuleAnchor}}<a href="{{.RuleHref}}" title="{{$w.RuleLink}}">{{.RuleID}}</a>{{else}}{{.RuleID}}{{end}}{{if .RuleTitle}} {{.RuleTitle}}{{end}}</h4>
-<dl class="facts">
-<dt>{{$w.Status}}</dt><dd>{{.Badge.Code}} ({{.StatusLabel}})</dd>
-{{- if .Resource}}
-<dt>{{$w.Resource}}</dt><dd><code>{{.Resource}}</code></dd>
-{{- end}}
-{{- if .Location}}
-<dt>{{$w.Location}}</dt><dd><code>{{.Location}}</code></dd>
-{{- end}}
-{{- if .Severity}}
-<dt>{{$w.Severity}}</dt><dd>{{.Severity}}</dd>
-{{- end}}
-{{- if .Fingerprint}}
-<dt>{{$w.Fingerprint}}</dt><dd><a class="self" href="{{.Href}}"><code>{{.Fingerprint}}</code></a></dd>
-{{- end}}
-</dl>
-<p class="message">{{.Message}}</p>
-{{- range .Notes}}
-<p class="note"><strong>{{$w.Note}}:</strong> {{.}}</p>
-{{- end}}
-{{- with .Suppression}}
-<div class="suppression">
-<h5>{{$w.Suppressed}}</h5>
-<dl class="facts">
-<dt>{{$w.Reason}}</dt><dd>{{.Reason}}</dd>
-<dt>{{$w.Until}}</dt><dd>{{.Until}}</dd>
-{{- if .Declared}}
-<dt>{{$w.Source}}</dt><dd><code>{{.Declared}}</code></dd>
-{{- end}}
-</dl>
-</div>
-{{- end}}
-{{- with .Fix}}
-<div class="fix">
-<h5>{{$w.Fix}}</h5>
-<p>{{.Summary}}</p>
-{{- if .Console}}
-<h6>{{$w.Console}}</h6>
-<ol>
-{{- range .Console}}
-<li>{{.}}</li>
-{{- end}}
-</ol>
-{{- end}}
-{{- range .Code}}
-<h6>{{$w.Code}}: {{.Description}}</h6>
-{{- if .Snippet}}
-<pre><code>{{.Snippet}}</code></pre>
-{{- end}}
-{{- end}}
-{{- if .CLI}}
-<h6>{{$w.CLI}}</h6>
-<pre><code>{{.CLI}}</code></pre>
-{{- end}}
-{{- if .Runbook}}
-<p><strong>{{$w.Runbook}}:</strong> <code>{{.Runbook}}</code></p>
-{{- end}}
-</div>
-{{- end}}
-</article>
-{{- end}}{{end}}`

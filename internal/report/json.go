@@ -18,7 +18,7 @@ import (
 // spaces, followed by a newline. HTML characters (< > &) are written as they
 // are, not as \u003c escapes: the output is read by people and jq, not
 // embedded in HTML.
-var JSON = registerFormat("json", writeJSON)
+var JSON = registerFormat("json", writeJSON, Needs{Edits: true})
 
 // writeJSON streams the document one finding at a time: the output is the
 // same as encoding the whole report with two-space indentation, without
@@ -81,8 +81,13 @@ func writeJSON(w io.Writer, r model.Report, _ Options) error {
 		}
 		bw.WriteString("  ],\n")
 	}
-	if err := field("scan", r.Scan, true); err != nil {
+	if err := field("scan", r.Scan, len(r.Rules) == 0); err != nil {
 		return err
+	}
+	if len(r.Rules) > 0 {
+		if err := field("rules", r.Rules, true); err != nil {
+			return err
+		}
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()

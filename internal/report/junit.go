@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // JUnit writes JUnit XML for CI test views: <testsuites> with one
@@ -91,7 +90,7 @@ func writeJUnit(w io.Writer, r model.Report, o Options) error {
 			if !r.Scan.StartedAt.IsZero() {
 				s.Timestamp = r.Scan.StartedAt.UTC().Format("2006-01-02T15:04:05")
 			}
-			if rule := policy.Lookup(f.RuleID); rule != nil {
+			if rule := r.Rules.Lookup(f.RuleID); rule != nil {
 				s.Properties = []junitProperty{
 					{Name: "title", Value: rule.Title.In(lang)},
 					{Name: "severity", Value: string(rule.Severity)},

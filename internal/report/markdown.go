@@ -198,10 +198,16 @@ func notesSuffix(f model.Finding, lang string) string {
 }
 
 // markdownReplacer escapes every character that GitHub Markdown could read
-// as formatting, a table cell boundary or HTML.
+// as formatting, a table cell boundary or HTML, and neutralises what a pull
+// request comment would turn into a notification or a link: a zero-width
+// space after "@" stops mentions (and e-mail autolinks), and one inside
+// "://" and "www." stops bare-URL autolinks. Resource names, tags and
+// suppression reasons come from the scanned files: a hostile one must not
+// ping people or plant links.
 var markdownReplacer = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
 	"<", "&lt;", ">", "&gt;", "&", "&amp;", "|", `\|`, "~", `\~`,
+	"@", "@&#8203;", "://", ":&#8203;//", "www.", "www&#8203;.", "WWW.", "WWW&#8203;.",
 )
 
 // markdownText escapes s for Markdown prose. Control characters other than

@@ -134,3 +134,24 @@ func TestMarkdownTruncationCount(t *testing.T) {
 		t.Error("the PASS rows, last in the comment, should have been cut first")
 	}
 }
+
+// TestMarkdownNeutralisesMentionsAndAutolinks: a resource key, tag or
+// suppression reason from a scanned file must not ping people or plant a
+// link in a pull-request comment.
+func TestMarkdownNeutralisesMentionsAndAutolinks(t *testing.T) {
+	r := fixtureReport()
+	r.Findings[0].Message = model.T("cluster @octocat see https://evil.example/x and www.evil.example, mail a@b.example",
+		"クラスター @octocat https://evil.example/x www.evil.example a@b.example")
+	r.Findings[0].Suppressed = nil
+	for _, lang := range []string{"en", "ja"} {
+		out := string(render(t, "markdown", r, Options{Lang: lang}))
+		for _, bad := range []string{"@octocat", "https://evil", "www.evil", "a@b.example"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s: %q reaches the Markdown as is", lang, bad)
+			}
+		}
+		if !strings.Contains(out, "@&#8203;octocat") {
+			t.Errorf("%s: the text itself must stay readable", lang)
+		}
+	}
+}

@@ -62,7 +62,8 @@ func policyReport(t testing.TB) model.Report {
 		}
 	}
 	return model.Report{SchemaVersion: 1, Tool: model.Tool{Name: "kumoguard", Version: "dev"}, Summary: model.Summarize(fs),
-		Findings: fs, Scan: model.ScanInfo{Kind: "iac", Root: ".", StartedAt: now, MinWindow: 86400, Suppressed: 2}}
+		Findings: fs, Scan: model.ScanInfo{Kind: "iac", Root: ".", StartedAt: now, MinWindow: 86400, Suppressed: 2},
+		Rules: policy.Infos()}
 }
 
 func TestFormatsOnPolicyFindings(t *testing.T) {

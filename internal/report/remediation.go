@@ -103,7 +103,7 @@ func indentBlock(s, prefix string) string {
 	return b.String()
 }
 
-// SARIF fixes (§3.55): the exact edits `kumoguard fix` would make.
+// SARIF fixes (SARIF 2.1.0 section 3.55): the exact edits `kumoguard fix` would make.
 type sarifFix struct {
 	Description     sarifMessage          `json:"description"`
 	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`

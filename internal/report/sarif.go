@@ -10,12 +10,11 @@ import (
 	"unicode"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // SARIF writes a SARIF 2.1.0 log for GitHub code scanning and other SARIF
 // consumers: one reportingDescriptor per KG-BT rule (every rule of
-// policy.Rules(), KG-BT-000 included, whether or not it has results), and
+// the report's rules, KG-BT-000 included, whether or not it has results), and
 // results for FAIL, UNKNOWN and ERROR findings only. PASS and NOT_APPLICABLE
 // are not results: code scanning would list them as alerts (SARIF's
 // kind "pass"/"notApplicable" results are not shown by GitHub and only bloat
@@ -28,7 +27,7 @@ import (
 // we do not choose), and adding a module to go.mod for ~100 lines of types
 // is not worth the dependency. The output is validated against the official
 // OASIS schema in sarif_test.go.
-var SARIF = registerFormat("sarif", writeSARIF)
+var SARIF = registerFormat("sarif", writeSARIF, Needs{Edits: true})
 
 const (
 	sarifVersion   = "2.1.0"
@@ -167,7 +166,7 @@ type sarifSuppression struct {
 
 func writeSARIF(w io.Writer, r model.Report, o Options) error {
 	lang := o.lang()
-	rules := policy.Rules()
+	rules := r.Rules
 	ruleIndex := map[string]int{}
 	driver := sarifDriver{
 		Name:            firstNonEmpty(r.Tool.Name, "kumoguard"),
@@ -214,7 +213,7 @@ func writeSARIF(w io.Writer, r model.Report, o Options) error {
 	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
-func sarifRuleOf(rule *policy.Rule, lang string) sarifRule {
+func sarifRuleOf(rule model.RuleInfo, lang string) sarifRule {
 	level := levelOfSeverity(rule.Severity)
 	help := rule.Help.In(lang)
 	var md strings.Builder
@@ -263,7 +262,8 @@ func levelOfSeverity(s model.Severity) string {
 }
 
 func sarifResultOf(f model.Finding, root, lang string) sarifResult {
-	// kind is "fail" for all three statuses. SARIF §3.27.9 requires level
+	// kind is "fail" for all three statuses. SARIF 2.1.0 section 3.27.9
+	// (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html) requires level
 	// "none" for any other kind, which code scanning would hide; an UNKNOWN
 	// (not evaluated) must stay visible as a warning, and an ERROR (broken
 	// input) as an error. kumoguard/status in the properties says which.
@@ -407,7 +407,7 @@ func fileURI(abs string) string {
 }
 
 // srcRootOf describes %SRCROOT%: the scan root as a file URI when it is
-// absolute; otherwise left for the consumer to set (SARIF §3.14.14), as
+// absolute; otherwise left for the consumer to set (SARIF 2.1.0 section 3.14.14), as
 // GitHub code scanning does with the checkout directory.
 func srcRootOf(root string) sarifArtifactLoc {
 	r := strings.ReplaceAll(root, `\`, "/")

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/kumoguard/kumoguard/internal/model"
-	"github.com/kumoguard/kumoguard/internal/policy"
 )
 
 // Table writes findings for a terminal: one aligned row per finding (status,
@@ -87,17 +86,62 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 	}
 
 	const indent = "  "
-	line := func(status string, row tableRow) string {
-		s := indent + status + strings.Repeat(" ", max(0, wStatus-displayWidth(row.status))) + "  " +
-			padRight(row.rule, wRule) + "  " + padRight(row.resource, wResource) + "  " +
-			padRight(row.location, wLocation) + "  " + row.message
-		return strings.TrimRight(s, " ")
-	}
-	// Continuation lines (remediation, notes, suppression) start under RULE
-	// and wrap at tableLineWidth with a hanging indent.
+	// On a terminal (Options.Width set) the message wraps under its own
+	// column, or below the row when the terminal is too narrow for that;
+	// written to a file or pipe, each finding stays one line for grep.
+	prefixWidth := len(indent) + wStatus + 2 + wRule + 2 + wResource + 2 + wLocation + 2
 	subIndent := indent + strings.Repeat(" ", wStatus+2)
+	lineWidth := tableLineWidth
+	if o.Width > 0 {
+		lineWidth = o.Width
+	}
+	// narrow: the columns alone leave too little room for the message, so
+	// each finding is stacked: status, rule and resource, then location and
+	// message under them.
+	narrow := o.Width > 0 && prefixWidth+24 > o.Width
+	wrapUnder := func(text string) []string {
+		var out []string
+		for _, l := range wrapText(text, max(20, o.Width-displayWidth(subIndent)-2)) {
+			out = append(out, subIndent+"  "+l)
+		}
+		return out
+	}
+	lines := func(status string, row tableRow) []string {
+		if narrow {
+			pad := strings.Repeat(" ", max(0, wStatus-displayWidth(row.status)))
+			out := []string{strings.TrimRight(indent+status+pad+"  "+padRight(row.rule, wRule)+"  "+row.resource, " ")}
+			if displayWidth(indent+row.status+pad+"  "+padRight(row.rule, wRule)+"  "+row.resource) > o.Width {
+				out = append([]string{indent + status + pad + "  " + row.rule}, wrapUnder(row.resource)...)
+			}
+			if row.location != "" && row.location != row.resource {
+				out = append(out, wrapUnder(row.location)...)
+			}
+			if row.message != "" {
+				out = append(out, wrapUnder(row.message)...)
+			}
+			return out
+		}
+		prefix := indent + status + strings.Repeat(" ", max(0, wStatus-displayWidth(row.status))) + "  " +
+			padRight(row.rule, wRule) + "  " + padRight(row.resource, wResource) + "  " +
+			padRight(row.location, wLocation) + "  "
+		if o.Width <= 0 || prefixWidth+displayWidth(row.message) <= o.Width {
+			return []string{strings.TrimRight(prefix+row.message, " ")}
+		}
+		if avail := o.Width - prefixWidth; avail >= 24 {
+			ls := wrapText(row.message, avail)
+			out := []string{strings.TrimRight(prefix+ls[0], " ")}
+			for _, l := range ls[1:] {
+				out = append(out, strings.Repeat(" ", prefixWidth)+l)
+			}
+			return out
+		}
+		return append([]string{strings.TrimRight(prefix, " ")}, wrapUnder(row.message)...)
+	}
+	line := func(status string, row tableRow) string { return strings.Join(lines(status, row), "\n") }
+	// Continuation lines (remediation, notes, suppression) start under RULE
+	// and wrap at the line width with a hanging indent.
 	continuation := func(text string) []string {
-		wrapped := wrapText(text, max(40, tableLineWidth-displayWidth(subIndent)-2))
+		wrapped := wrapText(text, max(20, lineWidth-displayWidth(subIndent)-2))
 		out := make([]string, len(wrapped))
 		for i, l := range wrapped {
 			if i == 0 {
@@ -133,7 +177,9 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 			if f.Suppressed != nil {
 				// A suppressed finding is shown whole but dimmed: it is
 				// there, accepted, and not counted.
-				fmt.Fprintln(bw, paint(ansiDim, line(row.status, row)))
+				for _, l := range lines(row.status, row) {
+					fmt.Fprintln(bw, paint(ansiDim, l))
+				}
 				for _, e := range extra {
 					for _, l := range continuation(e) {
 						fmt.Fprintln(bw, paint(ansiDim, l))
@@ -151,7 +197,13 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 	}
 
 	fmt.Fprintln(bw)
-	fmt.Fprintln(bw, summaryLine(r, lang, paint))
+	if o.Width > 0 && !o.Color {
+		for _, l := range wrapText(summaryLine(r, lang, paint), o.Width) {
+			fmt.Fprintln(bw, l)
+		}
+	} else {
+		fmt.Fprintln(bw, summaryLine(r, lang, paint))
+	}
 	return bw.Flush()
 }
 
@@ -172,7 +224,7 @@ func tableHeading(r model.Report, lang string) string {
 		parts = append(parts, words.Root.In(lang)+" "+terminalText(r.Scan.Root))
 	}
 	if r.Scan.MinWindow > 0 {
-		parts = append(parts, words.MinWindow.In(lang)+" "+policy.FormatDuration(r.Scan.MinWindow))
+		parts = append(parts, words.MinWindow.In(lang)+" "+model.FormatDuration(r.Scan.MinWindow))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -16,15 +16,7 @@ import (
 // Apply marks the findings that an active suppression covers and notes the
 // ones whose suppression has expired. PASS and NOT_APPLICABLE findings are
 // never marked: there is nothing to accept.
-func Apply(findings []model.Finding, inv model.Inventory, rules []config.Suppression, now time.Time) {
-	inline := map[string][]model.Suppression{}
-	for _, c := range inv.Clusters {
-		r := model.ResourceOf(c)
-		for _, s := range c.Suppressions {
-			fp := model.Fingerprint(s.RuleID, r, c.Root)
-			inline[fp] = append(inline[fp], s)
-		}
-	}
+func Apply(findings []model.Finding, rules []config.Suppression, now time.Time) {
 	matchers := make([]matcher, len(rules))
 	for i, r := range rules {
 		matchers[i] = newMatcher(r)
@@ -35,7 +27,14 @@ func Apply(findings []model.Finding, inv model.Inventory, rules []config.Suppres
 			continue
 		}
 		var candidates []model.Suppression
-		candidates = append(candidates, inline[f.Fingerprint]...)
+		// Inline suppressions sit next to the resource: the finding's cluster.
+		if f.Cluster != nil {
+			for _, s := range f.Cluster.Suppressions {
+				if strings.EqualFold(s.RuleID, f.RuleID) {
+					candidates = append(candidates, s)
+				}
+			}
+		}
 		for _, m := range matchers {
 			if m.matches(*f) {
 				candidates = append(candidates, m.suppression(f.RuleID))

@@ -43,7 +43,7 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400, Now: now})
-	Apply(fs, inv, cfg.Suppressions, now)
+	Apply(fs, cfg.Suppressions, now)
 
 	type key struct{ addr, rule string }
 	got := map[key]model.Finding{}

@@ -43,7 +43,8 @@ type FakeOptions struct {
 	// inject (moto never returns it); nil for none.
 	ConsumedChangeRecords func(account, region, clusterID string) *int64
 	// OmitZeroBacktrackWindow drops <BacktrackWindow>0</BacktrackWindow> so
-	// the field is absent, as real AWS may send it (facts §4.2).
+	// the field is absent, as real AWS may send it (API_DBCluster does not
+	// say whether a never-enabled window is omitted or 0).
 	OmitZeroBacktrackWindow bool
 	// Deny decides whether a call answers AccessDenied. account is the
 	// caller's account, or for sts:AssumeRole the account of the role asked

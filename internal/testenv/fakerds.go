@@ -130,6 +130,8 @@ func splitItems(body string, spec listSpec) []string {
 
 var clusterIDRe = regexp.MustCompile(`<DBClusterIdentifier>([^<]+)</DBClusterIdentifier>`)
 
+var clusterCreateTimeRe = regexp.MustCompile(`<ClusterCreateTime>[^<]*</ClusterCreateTime>`)
+
 func (f *FakeAWS) rewriteCluster(q fakeReq, item string) string {
 	if f.opts.OmitZeroBacktrackWindow {
 		item = strings.Replace(item, "<BacktrackWindow>0</BacktrackWindow>", "", 1)
@@ -147,6 +149,10 @@ func (f *FakeAWS) rewriteCluster(q fakeReq, item string) string {
 			if t := f.opts.EarliestBacktrackTime(q.account, q.region, m[1]); t != nil {
 				item = strings.TrimSuffix(item, "</DBCluster>") +
 					"<EarliestBacktrackTime>" + t.UTC().Format(time.RFC3339) + "</EarliestBacktrackTime></DBCluster>"
+				// A cluster whose history reaches back to t existed then:
+				// moto creates every cluster now, so it is made 30 days older.
+				item = clusterCreateTimeRe.ReplaceAllString(item,
+					"<ClusterCreateTime>"+t.Add(-30*24*time.Hour).UTC().Format(time.RFC3339)+"</ClusterCreateTime>")
 			}
 		}
 	}

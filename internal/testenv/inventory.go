@@ -48,6 +48,12 @@ func RenderInventory(inv model.Inventory) string {
 		for _, k := range sortedKeys(c.Tags) {
 			fmt.Fprintf(&b, "  tag %s=%q\n", k, c.Tags[k])
 		}
+		if c.Settings != nil {
+			fmt.Fprintf(&b, "  settings %+v\n", *c.Settings)
+		}
+		for _, in := range c.Instances {
+			fmt.Fprintf(&b, "  instance %+v\n", in)
+		}
 		if l := c.Live; l != nil {
 			renderLive(&b, l)
 		}
@@ -102,16 +108,19 @@ func renderValue[T comparable](b *strings.Builder, name string, v model.Value[T]
 }
 
 func renderLive(b *strings.Builder, l *model.LiveState) {
-	ebt := "none"
+	ebt, created := "none", "none"
 	if l.EarliestBacktrackTime != nil {
 		ebt = l.EarliestBacktrackTime.UTC().Format(time.RFC3339)
+	}
+	if l.ClusterCreateTime != nil {
+		created = l.ClusterCreateTime.UTC().Format(time.RFC3339)
 	}
 	observed := "zero"
 	if !l.ObservedAt.IsZero() {
 		observed = l.ObservedAt.UTC().Format(time.RFC3339)
 	}
-	fmt.Fprintf(b, "  live earliest_backtrack_time=%s observed_at=%s lookback_seconds=%d price_per_million_record_hours=%v price_source=%q\n",
-		ebt, observed, l.LookbackSeconds, l.PricePerMillionRecordHours, l.PriceSource)
+	fmt.Fprintf(b, "  live cluster_create_time=%s earliest_backtrack_time=%s observed_at=%s lookback_seconds=%d price_per_million_record_hours=%v price_source=%q\n",
+		created, ebt, observed, l.LookbackSeconds, l.PricePerMillionRecordHours, l.PriceSource)
 	renderValue(b, "actual_window_seconds", l.ActualWindowSeconds)
 	renderValue(b, "consumed_change_records", l.ConsumedChangeRecords)
 	renderValue(b, "window_alerts", l.WindowAlerts)

@@ -21,7 +21,7 @@ type Spec struct {
 	ModuleCallsPerStack int
 }
 
-// Default is the benchmark corpus of issue 3 §9: 20 modules × 3 files +
+// Default is the benchmark corpus of issue 3, point 9: 20 modules × 3 files +
 // 485 stacks × 4 files = 2,000 .tf files, 5,000 clusters.
 var Default = Spec{Modules: 20, Stacks: 485, Clusters: 5000, ModuleCallsPerStack: 4}
 

@@ -8,13 +8,12 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	accttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/kumoguard/kumoguard/internal/awsapi"
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -40,9 +39,7 @@ func (s *Scanner) listAccounts(ctx context.Context) ([]string, []model.Diagnosti
 		var out []string
 		p := organizations.NewListAccountsPaginator(organizations.NewFromConfig(s.base), &organizations.ListAccountsInput{})
 		for p.HasMorePages() {
-			cctx, cancel := s.call(ctx)
-			page, err := p.NextPage(cctx)
-			cancel()
+			page, err := p.NextPage(ctx)
 			if err != nil {
 				return nil, nil, fmt.Errorf("list the organization's accounts from %s (run from the management or a delegated-admin account with organizations:ListAccounts): %s",
 					s.callerAccount, errorText(err))
@@ -108,17 +105,9 @@ func (s *Scanner) credentialsFor(ctx context.Context, acct string) (aws.Credenti
 	if acct == s.callerAccount {
 		return s.base.Credentials, nil
 	}
-	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(s.base.Region), acct, s.o.RoleName)
-	prov := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(s.base), roleARN, func(ao *stscreds.AssumeRoleOptions) {
-		ao.RoleSessionName = SessionName
-		if s.o.ExternalID != "" {
-			ao.ExternalID = aws.String(s.o.ExternalID)
-		}
-	})
-	cache := aws.NewCredentialsCache(prov)
-	cctx, cancel := s.call(ctx)
-	defer cancel()
-	if _, err := cache.Retrieve(cctx); err != nil {
+	roleARN := awsapi.RoleARN(s.base.Region, acct, s.o.RoleName)
+	cache := awsapi.AssumeRole(s.base, roleARN, awsapi.AssumeRoleOptions{SessionName: SessionName, ExternalID: s.o.ExternalID})
+	if _, err := cache.Retrieve(ctx); err != nil {
 		d := diagnostic(acct, "", err, model.T("assume role %s", "ロール %s の引き受け", roleARN))
 		d.Remediation = model.T(
 			"Create the role %s in account %s, trusting the scanning principal %s (with the external ID if you pass --external-id), and attach the read-only scanner policy from the README.",
@@ -138,7 +127,7 @@ func (s *Scanner) credentialsFor(ctx context.Context, acct string) (aws.Credenti
 // Region discovery uses account:ListRegions rather than ec2:DescribeRegions:
 // it reports each region's opt-in status for the account directly, and the
 // small service/account module avoids service/ec2, which adds about 38 s to
-// a cold build (testing-aws.md §8).
+// a cold build.
 func (s *Scanner) regionsFor(ctx context.Context, acct string, creds aws.CredentialsProvider) ([]string, int, *model.Diagnostic) {
 	if rs := explicitRegions(s.o.Regions); len(rs) > 0 {
 		out := make([]string, 0, len(rs))
@@ -163,9 +152,7 @@ func (s *Scanner) regionsFor(ctx context.Context, acct string, creds aws.Credent
 	var out []string
 	skipped := 0
 	for p.HasMorePages() {
-		cctx, cancel := s.call(ctx)
-		page, err := p.NextPage(cctx)
-		cancel()
+		page, err := p.NextPage(ctx)
 		if err != nil {
 			d := diagnostic(acct, "", err, model.T("list the account's enabled regions (account:ListRegions)", "アカウントの有効なリージョンの取得（account:ListRegions）"))
 			d.Remediation = model.T("Allow account:ListRegions to the scanning role, or pass --regions explicitly.",
@@ -187,14 +174,4 @@ func (s *Scanner) regionsFor(ctx context.Context, acct string, creds aws.Credent
 	}
 	sort.Strings(out)
 	return out, skipped, nil
-}
-
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }

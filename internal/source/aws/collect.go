@@ -73,9 +73,7 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 	var raw []rdstypes.DBCluster
 	p := rds.NewDescribeDBClustersPaginator(client, &rds.DescribeDBClustersInput{MaxRecords: aws.Int32(pageSize)})
 	for p.HasMorePages() {
-		cctx, cancel := s.call(ctx)
-		page, err := p.NextPage(cctx)
-		cancel()
+		page, err := p.NextPage(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return scopeResult{skipped: true}
@@ -90,7 +88,7 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 	// Instance classes tell Serverless v2 (db.serverless) apart; only needed
 	// when there is an Aurora MySQL cluster, and fetched once per region.
 	var (
-		classes   map[string][]string // cluster ID → instance classes
+		instances map[string][]rdstypes.DBInstance // cluster ID → instances
 		classErr  error
 		needClass bool
 	)
@@ -101,7 +99,7 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 		}
 	}
 	if needClass {
-		classes, classErr = s.instanceClasses(ctx, client)
+		instances, classErr = s.instances(ctx, client)
 	}
 
 	var members map[string]string
@@ -112,7 +110,7 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 	out := make([]model.Cluster, 0, len(raw))
 	writers := make(map[string]string, len(raw))
 	for _, c := range raw {
-		out = append(out, buildCluster(c, sc.account, sc.region, now, classes, classErr, members))
+		out = append(out, buildCluster(c, sc.account, sc.region, now, instances, classErr, members))
 		writers[aws.ToString(c.DBClusterIdentifier)] = writerInstance(c)
 	}
 	s.collectMetrics(ctx, cfg, out, writers, now)
@@ -124,22 +122,21 @@ func isAuroraMySQL(engine string) bool {
 	return e == "aurora-mysql" || e == "aurora"
 }
 
-func (s *Scanner) instanceClasses(ctx context.Context, client *rds.Client) (map[string][]string, error) {
-	out := map[string][]string{}
+// instances lists the region's Aurora MySQL DB instances by cluster.
+func (s *Scanner) instances(ctx context.Context, client *rds.Client) (map[string][]rdstypes.DBInstance, error) {
+	out := map[string][]rdstypes.DBInstance{}
 	p := rds.NewDescribeDBInstancesPaginator(client, &rds.DescribeDBInstancesInput{
 		MaxRecords: aws.Int32(pageSize),
 		Filters:    []rdstypes.Filter{{Name: aws.String("engine"), Values: []string{"aurora-mysql", "aurora"}}},
 	})
 	for p.HasMorePages() {
-		cctx, cancel := s.call(ctx)
-		page, err := p.NextPage(cctx)
-		cancel()
+		page, err := p.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for _, in := range page.DBInstances {
 			id := aws.ToString(in.DBClusterIdentifier)
-			out[id] = append(out[id], aws.ToString(in.DBInstanceClass))
+			out[id] = append(out[id], in)
 		}
 	}
 	return out, nil
@@ -147,14 +144,12 @@ func (s *Scanner) instanceClasses(ctx context.Context, client *rds.Client) (map[
 
 // globalMembers maps member cluster ARNs to their global cluster. A failure
 // leaves the map empty: GlobalClusterIdentifier on each cluster still tells
-// membership (facts §4.2).
+// membership (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html).
 func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[string]string {
 	out := map[string]string{}
 	p := rds.NewDescribeGlobalClustersPaginator(client, &rds.DescribeGlobalClustersInput{MaxRecords: aws.Int32(pageSize)})
 	for p.HasMorePages() {
-		cctx, cancel := s.call(ctx)
-		page, err := p.NextPage(cctx)
-		cancel()
+		page, err := p.NextPage(ctx)
 		if err != nil {
 			return out
 		}
@@ -167,9 +162,11 @@ func (s *Scanner) globalMembers(ctx context.Context, client *rds.Client) map[str
 	return out
 }
 
-// buildCluster maps one DBCluster to the model. Only facts: no verdicts.
+// buildCluster maps one DBCluster, its DB instances (by cluster identifier;
+// classErr when they could not be read) and the account's global cluster
+// members to the model. Only facts: no verdicts.
 func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
-	classes map[string][]string, classErr error, globals map[string]string) model.Cluster {
+	instances map[string][]rdstypes.DBInstance, classErr error, globals map[string]string) model.Cluster {
 	arn := aws.ToString(c.DBClusterArn)
 	id := aws.ToString(c.DBClusterIdentifier)
 	loc := model.Location{Account: acct, Region: region, ARN: arn}
@@ -197,7 +194,9 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 		EngineMode:    str("EngineMode", c.EngineMode),
 		ReadReplicas:  append([]string(nil), c.ReadReplicaIdentifiers...),
 	}
-	// Facts §4.2: an absent BacktrackWindow means 0 (disabled).
+	// An absent BacktrackWindow means 0 (disabled): 0 is the default, and AWS
+	// does not say whether it omits the field for a cluster that never had it.
+	// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
 	if c.BacktrackWindow != nil {
 		mc.BacktrackWindow = model.KnownValue(*c.BacktrackWindow, loc, api("BacktrackWindow"))
 	} else {
@@ -220,10 +219,15 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 
 	// Serverless v2: a v2 scaling configuration, or db.serverless instances.
 	// (moto returns an empty ScalingConfigurationInfo on every cluster, so v1
-	// is told by EngineMode alone; testing-aws.md §1.)
-	cls := classes[id]
-	mc.InstanceClasses = append([]string(nil), cls...)
+	// is told by EngineMode alone.)
+	var cls []string
+	for _, in := range instances[id] {
+		cls = append(cls, aws.ToString(in.DBInstanceClass))
+	}
+	mc.InstanceClasses = cls
 	sort.Strings(mc.InstanceClasses)
+	mc.Instances = buildInstances(c, instances[id])
+	mc.Settings = buildSettings(c)
 	switch {
 	case c.ServerlessV2ScalingConfiguration != nil && c.ServerlessV2ScalingConfiguration.MaxCapacity != nil:
 		mc.ServerlessV2 = model.KnownValue(true, loc, api("ServerlessV2ScalingConfiguration"))
@@ -246,11 +250,18 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 	}
 
 	live := &model.LiveState{ObservedAt: now}
+	if c.ClusterCreateTime != nil {
+		t := c.ClusterCreateTime.UTC()
+		live.ClusterCreateTime = &t
+	}
 	if c.EarliestBacktrackTime != nil {
 		t := c.EarliestBacktrackTime.UTC()
 		live.EarliestBacktrackTime = &t
-		// Facts §4.2/§7.1: actual window = now − EarliestBacktrackTime,
-		// preferred over BacktrackWindowActual whose semantics are unconfirmed.
+		// Actual window = now − EarliestBacktrackTime (API_DBCluster), preferred
+		// over the BacktrackWindowActual metric, which AWS's pages describe in
+		// two different ways (Aurora.AuroraMonitoring.Metrics.html vs.
+		// AuroraMySQL.Managing.Backtrack.Monitoring.html).
+		// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
 		live.ActualWindowSeconds = model.KnownValue(int64(now.Sub(t)/time.Second), loc, api("EarliestBacktrackTime"))
 	} else {
 		live.ActualWindowSeconds = model.UnknownValue[int64](loc, model.T(
@@ -270,8 +281,55 @@ func buildCluster(c rdstypes.DBCluster, acct, region string, now time.Time,
 	return mc
 }
 
+// buildSettings keeps what a copy restored from the cluster's snapshot must
+// be given again (same subnet group, security groups, parameter group, KMS
+// key and port).
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html
+func buildSettings(c rdstypes.DBCluster) *model.ClusterSettings {
+	st := &model.ClusterSettings{
+		Port: aws.ToInt32(c.Port), SubnetGroup: aws.ToString(c.DBSubnetGroup),
+		ClusterParameterGroup: aws.ToString(c.DBClusterParameterGroup), KMSKeyID: aws.ToString(c.KmsKeyId),
+		StorageEncrypted: aws.ToBool(c.StorageEncrypted), DeletionProtection: aws.ToBool(c.DeletionProtection),
+		Endpoint: aws.ToString(c.Endpoint), ReaderEndpoint: aws.ToString(c.ReaderEndpoint),
+	}
+	for _, sg := range c.VpcSecurityGroups {
+		st.SecurityGroups = append(st.SecurityGroups, aws.ToString(sg.VpcSecurityGroupId))
+	}
+	return st
+}
+
+// buildInstances maps the cluster's DB instances, the writer (from
+// DBClusterMembers) first, then by identifier: the order a copy creates them in.
+func buildInstances(c rdstypes.DBCluster, in []rdstypes.DBInstance) []model.Instance {
+	if len(in) == 0 {
+		return nil
+	}
+	writer := map[string]bool{}
+	for _, m := range c.DBClusterMembers {
+		writer[aws.ToString(m.DBInstanceIdentifier)] = aws.ToBool(m.IsClusterWriter)
+	}
+	out := make([]model.Instance, 0, len(in))
+	for _, i := range in {
+		mi := model.Instance{Identifier: aws.ToString(i.DBInstanceIdentifier), Class: aws.ToString(i.DBInstanceClass),
+			AvailabilityZone: aws.ToString(i.AvailabilityZone), Writer: writer[aws.ToString(i.DBInstanceIdentifier)],
+			PromotionTier: aws.ToInt32(i.PromotionTier)}
+		if len(i.DBParameterGroups) > 0 {
+			mi.ParameterGroup = aws.ToString(i.DBParameterGroups[0].DBParameterGroupName)
+		}
+		out = append(out, mi)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].Writer != out[b].Writer {
+			return out[a].Writer
+		}
+		return out[a].Identifier < out[b].Identifier
+	})
+	return out
+}
+
 // writerInstance returns the writer's DBInstanceIdentifier from
-// DBClusterMembers (instance-level metrics use it, facts §7.1).
+// DBClusterMembers (instance-level metrics use it:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html).
 func writerInstance(c rdstypes.DBCluster) string {
 	for _, m := range c.DBClusterMembers {
 		if aws.ToBool(m.IsClusterWriter) {

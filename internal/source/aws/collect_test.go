@@ -27,7 +27,7 @@ func TestBuildCluster(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       rdstypes.DBCluster
-		classes  map[string][]string
+		insts    map[string][]rdstypes.DBInstance
 		classErr error
 		globals  map[string]string
 		check    func(t *testing.T, c model.Cluster)
@@ -84,7 +84,7 @@ func TestBuildCluster(t *testing.T) {
 				t.Errorf("%+v", c.GlobalClusterID)
 			}
 		}},
-		{name: "serverless v2 by instance class", in: base(nil), classes: map[string][]string{"c1": {"db.serverless", "db.r6g.large"}},
+		{name: "serverless v2 by instance class", in: base(nil), insts: map[string][]rdstypes.DBInstance{"c1": {{DBInstanceClass: aws.String("db.serverless")}, {DBInstanceClass: aws.String("db.r6g.large")}}},
 			check: func(t *testing.T, c model.Cluster) {
 				if v, ok := c.ServerlessV2.Get(); !ok || !v || len(c.InstanceClasses) != 2 {
 					t.Errorf("%+v %v", c.ServerlessV2, c.InstanceClasses)
@@ -105,6 +105,30 @@ func TestBuildCluster(t *testing.T) {
 				t.Errorf("%+v", c)
 			}
 		}},
+		{name: "settings and instances a copy needs, writer first", in: base(func(c *rdstypes.DBCluster) {
+			c.Port, c.DBSubnetGroup, c.KmsKeyId = aws.Int32(3306), aws.String("db-subnets"), aws.String("arn:kms")
+			c.DBClusterParameterGroup, c.DeletionProtection = aws.String("cpg"), aws.Bool(true)
+			c.VpcSecurityGroups = []rdstypes.VpcSecurityGroupMembership{{VpcSecurityGroupId: aws.String("sg-1")}}
+			c.DBClusterMembers = []rdstypes.DBClusterMember{{DBInstanceIdentifier: aws.String("c1-b"), IsClusterWriter: aws.Bool(true)},
+				{DBInstanceIdentifier: aws.String("c1-a"), IsClusterWriter: aws.Bool(false)}}
+		}), insts: map[string][]rdstypes.DBInstance{"c1": {
+			{DBInstanceIdentifier: aws.String("c1-a"), DBInstanceClass: aws.String("db.r6g.large"), PromotionTier: aws.Int32(2)},
+			{DBInstanceIdentifier: aws.String("c1-b"), DBInstanceClass: aws.String("db.r6g.xlarge"), AvailabilityZone: aws.String("eu-west-1a"),
+				DBParameterGroups: []rdstypes.DBParameterGroupStatus{{DBParameterGroupName: aws.String("ipg")}}},
+		}}, check: func(t *testing.T, c model.Cluster) {
+			st := c.Settings
+			if st == nil || st.Port != 3306 || st.SubnetGroup != "db-subnets" || st.KMSKeyID != "arn:kms" || st.ClusterParameterGroup != "cpg" ||
+				!st.DeletionProtection || len(st.SecurityGroups) != 1 || st.SecurityGroups[0] != "sg-1" {
+				t.Errorf("settings %+v", st)
+			}
+			want := []model.Instance{
+				{Identifier: "c1-b", Class: "db.r6g.xlarge", ParameterGroup: "ipg", AvailabilityZone: "eu-west-1a", Writer: true},
+				{Identifier: "c1-a", Class: "db.r6g.large", PromotionTier: 2},
+			}
+			if len(c.Instances) != 2 || c.Instances[0] != want[0] || c.Instances[1] != want[1] {
+				t.Errorf("instances %+v", c.Instances)
+			}
+		}},
 		{name: "nothing set does not panic", in: rdstypes.DBCluster{}, check: func(t *testing.T, c model.Cluster) {
 			if c.Engine.State != model.Absent {
 				t.Errorf("engine %+v", c.Engine)
@@ -113,7 +137,7 @@ func TestBuildCluster(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.check(t, buildCluster(tt.in, "111122223333", "eu-west-1", now, tt.classes, tt.classErr, tt.globals))
+			tt.check(t, buildCluster(tt.in, "111122223333", "eu-west-1", now, tt.insts, tt.classErr, tt.globals))
 		})
 	}
 }

@@ -18,10 +18,12 @@ import (
 // MaxQueriesPerCall is GetMetricData's limit of MetricDataQueries per call.
 const MaxQueriesPerCall = 500
 
-// HoursPerMonth is the month used for cost estimates (facts §8: 730 h).
+// HoursPerMonth is the month used for cost estimates (730 h; price per
+// change-record-hour: https://aws.amazon.com/rds/aurora/pricing/).
 const HoursPerMonth = 730
 
-// Metric names (namespace AWS/RDS, facts §7.1).
+// Metric names (namespace AWS/RDS):
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
 const (
 	metricAlert    = "BacktrackWindowAlert"               // instance level: DBInstanceIdentifier (writer)
 	metricStored   = "BacktrackChangeRecordsStored"       // cluster level: DBClusterIdentifier
@@ -32,7 +34,7 @@ const (
 //
 // Protocol choice: aws-sdk-go-v2 cloudwatch ≥ v1.53 speaks Smithy RPC v2
 // CBOR by default. Real CloudWatch accepts CBOR, awsJson1_0 and awsQuery;
-// moto only JSON and Query (testing-aws.md §4). The scanner pins awsJson1_0
+// moto only JSON and Query. The scanner pins awsJson1_0
 // here, in production code, so the tests against moto exercise exactly the
 // wire protocol production uses. JSON over Query: smaller responses, no XML,
 // and the SDK's current generated schemas stay in use (no version pin).
@@ -108,9 +110,7 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			ScanBy: cwtypes.ScanByTimestampDescending}
 		p := cloudwatch.NewGetMetricDataPaginator(client, in)
 		for p.HasMorePages() {
-			cctx, cancel := s.call(ctx)
-			page, err := p.NextPage(cctx)
-			cancel()
+			page, err := p.NextPage(ctx)
 			if err != nil {
 				for _, q := range batch {
 					failed[refs[aws.ToString(q.Id)].cluster] = err
@@ -180,9 +180,10 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			stored = sum(a.stored) / float64(len(a.stored))
 			live.ChangeRecordsStoredAvg = model.KnownValue(stored, c.Location, origin)
 		case ok:
-			// Facts §4.2: BacktrackConsumedChangeRecords is "the number of
-			// change records stored for Backtrack": a point-in-time reading
-			// used when CloudWatch has no average.
+			// BacktrackConsumedChangeRecords is "the number of change
+			// records stored for Backtrack" (API_DBCluster): a point-in-time
+			// reading used when CloudWatch has no average.
+			// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html
 			stored = float64(consumed)
 			live.ChangeRecordsStoredAvg = model.KnownValue(stored, c.Location, live.ConsumedChangeRecords.Provenance...)
 		default:
@@ -190,16 +191,15 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, noData(metricStored))
 			continue
 		}
-		pctx, cancel := s.call(ctx)
-		res := s.prices.BacktrackPrice(pctx, c.Region)
-		cancel()
+		res := s.prices.BacktrackPrice(ctx, c.Region)
 		if !res.Known {
 			live.PricePerMillionRecordHours, live.PriceSource = 0, ""
 			live.MonthlyCostUSD = model.UnknownValue[float64](c.Location, unknownPriceWhy(c.Region, res))
 			continue
 		}
 		price := res.Price
-		// Facts §8: cost = stored records × price per 1M record-hours × 730 h.
+		// cost = stored records × price per 1M record-hours × 730 h
+		// (https://aws.amazon.com/rds/aurora/pricing/).
 		live.PricePerMillionRecordHours = price.USDPerMillionRecordHours
 		live.PriceSource = priceSource(res)
 		live.MonthlyCostUSD = model.KnownValue(pricing.MonthlyCostUSD(stored, price.USDPerMillionRecordHours, HoursPerMonth), c.Location, origin)
@@ -207,7 +207,8 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 }
 
 // unknownPriceWhy says why region's backtrack price is unknown: never
-// guessed (facts §8: "Confirm with the Price List API before quoting").
+// guessed: prices differ by Region, and only the Price List API says what
+// they are (https://aws.amazon.com/rds/aurora/pricing/).
 func unknownPriceWhy(region string, res pricing.Resolution) model.Text {
 	switch {
 	case res.APIError != nil:

@@ -17,11 +17,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/kumoguard/kumoguard/internal/awsapi"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/pricing"
 )
@@ -39,8 +37,11 @@ const (
 const (
 	DefaultConcurrency = 16
 	DefaultLookback    = 7 * 24 * time.Hour
-	DefaultCallTimeout = 30 * time.Second
-	DefaultMaxAttempts = 8
+	DefaultCallTimeout = awsapi.DefaultCallTimeout
+	DefaultMaxAttempts = awsapi.DefaultMaxAttempts
+	// DefaultRegion is the Region of the calls that are not per region
+	// (STS, Organizations, account:ListRegions) when none is configured.
+	DefaultRegion = "us-east-1"
 	// SessionName is the role session name used for every AssumeRole.
 	SessionName = "kumoguard"
 )
@@ -50,6 +51,10 @@ type Options struct {
 	// Profile selects a shared config profile (--profile); empty uses the
 	// standard chain: environment, shared config, SSO, web identity, IMDS.
 	Profile string
+	// Region is the Region of the calls that are not per region (STS,
+	// Organizations, account:ListRegions) (--region); empty takes the
+	// profile's or AWS_REGION, then DefaultRegion.
+	Region string
 	// EndpointURL sends every call to an emulator (--endpoint-url).
 	EndpointURL string
 	// Org lists the organization's active accounts (--org); RoleName is
@@ -69,17 +74,20 @@ type Options struct {
 	Concurrency int
 	// Lookback is the CloudWatch period for KG-BT-003 (--lookback).
 	Lookback time.Duration
-	// CallTimeout bounds each API call (each page of a paginated call).
+	// CallTimeout bounds each API call (each page of a paginated call, each
+	// AssumeRole), retries included (awsapi.WithCallTimeout).
 	CallTimeout time.Duration
 	// MaxAttempts is the SDK's attempt limit per call, with adaptive retry
-	// (client-side rate limiting on throttling errors).
+	// (client-side rate limiting on throttling errors); 0 takes
+	// AWS_MAX_ATTEMPTS or DefaultMaxAttempts.
 	MaxAttempts int
 	// Now is the clock (tests); nil uses time.Now.
 	Now func() time.Time
 	// Progress receives a progress bar (the CLI passes stderr only when it is
 	// a terminal; see ProgressWriter). nil draws nothing.
 	Progress io.Writer
-	// Config, when set, replaces config.LoadDefaultConfig (tests, embedding).
+	// Config, when set, replaces loading the standard chain (tests,
+	// embedding); the endpoint, retry and timeout options still apply.
 	Config *aws.Config
 	// PriceList looks the backtrack price of each scanned region up in the
 	// AWS Price List API (--price-list; pricing:GetProducts with the
@@ -97,9 +105,6 @@ func (o *Options) defaults() {
 	}
 	if o.CallTimeout <= 0 {
 		o.CallTimeout = DefaultCallTimeout
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = DefaultMaxAttempts
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -136,41 +141,18 @@ func Scan(ctx context.Context, o Options) (model.Inventory, error) {
 func NewScanner(ctx context.Context, o Options) (*Scanner, error) {
 	o.defaults()
 	s := &Scanner{o: o, accounts: map[string]aws.CredentialsProvider{}}
+	ao := awsapi.Options{Profile: o.Profile, Region: o.Region, DefaultRegion: DefaultRegion, EndpointURL: o.EndpointURL,
+		CallTimeout: o.CallTimeout, MaxAttempts: o.MaxAttempts}
+	var err error
 	if o.Config != nil {
-		s.base = o.Config.Copy()
+		s.base, err = awsapi.Configure(*o.Config, ao)
 	} else {
-		var lo []func(*config.LoadOptions) error
-		if o.Profile != "" {
-			lo = append(lo, config.WithSharedConfigProfile(o.Profile))
-		}
-		// AWS_CA_BUNDLE needs a buildable client (a plain *http.Client fails).
-		lo = append(lo, config.WithHTTPClient(awshttp.NewBuildableClient()))
-		cfg, err := config.LoadDefaultConfig(ctx, lo...)
-		if err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		s.base = cfg
+		s.base, err = awsapi.Load(ctx, ao)
 	}
-	if o.EndpointURL != "" {
-		s.base.BaseEndpoint = aws.String(o.EndpointURL)
+	if err != nil {
+		return nil, err
 	}
-	if s.base.Region == "" {
-		s.base.Region = "us-east-1"
-	}
-	// Adaptive retry: exponential backoff plus a client-side token bucket
-	// that slows down on throttling errors, shared by every client of the scan.
-	maxAttempts := o.MaxAttempts
-	s.base.Retryer = func() aws.Retryer {
-		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
-				so.MaxAttempts = maxAttempts
-				so.MaxBackoff = 5 * time.Second
-			})
-		})
-	}
-	cctx, cancel := context.WithTimeout(ctx, o.CallTimeout)
-	defer cancel()
-	id, err := sts.NewFromConfig(s.base).GetCallerIdentity(cctx, &sts.GetCallerIdentityInput{})
+	id, err := sts.NewFromConfig(s.base).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return nil, fmt.Errorf("AWS credentials: %s", errorText(err))
 	}
@@ -197,21 +179,16 @@ func (s *Scanner) CallerAccount() string { return s.callerAccount }
 // account (the caller's own, or the assumed role) in region. ok is false for
 // an account the scan did not (or could not) assume a role in.
 func (s *Scanner) ConfigFor(account, region string) (aws.Config, bool) {
-	cfg := s.base.Copy()
-	if region != "" {
-		cfg.Region = region
-	}
 	if account == "" || account == s.callerAccount {
-		return cfg, true
+		return awsapi.For(s.base, nil, region), true
 	}
 	s.mu.Lock()
 	p, ok := s.accounts[account]
 	s.mu.Unlock()
 	if !ok {
-		return cfg, false
+		return awsapi.For(s.base, nil, region), false
 	}
-	cfg.Credentials = p
-	return cfg, true
+	return awsapi.For(s.base, p, region), true
 }
 
 // scope is one account-region to scan.
@@ -353,11 +330,6 @@ func (s *Scanner) Scan(ctx context.Context) (model.Inventory, error) {
 		})
 	}
 	return inv, nil
-}
-
-// call bounds one API call with the per-call timeout.
-func (s *Scanner) call(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, s.o.CallTimeout)
 }
 
 func explicitRegions(rs []string) []string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/testenv"
@@ -166,6 +167,7 @@ func TestScanOrganization(t *testing.T) {
 	})
 
 	findings := policy.Evaluate(inv, policy.Options{MinWindowSeconds: 86400, Now: now})
+	fix.Enrich(findings) // the remediation text users see
 	got := map[string]string{}
 	for _, f := range findings {
 		name := f.Resource.Name

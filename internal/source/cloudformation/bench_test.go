@@ -2,13 +2,15 @@ package cloudformation
 
 import (
 	"testing"
+
+	"github.com/kumoguard/kumoguard/bench/cloudformation/corpus"
 )
 
 // BenchmarkScanTemplates scans 1,000 templates with 5 clusters each (half
 // YAML with parameters, mappings and conditions; half CDK-style JSON).
 // Target: under 1 s per scan on a 2-core machine.
 func BenchmarkScanTemplates(b *testing.B) {
-	paths, err := WriteBenchmarkTemplates(b.TempDir(), 1000, 5)
+	paths, err := corpus.Write(b.TempDir(), 1000, 5)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,7 +25,7 @@ func BenchmarkScanTemplates(b *testing.B) {
 }
 
 func TestBenchmarkTemplatesAreClean(t *testing.T) {
-	paths, err := WriteBenchmarkTemplates(t.TempDir(), 4, 5)
+	paths, err := corpus.Write(t.TempDir(), 4, 5)
 	if err != nil {
 		t.Fatal(err)
 	}

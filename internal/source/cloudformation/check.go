@@ -38,13 +38,7 @@ func (t *template) check() {
 	for _, id := range t.resOrder {
 		r := t.resources[id]
 		if r.typ == "Fn::ForEach" {
-			if strings.Contains(dumpTypes(r.n), clusterType) {
-				t.diags = append(t.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: t.loc(r.keyPos),
-					Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "Fn::ForEach", Address: id},
-					Message: model.T("%s generates AWS::RDS::DBCluster resources with Fn::ForEach, which kumoguard does not expand: those clusters are not evaluated.",
-						"%s は Fn::ForEach で AWS::RDS::DBCluster リソースを生成していますが、kumoguard は展開しないため、それらのクラスターは評価されません。", id)})
-			}
-			continue
+			continue // reported by each stack that cannot expand it
 		}
 		if r.cond != "" {
 			if _, ok := t.conditions[r.cond]; !ok {
@@ -58,7 +52,7 @@ func (t *template) check() {
 			}
 			for _, d := range deps {
 				if d.kind == kindString {
-					if _, ok := t.resources[d.str]; !ok {
+					if _, ok := t.resources[d.str]; !ok && !t.pendingLoops {
 						t.diag(model.ReasonReferenceError, d.pos, model.T("resource %q DependsOn %q, which is not a resource of the template", "リソース %q の DependsOn %q はテンプレートのリソースではありません", id, d.str))
 					}
 				}
@@ -93,28 +87,30 @@ func sortedKeys(m map[string]*node) []string {
 	return out
 }
 
-// dumpTypes collects the Type strings under a node (for Fn::ForEach bodies).
-func dumpTypes(n *node) string {
-	if n == nil {
-		return ""
-	}
-	var b strings.Builder
-	var rec func(n *node, depth int)
-	rec = func(n *node, depth int) {
-		if n == nil || depth > maxDepth {
-			return
+// declaresType reports whether a tree (an Fn::ForEach body) holds a Type
+// key with the given value. Each node is looked at once: YAML aliases can
+// make the paths through a tree exponentially many.
+func declaresType(n *node, typ string) bool {
+	seen := map[*node]bool{}
+	var rec func(n *node, depth int) bool
+	rec = func(n *node, depth int) bool {
+		if n == nil || depth > maxDepth || seen[n] {
+			return false
 		}
+		seen[n] = true
 		for i, k := range n.keys {
-			if k == "Type" && n.vals[i].kind == kindString {
-				b.WriteString(n.vals[i].str + " ")
+			if k == "Type" && n.vals[i].kind == kindString && n.vals[i].str == typ {
+				return true
 			}
 		}
 		for _, v := range n.vals {
-			rec(v, depth+1)
+			if rec(v, depth+1) {
+				return true
+			}
 		}
+		return false
 	}
-	rec(n, 0)
-	return b.String()
+	return rec(n, 0)
 }
 
 // arity lists the argument counts of list-taking functions: min, max.
@@ -188,7 +184,7 @@ func (t *template) walkDepth(n *node, inCondition bool, depth int) {
 		return
 	case "Fn::GetAtt":
 		if r := arg.vals[0]; r.kind == kindString {
-			if _, ok := t.resources[r.str]; !ok {
+			if _, ok := t.resources[r.str]; !ok && !t.pendingLoops {
 				t.diag(model.ReasonReferenceError, r.pos, model.T("Fn::GetAtt refers to %q, which is not a resource of the template", "Fn::GetAtt が参照する %q はテンプレートのリソースではありません", r.str))
 			}
 		}
@@ -227,7 +223,7 @@ func (t *template) walkDepth(n *node, inCondition bool, depth int) {
 			}
 			name := p.text
 			if res, _, dotted := strings.Cut(name, "."); dotted && !pseudoParameters[name] {
-				if _, ok := t.resources[res]; !ok {
+				if _, ok := t.resources[res]; !ok && !t.pendingLoops {
 					t.diag(model.ReasonReferenceError, str.pos, model.T("Fn::Sub variable ${%s} refers to %q, which is not a resource of the template", "Fn::Sub の変数 ${%s} が参照する %q はテンプレートのリソースではありません", name, res))
 				}
 				continue
@@ -243,14 +239,14 @@ func (t *template) checkName(name string, p pos) {
 	if _, ok := t.params[name]; ok {
 		return
 	}
-	if _, ok := t.resources[name]; ok || pseudoParameters[name] {
+	if _, ok := t.resources[name]; ok || pseudoParameters[name] || t.pendingLoops {
 		return
 	}
 	t.diag(model.ReasonReferenceError, p, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメーターもリソースもテンプレートにありません", name))
 }
 
 func (t *template) checkCondition(name string, p pos) {
-	if _, ok := t.conditions[name]; !ok {
+	if _, ok := t.conditions[name]; !ok && !t.pendingLoops {
 		t.diag(model.ReasonReferenceError, p, model.T("condition %q is not declared in Conditions", "条件 %q は Conditions に宣言されていません", name))
 	}
 }

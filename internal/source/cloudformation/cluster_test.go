@@ -9,8 +9,10 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// TestClusterProperties covers scope properties (facts §2, §6) with the same
-// reason codes as Terraform.
+// TestClusterProperties covers scope properties (engine, engine mode, global
+// and replication membership, creation; docs/backtrack-rules.md and
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html)
+// with the same reason codes as Terraform.
 func TestClusterProperties(t *testing.T) {
 	tests := []struct {
 		name  string

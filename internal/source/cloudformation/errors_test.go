@@ -18,11 +18,13 @@ func TestBadInput(t *testing.T) {
 		at     string
 		msg    string
 	}{
-		{name: "invalid YAML", body: "Resources:\n  Db:\n    Type: [AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:3:11", msg: "invalid YAML"},
+		{name: "invalid YAML", body: "Resources:\n  Db:\n    Type: [AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:4:1", msg: "invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 3:11)"},
+		{name: "bad indentation", body: "Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n   Properties: {}\n", reason: model.ReasonParseError, at: "bad.yaml:4:4", msg: "invalid YAML"},
+		{name: "unclosed quote", body: "Resources:\n  Db:\n    Type: \"AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:4:1", msg: "while scanning a quoted scalar at 3:11"},
+		{name: "two documents", body: "Resources: {}\n---\nResources: {}\n", reason: model.ReasonParseError, at: "bad.yaml:2:1", msg: "more than one YAML document"},
 		{name: "tab indentation", body: "Resources:\n\tDb: 1\n", reason: model.ReasonParseError, at: "bad.yaml:2:", msg: "invalid YAML"},
 		{name: "invalid JSON", body: "{\n  \"Resources\": {\n    \"Db\": {\"Type\": \"AWS::RDS::DBCluster\",}\n  }\n}\n", reason: model.ReasonParseError, at: "bad.yaml:3:", msg: "invalid JSON"},
 		{name: "truncated JSON", body: "{\n  \"Resources\": {\n", reason: model.ReasonParseError, at: "bad.yaml:3:1", msg: "unexpected end of JSON input"},
-		{name: "duplicate key", body: "Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n  Db:\n    Type: AWS::RDS::DBCluster\n", reason: model.ReasonParseError, at: "bad.yaml:4:", msg: `"Db" already defined`},
 		{name: "not a mapping", body: "- Resources\n", reason: model.ReasonParseError, at: "bad.yaml:1:", msg: "expected a mapping with Resources"},
 		{name: "no Resources", body: "AWSTemplateFormatVersion: \"2010-09-09\"\nDescription: x\n", reason: model.ReasonParseError, at: "bad.yaml:1:1", msg: "no Resources section"},
 		{name: "unknown tag outside the cluster", body: clusterTemplate("", "Engine: aurora-mysql\nBacktrackWindow: 86400\nTags: !Tags [a]\n"), reason: model.ReasonParseError, at: "bad.yaml:9:13", msg: "unknown tag !Tags"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/testenv"
 )
@@ -65,7 +66,7 @@ func TestExamplesGolden(t *testing.T) {
 			var b strings.Builder
 			b.WriteString(dumpInventory(inv))
 			b.WriteString("-- findings --\n")
-			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds, Now: evalTime}) {
+			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: evalTime}) {
 				fmt.Fprintf(&b, "%s %s %s %s @%s\n  %s\n", f.RuleID, f.Resource.Address, f.Status, f.Reason, f.Location, f.Message.EN)
 				for _, n := range f.Notes {
 					fmt.Fprintf(&b, "  note: %s\n", n.EN)

@@ -45,6 +45,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		s := &stack{t: tm, sc: sc, rootFile: tm.file, region: "us-east-1", children: map[string]*stack{}}
 		s.newTopSlots(sc.given)
+		s.expandStackLoops()
 		var diags []model.Diagnostic
 		for _, c := range s.walk(nil, &diags) {
 			if c.Address == "" || c.Location.Line == 0 {

@@ -9,7 +9,8 @@ import (
 // markGlobalMembers applies AWS::RDS::GlobalCluster resources whose
 // SourceDBClusterIdentifier names a cluster of the same stack (by Ref,
 // Fn::GetAtt or its identifier): that cluster becomes the global database's
-// primary, which does not support backtrack (facts §2.2).
+// primary, which does not support backtrack:
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
 func (s *stack) markGlobalMembers(clusters []model.Cluster, first int) {
 	for _, id := range s.t.resOrder {
 		g := s.t.resources[id]

@@ -86,7 +86,7 @@ func findCluster(t testing.TB, inv model.Inventory, address string) model.Cluste
 // lines, sorted.
 func verdicts(inv model.Inventory) []string {
 	var out []string
-	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds, Now: evalTime}) {
+	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: evalTime}) {
 		out = append(out, f.RuleID+" "+f.Resource.Address+" "+string(f.Status)+" "+string(f.Reason))
 	}
 	sort.Strings(out)
@@ -94,7 +94,7 @@ func verdicts(inv model.Inventory) []string {
 }
 
 func findingsFor(inv model.Inventory, rule, address string) *model.Finding {
-	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds, Now: evalTime}) {
+	for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: evalTime}) {
 		if f.RuleID == rule && f.Resource.Address == address {
 			return &f
 		}

@@ -2,13 +2,7 @@ package cloudformation
 
 import (
 	"bytes"
-	"errors"
 	"strings"
-
-	goyaml "github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 )
@@ -28,6 +22,15 @@ type template struct {
 	resOrder   []string
 	outputs    *node
 	transforms []string
+	// dups are the keys written twice in one mapping (the last one wins).
+	dups []dupKey
+	// pendingLoops is true when some Fn::ForEach has a collection that
+	// needs parameter values (expanded per stack); loopWhy says, per loop
+	// left as written, why it was not expanded.
+	pendingLoops bool
+	loopWhy      map[string]model.Text
+	// loopOrigin says which loop generated a resource, by logical ID.
+	loopOrigin map[string]*loopOrigin
 
 	// diags are problems found while loading and checking the template
 	// itself; they do not depend on parameter values.
@@ -46,6 +49,8 @@ type resource struct {
 	cond     string
 	condPos  pos
 	metadata *node
+	// loop is set when an Fn::ForEach generated the resource.
+	loop *loopOrigin
 }
 
 // paramDecl is one entry of Parameters.
@@ -82,63 +87,24 @@ func looksLikeJSON(data []byte) bool {
 // parseDocument parses YAML or JSON into a node tree. A document that starts
 // with '{' or '[' is read as strict JSON (encoding/json), because YAML
 // accepts some text that JSON does not (a missing value, a trailing comma);
-// everything else is YAML (goccy/go-yaml).
+// everything else is YAML (see parseYAML). The duplicate keys of a YAML
+// document come back with the tree (parseDocumentDups).
 func parseDocument(data []byte) (*node, pos, model.Text, bool) {
+	n, _, p, msg, ok := parseDocumentDups(data)
+	return n, p, msg, ok
+}
+
+func parseDocumentDups(data []byte) (*node, []dupKey, pos, model.Text, bool) {
 	if looksLikeJSON(data) {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		n, p, msg, ok := parseJSON(data)
 		if !ok {
-			return nil, p, msg, false
+			return nil, nil, p, msg, false
 		}
-		return n, pos{}, model.Text{}, true
+		splitGetAttStrings(n, 1, 0)
+		return n, nil, pos{}, model.Text{}, true
 	}
-	tokens := lexer.Tokenize(string(data))
-	fixTagColumns(tokens)
-	f, err := parser.Parse(tokens, 0)
-	if err != nil {
-		p := pos{1, 1}
-		msg := err.Error()
-		var se *goyaml.SyntaxError
-		if errors.As(err, &se) {
-			msg = se.GetMessage()
-			if tk := se.GetToken(); tk != nil && tk.Position != nil {
-				p = pos{int32(tk.Position.Line), int32(tk.Position.Column)}
-			}
-		} else if i := strings.IndexByte(msg, '\n'); i > 0 {
-			msg = msg[:i]
-		}
-		return nil, p, model.T("invalid YAML: %s", "YAML が不正です：%s", msg), false
-	}
-	if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
-		return nil, pos{1, 1}, model.T("empty document (expected a template mapping with Resources)", "空のドキュメントです（Resources を持つテンプレートのマッピングが必要です）"), false
-	}
-	if len(f.Docs) > 1 {
-		return nil, tokenPos(f.Docs[1]), model.T("more than one YAML document (CloudFormation reads exactly one)", "YAML ドキュメントが複数あります（CloudFormation は 1 つだけ読みます）"), false
-	}
-	c := converter{}
-	return c.convert(f.Docs[0].Body, 0), pos{}, model.Text{}, true
-}
-
-// fixTagColumns corrects token columns after a tag. goccy/go-yaml v1.19.2
-// does not count the space that ends a tag, so every token that follows one
-// or more tags on the same line is reported that many columns too far left
-// ("Engine: !Ref Name" puts Name one column early). Exact columns matter:
-// findings, SARIF regions and `kumoguard fix` point at them. The tests
-// assert exact columns, so a fixed upstream shows up there.
-func fixTagColumns(tokens token.Tokens) {
-	line, tags := -1, 0
-	for _, tk := range tokens {
-		if tk == nil || tk.Position == nil {
-			continue
-		}
-		if tk.Position.Line != line {
-			line, tags = tk.Position.Line, 0
-		}
-		tk.Position.Column += tags
-		if tk.Type == token.TagType {
-			tags++
-		}
-	}
+	return parseYAML(data)
 }
 
 // loadTemplate parses one template and reads its sections. It never panics
@@ -146,10 +112,11 @@ func fixTagColumns(tokens token.Tokens) {
 // PARSE_ERROR diagnostic naming the line and column.
 func loadTemplate(data []byte, file, abs string) (t *template) {
 	t = &template{file: file, abs: abs, params: map[string]*paramDecl{}, conditions: map[string]*node{},
-		condPos: map[string]pos{}, resources: map[string]*resource{}}
-	// goccy/go-yaml is trusted, not proven: a panic inside the parser
+		condPos: map[string]pos{}, resources: map[string]*resource{}, loopWhy: map[string]model.Text{}}
+	// The YAML library is trusted, not proven: a panic inside the parser
 	// becomes a parse error for this file, and the scan goes on.
-	root, p, msg, ok := parseDocumentSafe(data)
+	root, dups, p, msg, ok := parseDocumentSafe(data)
+	t.dups = dups
 	if !ok {
 		t.broken = true
 		t.diag(model.ReasonParseError, p, msg)
@@ -161,17 +128,21 @@ func loadTemplate(data []byte, file, abs string) (t *template) {
 		t.diag(model.ReasonParseError, root.pos, model.T("the template is a %s (expected a mapping with Resources)", "テンプレートが %s です（Resources を持つマッピングが必要です）", root.kind))
 		return t
 	}
-	t.readSections()
+	t.expandLoops()
+	t.readSections(true)
 	return t
 }
 
-func (t *template) readSections() {
+// readSections reads the sections of t.root; Parameters too when params.
+func (t *template) readSections(params bool) {
 	root := t.root
 	for i, k := range root.keys {
 		v := root.vals[i]
 		switch k {
 		case "Parameters":
-			t.readParameters(v)
+			if params {
+				t.readParameters(v)
+			}
 		case "Conditions":
 			if !t.expectMap("Conditions", v) {
 				continue
@@ -263,15 +234,20 @@ func (t *template) readResources(v *node) {
 		return
 	}
 	for i, id := range v.keys {
-		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i]}
-		if r.n.kind != kindMap {
-			t.diag(model.ReasonParseError, r.n.pos, model.T("resource %q is %s (expected a mapping with Type)", "リソース %q が %s です（Type を持つマッピングが必要です）", id, r.n.describe()))
+		r := &resource{id: id, keyPos: v.keyPos[i], n: v.vals[i], loop: t.loopOrigin[id]}
+		if id == "" {
+			t.diag(model.ReasonParseError, r.keyPos, model.T("a resource has an empty logical ID (CloudFormation rejects the template)", "論理 ID が空のリソースがあります（CloudFormation はテンプレートを拒否します）"))
 			continue
 		}
-		if strings.HasPrefix(id, "Fn::ForEach::") {
+		if strings.HasPrefix(id, forEachPrefix) {
+			// A loop left as written (see foreach.go).
 			r.typ = "Fn::ForEach"
 			t.resources[id] = r
 			t.resOrder = append(t.resOrder, id)
+			continue
+		}
+		if r.n.kind != kindMap {
+			t.diag(model.ReasonParseError, r.n.pos, model.T("resource %q is %s (expected a mapping with Type)", "リソース %q が %s です（Type を持つマッピングが必要です）", id, r.n.describe()))
 			continue
 		}
 		if ty := r.n.get("Type"); ty != nil && ty.kind == kindString {

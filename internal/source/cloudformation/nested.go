@@ -135,6 +135,7 @@ func (s *stack) child(r *resource) *stack {
 			}
 		}
 	}
+	c.expandStackLoops()
 	s.children[r.id] = c
 	return c
 }

@@ -28,7 +28,7 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 		return nil, []model.Diagnostic{{Status: model.StatusError, Reason: model.ReasonReadError, Resource: res, Location: model.Location{File: file},
 			Message: model.T("cannot read parameter file: %v", "パラメーターファイルを読み取れません：%v", err)}}
 	}
-	root, p, msg, ok := parseDocumentSafe(data)
+	root, _, p, msg, ok := parseDocumentSafe(data)
 	if !ok {
 		return nil, fail(model.ReasonParseError, p, bi("parameter file: %s", "パラメーターファイル：%s", msg))
 	}
@@ -85,13 +85,13 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 }
 
 // parseDocumentSafe is parseDocument that turns a parser panic into an error.
-func parseDocumentSafe(data []byte) (n *node, p pos, msg model.Text, ok bool) {
+func parseDocumentSafe(data []byte) (n *node, dups []dupKey, p pos, msg model.Text, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			n, p, msg, ok = nil, pos{1, 1}, model.T("the file could not be parsed (parser failure: %v)", "ファイルを解析できませんでした（パーサーの失敗：%v）", r), false
+			n, dups, p, msg, ok = nil, nil, pos{1, 1}, model.T("the file could not be parsed (parser failure: %v)", "ファイルを解析できませんでした（パーサーの失敗：%v）", r), false
 		}
 	}()
-	return parseDocument(data)
+	return parseDocumentDups(data)
 }
 
 // parseFlag reads --parameter Key=Value.

@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestExactColumns pins the columns of values written after YAML tags, where
-// goccy/go-yaml v1.19.2 reports columns too far left (see fixTagColumns).
+// TestExactColumns pins the columns of values written after YAML tags (the
+// parser places a tagged node at its tag; nodePos finds the value).
 func TestExactColumns(t *testing.T) {
 	line := `      BacktrackWindow: !If [IsProd, !FindInMap [Env, !Ref Env, Window], !Ref "AWS::NoValue"]`
 	root, _, msg, ok := parseDocument([]byte("Properties:\n" + line + "\n"))

@@ -8,10 +8,12 @@
 package cloudformation
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	workpool "github.com/kumoguard/kumoguard/internal/parallel"
 
@@ -85,6 +87,12 @@ func (sc *scanner) template(abs string) *template {
 // TemplateURL) is evaluated through its parent, with the parameters the
 // parent passes, not again on its own.
 func Scan(files []string, o Options) model.Inventory {
+	return Load(context.Background(), files, o)
+}
+
+// Load is Scan under a context: when ctx is cancelled, templates not yet
+// read are skipped and one SCAN_INTERRUPTED diagnostic says so.
+func Load(ctx context.Context, files []string, o Options) model.Inventory {
 	inv := model.Inventory{Coverage: map[string]int{CoverageKey: 0}}
 	sc := &scanner{o: o, cache: map[string]*template{}}
 	if o.Root != "" {
@@ -120,9 +128,15 @@ func Scan(files []string, o Options) model.Inventory {
 		ls[i].abs, ls[i].file, ls[i].dup = a, sc.rel(a), seen[a]
 		seen[a] = true
 	}
+	var skipped atomic.Int64
 	parallel(len(files), func(i int) {
 		l := &ls[i]
 		if l.dup {
+			return
+		}
+		if ctx.Err() != nil {
+			l.dup = true // not read: left out like a duplicate
+			skipped.Add(1)
 			return
 		}
 		t, err := sc.load(l.abs)
@@ -236,6 +250,13 @@ func Scan(files []string, o Options) model.Inventory {
 			inv.Diagnostics = append(inv.Diagnostics, ls[i].evalDiag...)
 		}
 	}
+	if n := skipped.Load(); n > 0 {
+		inv.Diagnostics = append(inv.Diagnostics, model.Diagnostic{
+			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
+			Message: model.T("The scan was interrupted (%v): %d of %d CloudFormation templates were not read.",
+				"スキャンが中断されました（%v）。CloudFormation テンプレート %d / %d 個を読み取っていません。", ctx.Err(), n, len(files)),
+		})
+	}
 	inv.Diagnostics = dedupe(inv.Diagnostics)
 	return inv
 }
@@ -264,6 +285,7 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 	}()
 	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}}
 	s.newTopSlots(sc.given)
+	s.expandStackLoops()
 	n := 0
 	for _, r := range t.resources {
 		if r.typ == clusterType {
@@ -277,6 +299,18 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 // walk collects the clusters of a stack and of its nested stacks.
 func (s *stack) walk(clusters []model.Cluster, diags *[]model.Diagnostic) []model.Cluster {
 	first := len(clusters)
+	for _, id := range s.t.resOrder {
+		if r := s.t.resources[id]; r.typ == "Fn::ForEach" && declaresType(r.n, clusterType) {
+			why := s.t.loopWhy[id]
+			if why.IsZero() {
+				why = model.T("it was not expanded", "展開されませんでした")
+			}
+			s.diags = append(s.diags, model.Diagnostic{Status: model.StatusUnknown, Reason: model.ReasonUnresolvedValue, Location: s.t.loc(r.keyPos),
+				Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "Fn::ForEach", Address: s.address + id},
+				Message: bi("%s generates AWS::RDS::DBCluster resources, but kumoguard could not expand it (%s): those clusters are not evaluated.",
+					"%s は AWS::RDS::DBCluster リソースを生成しますが、kumoguard は展開できませんでした（%s）。それらのクラスターは評価されません。", id, why)})
+		}
+	}
 	for _, id := range s.t.resOrder {
 		if r := s.t.resources[id]; r.typ == clusterType {
 			if c, ok := s.buildCluster(r); ok {

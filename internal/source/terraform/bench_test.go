@@ -8,7 +8,7 @@ import (
 
 // BenchmarkScanCorpus scans the synthetic corpus of bench/terraform/corpus
 // (2,000 .tf files, 5,000 clusters). Target: under 1 s and 200 MB per scan
-// on the 2-core CI machine (issue 3 §9; peak RSS via bench/terraform/rss).
+// on the 2-core CI machine (issue 3, point 9; peak RSS via bench/terraform/rss).
 func BenchmarkScanCorpus(b *testing.B) {
 	dir := b.TempDir()
 	st, err := corpus.Generate(dir, corpus.Default)

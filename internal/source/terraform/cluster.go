@@ -256,7 +256,8 @@ func (in *instance) buildCluster(res *resourceDecl, r *rep) model.Cluster {
 		c.Name = name.V
 	}
 
-	// Serverless v2: a scaling configuration block (facts §5.1).
+	// Serverless v2: a serverlessv2_scaling_configuration block
+	// (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster).
 	static, dynamic := blocksOf(res.body, "serverlessv2_scaling_configuration")
 	switch {
 	case len(static) > 0:
@@ -265,7 +266,8 @@ func (in *instance) buildCluster(res *resourceDecl, r *rep) model.Cluster {
 		c.ServerlessV2 = in.dynamicPresence(dynamic[0], r)
 	}
 
-	// How the cluster is created (facts §3, §5.1).
+	// How the cluster is created (backtrack can only be enabled at creation):
+	// snapshot_identifier, restore_to_point_in_time, s3_import.
 	c.Creation = model.CreateNew
 	if snap := stringValue(in.argument(res, r, "snapshot_identifier")); snap.State != model.Absent {
 		c.Creation, c.CreationSource = model.CreateFromSnapshot, sourceName(snap)

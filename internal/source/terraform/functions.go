@@ -1,112 +1,74 @@
 package terraform
 
 import (
-	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"path/filepath"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/tffuncs"
 )
 
-// functions are the Terraform functions kumoguard evaluates: go-cty's
-// standard library under Terraform's names, plus try and can from HCL.
-// Terraform-only functions (file, templatefile, cidrsubnet, ...) return an
-// unknown value saying that kumoguard does not evaluate them.
-var functions = buildFunctions()
+// sharedFunctions are Terraform's built-in functions that read no files
+// (internal/tffuncs), built once.
+var sharedFunctions = tffuncs.Shared(tffuncs.Options{Unknown: unknownTyped})
 
-func buildFunctions() map[string]function.Function {
-	f := map[string]function.Function{
-		"abs":             stdlib.AbsoluteFunc,
-		"ceil":            stdlib.CeilFunc,
-		"chomp":           stdlib.ChompFunc,
-		"chunklist":       stdlib.ChunklistFunc,
-		"coalesce":        stdlib.CoalesceFunc,
-		"coalescelist":    stdlib.CoalesceListFunc,
-		"compact":         stdlib.CompactFunc,
-		"concat":          stdlib.ConcatFunc,
-		"contains":        stdlib.ContainsFunc,
-		"csvdecode":       stdlib.CSVDecodeFunc,
-		"distinct":        stdlib.DistinctFunc,
-		"element":         stdlib.ElementFunc,
-		"flatten":         stdlib.FlattenFunc,
-		"floor":           stdlib.FloorFunc,
-		"format":          stdlib.FormatFunc,
-		"formatdate":      stdlib.FormatDateFunc,
-		"formatlist":      stdlib.FormatListFunc,
-		"indent":          stdlib.IndentFunc,
-		"index":           stdlib.IndexFunc,
-		"join":            stdlib.JoinFunc,
-		"jsondecode":      stdlib.JSONDecodeFunc,
-		"jsonencode":      stdlib.JSONEncodeFunc,
-		"keys":            stdlib.KeysFunc,
-		"length":          stdlib.LengthFunc,
-		"log":             stdlib.LogFunc,
-		"lookup":          stdlib.LookupFunc,
-		"lower":           stdlib.LowerFunc,
-		"max":             stdlib.MaxFunc,
-		"merge":           stdlib.MergeFunc,
-		"min":             stdlib.MinFunc,
-		"parseint":        stdlib.ParseIntFunc,
-		"pow":             stdlib.PowFunc,
-		"range":           stdlib.RangeFunc,
-		"regex":           stdlib.RegexFunc,
-		"regexall":        stdlib.RegexAllFunc,
-		"replace":         stdlib.ReplaceFunc,
-		"reverse":         stdlib.ReverseListFunc,
-		"setintersection": stdlib.SetIntersectionFunc,
-		"setproduct":      stdlib.SetProductFunc,
-		"setsubtract":     stdlib.SetSubtractFunc,
-		"setunion":        stdlib.SetUnionFunc,
-		"signum":          stdlib.SignumFunc,
-		"slice":           stdlib.SliceFunc,
-		"sort":            stdlib.SortFunc,
-		"split":           stdlib.SplitFunc,
-		"strrev":          stdlib.ReverseFunc,
-		"substr":          stdlib.SubstrFunc,
-		"timeadd":         stdlib.TimeAddFunc,
-		"title":           stdlib.TitleFunc,
-		"trim":            stdlib.TrimFunc,
-		"trimprefix":      stdlib.TrimPrefixFunc,
-		"trimsuffix":      stdlib.TrimSuffixFunc,
-		"trimspace":       stdlib.TrimSpaceFunc,
-		"upper":           stdlib.UpperFunc,
-		"values":          stdlib.ValuesFunc,
-		"zipmap":          stdlib.ZipmapFunc,
-		"tostring":        stdlib.MakeToFunc(cty.String),
-		"tonumber":        stdlib.MakeToFunc(cty.Number),
-		"tobool":          stdlib.MakeToFunc(cty.Bool),
-		"toset":           stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
-		"tolist":          stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
-		"tomap":           stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"try":             tryfunc.TryFunc,
-		"can":             tryfunc.CanFunc,
+// functions is the whole table for an expression evaluated outside any
+// module: its file functions read nothing.
+var functions = func() map[string]function.Function {
+	t := tffuncs.Dir(tffuncs.Options{BaseDir: filepath.Join(string(filepath.Separator), "nonexistent"), Unknown: unknownTyped}, sharedFunctions)
+	for n, f := range sharedFunctions {
+		t[n] = f
 	}
-	// Terraform's own functions that go-cty does not provide: their result is
-	// unknown, with the reason, rather than an error.
-	for _, name := range []string{
-		"abspath", "alltrue", "anytrue", "base64decode", "base64encode", "base64gzip", "base64sha256",
-		"base64sha512", "basename", "bcrypt", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets",
-		"dirname", "endswith", "file", "filebase64", "filebase64sha256", "filebase64sha512", "fileexists",
-		"filemd5", "fileset", "filesha1", "filesha256", "filesha512", "issensitive", "md5", "matchkeys",
-		"nonsensitive", "one", "pathexpand", "plantimestamp", "rsadecrypt", "sensitive", "sha1", "sha256",
-		"sha512", "startswith", "strcontains", "sum", "templatefile", "templatestring", "textdecodebase64",
-		"textencodebase64", "timecmp", "timestamp", "transpose", "type", "urlencode", "uuid", "uuidv5",
-		"yamldecode", "yamlencode", "ephemeralasnull",
-	} {
-		f[name] = notEvaluated(name)
+	return t
+}()
+
+// sharedContext holds sharedFunctions; HCL looks functions up through a
+// context's parents.
+var sharedContext = &hcl.EvalContext{Functions: sharedFunctions}
+
+// rootContexts caches, for each root module, the context holding the
+// functions that read files: relative to the root module's directory
+// (Terraform's working directory, which path.module is relative to), never
+// outside the scanned tree. Its parent is sharedContext.
+var rootContexts sync.Map // rootKey -> *hcl.EvalContext
+
+type rootKey struct{ scanRoot, dir string }
+
+// evalContext returns a new, empty evaluation context whose parents hold
+// the functions for this instance.
+func (in *instance) evalContext() *hcl.EvalContext {
+	if in == nil || in.root == nil || in.s == nil {
+		return &hcl.EvalContext{Functions: functions}
 	}
-	return f
+	k := rootKey{scanRoot: in.s.rootAbs, dir: in.root.dir}
+	c, ok := rootContexts.Load(k)
+	if !ok {
+		fc := sharedContext.NewChild()
+		fc.Functions = tffuncs.Dir(tffuncs.Options{BaseDir: in.root.dir, Root: in.s.rootAbs, Unknown: unknownTyped}, sharedFunctions)
+		c, _ = rootContexts.LoadOrStore(k, fc)
+	}
+	return c.(*hcl.EvalContext).NewChild()
 }
 
-func notEvaluated(name string) function.Function {
-	why := model.T("the Terraform function %s() is not evaluated by kumoguard", "Terraform 関数 %s() は kumoguard では評価されません", name)
-	return function.New(&function.Spec{
-		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType,
-			AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
-		Type: function.StaticReturnType(cty.DynamicPseudoType),
-		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
-			return unknownVal(why), nil
-		},
-	})
+// pathObject is Terraform's path object: path.module relative to the root
+// module's directory, path.root ".", path.cwd the root module's directory.
+func (in *instance) pathObject() cty.Value {
+	mod := "."
+	if r, err := filepath.Rel(in.root.dir, in.def.dir); err == nil {
+		mod = filepath.ToSlash(r)
+	}
+	cwd, err := filepath.Abs(in.root.dir)
+	if err != nil {
+		cwd = in.root.dir
+	}
+	return cty.ObjectVal(map[string]cty.Value{
+		"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal(filepath.ToSlash(cwd))})
 }
+
+// sensitiveWhy is the reason a value marked by sensitive() is never read.
+var sensitiveWhy = model.T("the value is marked sensitive (sensitive()), and kumoguard never reads sensitive values",
+	"値は sensitive() で sensitive とされており、kumoguard は sensitive な値を読み取りません")

@@ -13,7 +13,7 @@ import (
 
 // TestPolicyOnFixtures runs the real policy on what this source builds, to
 // prove the source feeds it what it needs: each fixture's clusters get the
-// verdicts backtrack-facts.md says they should.
+// verdicts AWS's rules say they should (docs/backtrack-rules.md).
 func TestPolicyOnFixtures(t *testing.T) {
 	inv := scanFixture(t, Options{}, "multienv", "foreach", "conditional", "global", "serverless", "postgres",
 		"mistakes", "remote/installed", "remote/missing", "suppress")

@@ -7,6 +7,7 @@
 package terraform
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -63,8 +64,42 @@ type rootModule struct {
 // evaluates each. A directory holding .tf files is a root module unless
 // another scanned module calls it as a local module. .terraform, .git,
 // node_modules and hidden directories are skipped. Modules are parsed and
-// root modules evaluated in parallel; the result is deterministic.
+// root modules evaluated in parallel; the result is deterministic. Scan walks
+// paths itself, for callers outside the scan pipeline (tests, benchmarks);
+// the pipeline walks the tree once and calls Load.
 func Scan(paths []string, o Options) model.Inventory {
+	s := newScanner(o)
+	return s.run(context.Background(), s.discover(paths))
+}
+
+// Load evaluates the configuration in dirs, the directories holding .tf or
+// .tf.json files that the scan pipeline found in its one walk of the tree
+// (absolute, or relative to the working directory). It walks nothing
+// itself. When ctx is cancelled, root modules not yet evaluated are skipped
+// and one SCAN_INTERRUPTED diagnostic says so.
+func Load(ctx context.Context, dirs []string, o Options) model.Inventory {
+	s := newScanner(o)
+	abs := make([]string, 0, len(dirs))
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		a, err := filepath.Abs(d)
+		if err != nil {
+			a = d
+		}
+		if a = filepath.Clean(a); !seen[a] {
+			seen[a] = true
+			abs = append(abs, a)
+		}
+	}
+	sort.Strings(abs)
+	return s.run(ctx, abs)
+}
+
+// IsConfigFile reports whether a file name is Terraform configuration
+// (.tf or .tf.json), as the scan pipeline's walk asks.
+func IsConfigFile(name string) bool { return isConfigFile(name) }
+
+func newScanner(o Options) *scanner {
 	s := &scanner{o: o, defs: map[string]*defEntry{}, env: map[string]string{}}
 	root := o.Root
 	if root == "" {
@@ -104,7 +139,10 @@ func Scan(paths []string, o Options) model.Inventory {
 		}
 	}
 
-	dirs := s.discover(paths)
+	return s
+}
+
+func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 	// Parse every module found; a directory called by another as a local
 	// module is not a root.
 	defs := make([]*moduleDef, len(dirs))
@@ -124,7 +162,22 @@ func Scan(paths []string, o Options) model.Inventory {
 		}
 	}
 	results := make([]*rootModule, len(roots))
-	parallel(len(roots), func(i int) { results[i] = s.evalRoot(roots[i]) })
+	var skipped atomic.Int64
+	parallel(len(roots), func(i int) {
+		if ctx.Err() != nil {
+			skipped.Add(1)
+			results[i] = &rootModule{}
+			return
+		}
+		results[i] = s.evalRoot(roots[i])
+	})
+	if n := skipped.Load(); n > 0 {
+		s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
+			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
+			Message: model.T("The scan was interrupted (%v): %d of %d Terraform root modules were not evaluated.",
+				"スキャンが中断されました（%v）。Terraform ルートモジュール %d / %d 個を評価していません。", ctx.Err(), n, len(roots)),
+		})
+	}
 
 	seen := map[string]bool{}
 	addDiag := func(d model.Diagnostic) {

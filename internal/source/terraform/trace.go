@@ -118,10 +118,10 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		switch vv.origin {
 		case model.OriginVariableDefault, model.OriginVarFile:
 			h, next := resolve(vv.expr, nil, nil, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Location: loc(h)}}, next...)
+			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
 		case model.OriginModuleArgument:
 			h, next := resolve(vv.expr, in.parent, &in.rep, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Location: loc(h)}}, next...)
+			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
 		case model.OriginVarFlag, model.OriginEnvironment:
 			return []model.Origin{{Kind: vv.origin, Name: vv.name}}
 		}
@@ -135,10 +135,11 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		if !ok {
 			return nil
 		}
-		h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
-		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Location: loc(h)}}, next...)
+		full := append(rest, path...)
+		h, next := resolve(a.Expr, in, nil, full, depth+1)
+		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Key: entryKey(a.Expr, h, full), Location: loc(h)}}, next...)
 	case "each":
-		if r == nil || r.kind != 2 || r.forEach == nil || name != "value" || !r.key.IsKnown() {
+		if r == nil || r.kind != expandForEach || r.forEach == nil || name != "value" || !r.key.IsKnown() {
 			return nil
 		}
 		rest, ok := traversalPath(t[2:])
@@ -150,7 +151,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		return append([]model.Origin{{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}}, next...)
 	case "module":
 		cc := in.child(name)
-		if cc == nil || cc.missing != nil || cc.keyed != 0 || len(cc.insts) != 1 {
+		if cc == nil || cc.missing != nil || cc.keyed != expandNone || len(cc.insts) != 1 {
 			return nil
 		}
 		out, ok := attrAt(t, 2)
@@ -400,4 +401,21 @@ func referenceReasons(expr hcl.Expression, in *instance, r *rep, depth int) []mo
 	}
 	sortTexts(out)
 	return out
+}
+
+// entryKey is the key of the map or object entry that resolving expr along
+// path landed on (h), or "" when it stayed on the whole value: the last key
+// of the path, which is what a person writes in front of the value.
+func entryKey(expr hcl.Expression, h hcl.Range, path []cty.Value) string {
+	if expr == nil || len(path) == 0 || h == expr.Range() {
+		return ""
+	}
+	last := path[len(path)-1]
+	if last.Type() != cty.String {
+		return "" // a list index: the value stands alone in the list
+	}
+	if k, ok := pathString(last); ok {
+		return k
+	}
+	return ""
 }

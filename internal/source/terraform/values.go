@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/tffuncs"
 )
 
 // markKind says what a cty mark records. kumoguard marks every value it
@@ -120,12 +121,19 @@ func safeApplyDefaults(d *typeexpr.Defaults, v cty.Value) (out cty.Value) {
 	return d.Apply(v)
 }
 
-// unmark removes every mark from a value, returning them.
+// unmark removes every mark from a value, returning them. A value holding
+// a sensitive() part is never read: it comes back unknown, with the reason.
 func unmark(v cty.Value) (cty.Value, cty.ValueMarks) {
 	if !v.ContainsMarked() {
 		return v, nil
 	}
-	return v.UnmarkDeep()
+	u, ms := v.UnmarkDeep()
+	if _, ok := ms[tffuncs.Sensitive]; ok {
+		delete(ms, tffuncs.Sensitive)
+		ms[mark{kind: markUnknown, en: sensitiveWhy.EN, ja: sensitiveWhy.JA}] = struct{}{}
+		return cty.UnknownVal(u.Type()), ms
+	}
+	return u, ms
 }
 
 // typeName is how values' types are named in messages.

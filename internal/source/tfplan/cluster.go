@@ -153,8 +153,9 @@ func (r *reader) referenced(e *entry, v model.Value[string], name, targetType st
 	return v
 }
 
-// creation records how the cluster is created (facts §3: backtrack can only
-// be enabled at creation; a clone gets it only from its source).
+// creation records how the cluster is created (backtrack can only be enabled
+// at creation; a clone gets it only from its source).
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.Configuring.html
 func (r *reader) creation(e *entry, c *model.Cluster) {
 	c.Creation = model.CreateNew
 	if snap := r.get(e, "snapshot_identifier"); snap.state == attrUnknown {

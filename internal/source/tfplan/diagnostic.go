@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/go-version"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/kumoguard/kumoguard/internal/jsonpos"
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -18,18 +19,11 @@ import (
 // offending character; it is not repeated, since it may sit inside a secret.
 func syntaxDiagnostic(file string, ix *positionIndex, err error) model.Diagnostic {
 	var se *json.SyntaxError
-	off := 0
+	off, _ := jsonpos.ErrorOffset(ix.data, err) // 0 when the error has no offset
 	what := model.T("unexpected input", "予期しない入力")
 	if errors.As(err, &se) {
-		off = int(se.Offset)
 		what = describeSyntax(se.Error())
-		if strings.Contains(se.Error(), "unexpected end of JSON input") {
-			off = len(ix.data)
-		} else if off > 0 {
-			off-- // Offset counts the offending byte itself.
-		}
 	} else if err != nil && strings.Contains(err.Error(), "unexpected EOF") {
-		off = len(ix.data)
 		what = model.T("unexpected end of input", "入力が途中で終わっています")
 	}
 	loc := ix.offsetLoc(off)
@@ -81,7 +75,7 @@ func decodeDiagnostic(file string, ix *positionIndex, data []byte, plan *tfjson.
 	// terraform-json validates format_version after decoding; the plan
 	// fields are filled in by then.
 	if plan.FormatVersion == "" && strings.Contains(err.Error(), "format version is missing") {
-		return fileDiagnostic(file, ix.offsetLoc(skipSeparators(data, 0)), model.ReasonParseError,
+		return fileDiagnostic(file, ix.docLoc(), model.ReasonParseError,
 			model.T("This JSON has no format_version, so it is not a Terraform plan: expected the output of `terraform show -json PLANFILE`.",
 				"この JSON には format_version がないため、Terraform プランではありません。`terraform show -json PLANFILE` の出力が必要です。"))
 	}
@@ -105,7 +99,7 @@ func decodeDiagnostic(file string, ix *positionIndex, data []byte, plan *tfjson.
 					truncate(plan.FormatVersion), tfjson.PlanFormatVersionConstraints))
 		}
 	}
-	return fileDiagnostic(file, ix.offsetLoc(skipSeparators(data, 0)), model.ReasonParseError,
+	return fileDiagnostic(file, ix.docLoc(), model.ReasonParseError,
 		model.T("The plan could not be decoded (%s); expected the output of `terraform show -json PLANFILE`.",
 			"プランをデコードできませんでした（%s）。`terraform show -json PLANFILE` の出力が必要です。", truncate(err.Error())))
 }
@@ -121,29 +115,29 @@ func typeDiagnostic(file string, ix *positionIndex, data []byte, te *json.Unmars
 	if te.Field != "" {
 		field = strings.Split(te.Field, ".")
 	}
-	lead := skipSeparators(data, 0)
+	lead := jsonpos.NextToken(data, 0)
 	wantEnd := lead + int(te.Offset)
-	var best, first *span
+	var best, first *jsonpos.Span
 	var bestPath, firstPath string
-	_ = walkJSON(data, nil, func(_ *posNode, p []pathSeg, at span) {
-		if kindValue(at.kind) != te.Value || !fieldMatches(p, field) {
+	_ = jsonpos.Walk(data, func(p []jsonpos.Seg, at jsonpos.Span) {
+		if at.Kind.String() != te.Value || !fieldMatches(p, field) {
 			return
 		}
 		a := at
 		if first == nil {
-			first, firstPath = &a, pointer(p)
+			first, firstPath = &a, jsonpos.Pointer(p)
 		}
-		if best == nil && at.end == wantEnd {
-			best, bestPath = &a, pointer(p)
+		if best == nil && at.End == wantEnd {
+			best, bestPath = &a, jsonpos.Pointer(p)
 		}
-	})
+	}, nil)
 	if best == nil {
 		best, bestPath = first, firstPath
 	}
 	loc := ix.offsetLoc(lead)
 	where := "/"
 	if best != nil {
-		loc = ix.rangeLoc(best.keyStart, best.end)
+		loc = ix.rangeLoc(best.KeyStart, best.End)
 		where = bestPath
 	}
 	return fileDiagnostic(file, loc, model.ReasonParseError, text(
@@ -154,44 +148,27 @@ func typeDiagnostic(file string, ix *positionIndex, data []byte, te *json.Unmars
 
 // fieldMatches reports whether the struct field path is a subsequence of the
 // JSON path's keys that ends with its last key.
-func fieldMatches(p []pathSeg, field []string) bool {
+func fieldMatches(p []jsonpos.Seg, field []string) bool {
 	if len(field) == 0 {
 		return len(p) == 0
 	}
 	last := -1
 	for i := len(p) - 1; i >= 0; i-- {
-		if !p[i].isIndex {
+		if !p[i].IsIndex {
 			last = i
 			break
 		}
 	}
-	if last < 0 || p[last].key != field[len(field)-1] {
+	if last < 0 || p[last].Key != field[len(field)-1] {
 		return false
 	}
 	j := 0
 	for _, s := range p[:last+1] {
-		if !s.isIndex && j < len(field) && s.key == field[j] {
+		if !s.IsIndex && j < len(field) && s.Key == field[j] {
 			j++
 		}
 	}
 	return j == len(field)
-}
-
-// kindValue names a JSON kind the way json.UnmarshalTypeError.Value does.
-func kindValue(k byte) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't':
-		return "bool"
-	}
-	return "null"
 }
 
 // expectedKind says what JSON a Go type decodes from.
@@ -204,24 +181,24 @@ func expectedKind(t reflect.Type) model.Text {
 	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
-		return kindName('{')
+		return kindName(jsonpos.Object)
 	case reflect.Slice, reflect.Array:
-		return kindName('[')
+		return kindName(jsonpos.Array)
 	case reflect.String:
-		return kindName('"')
+		return kindName(jsonpos.String)
 	case reflect.Bool:
-		return kindName('t')
+		return kindName(jsonpos.Bool)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return kindName('0')
+		return kindName(jsonpos.Number)
 	}
 	return model.T("a different type", "別の型")
 }
 
 // kindText names a json.UnmarshalTypeError.Value in both languages.
 func kindText(v string) model.Text {
-	for _, k := range []byte{'{', '[', '"', '0', 't', 'n'} {
-		if kindValue(k) == v {
+	for _, k := range []jsonpos.Kind{jsonpos.Object, jsonpos.Array, jsonpos.String, jsonpos.Number, jsonpos.Bool, jsonpos.Null} {
+		if k.String() == v {
 			return kindName(k)
 		}
 	}

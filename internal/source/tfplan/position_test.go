@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
+
+	"github.com/kumoguard/kumoguard/internal/jsonpos"
 )
 
 func TestPositionIndex(t *testing.T) {
@@ -65,21 +66,9 @@ func TestPositionIndex(t *testing.T) {
 	}
 }
 
-func TestWalkJSONSyntaxError(t *testing.T) {
-	var keys []string
-	err := walkJSONKeys([]byte(`{"format_version": "1.2", "planned_values": {"x": [1, }`), nil,
-		func(*posNode, []pathSeg, span) {}, func(p []pathSeg, _ int) { keys = append(keys, pointer(p)) })
-	if err == nil {
-		t.Fatal("want a syntax error")
-	}
-	if fmt.Sprint(keys) != "[/format_version /planned_values /planned_values/x]" {
-		t.Errorf("keys before the error: %v", keys)
-	}
-}
-
 func TestFieldMatches(t *testing.T) {
-	p := []pathSeg{{key: "configuration"}, {key: "root_module"}, {key: "resources"}, {index: 3, isIndex: true},
-		{key: "expressions"}, {key: "engine"}, {key: "references"}}
+	p := []jsonpos.Seg{{Key: "configuration"}, {Key: "root_module"}, {Key: "resources"}, {Index: 3, IsIndex: true},
+		{Key: "expressions"}, {Key: "engine"}, {Key: "references"}}
 	for _, tt := range []struct {
 		field []string
 		want  bool
@@ -140,22 +129,22 @@ func TestParseAddress(t *testing.T) {
 func compareBuilders(t *testing.T, data []byte, max int) {
 	t.Helper()
 	var paths [][]any
-	var all []span
-	_ = walkJSON(data, nil, func(_ *posNode, p []pathSeg, at span) {
+	var all []jsonpos.Span
+	_ = jsonpos.Walk(data, func(p []jsonpos.Seg, at jsonpos.Span) {
 		if len(paths) >= max {
 			return
 		}
 		var path []any
 		for _, s := range p {
-			if s.isIndex {
-				path = append(path, s.index)
+			if s.IsIndex {
+				path = append(path, s.Index)
 			} else {
-				path = append(path, s.key)
+				path = append(path, s.Key)
 			}
 		}
 		paths = append(paths, path)
 		all = append(all, at)
-	})
+	}, nil)
 	fast := newPositionIndex("f", data)
 	slow := newPositionIndex("f", data)
 	for _, p := range paths {
@@ -191,35 +180,7 @@ func TestScannerMatchesDecoder(t *testing.T) {
 	}
 }
 
-// FuzzPositionIndex holds the byte scanner to encoding/json.Decoder on
-// every valid JSON document.
-func FuzzPositionIndex(f *testing.F) {
-	// Small seeds: the fixtures are 10–50 KB, which slows mutation to a crawl.
-	for _, seed := range []string{
-		`{"a\"b":[1,{"c\\/":"x\u00e9"}],"日本":[[],{}]}`,
-		`{"format_version":"1.2","resource_changes":[{"address":"aws_rds_cluster.a","change":{"actions":["update"],"before":{"backtrack_window":0},"after":{"backtrack_window":86400},"after_unknown":{}}}]}`,
-		` [ 1 , -2.5e3 , true , null , "s" ] `,
-	} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if !json.Valid(data) {
-			// Must not panic or hang on invalid input either.
-			ix := newPositionIndex("f", data)
-			ix.want("a", 0, "b")
-			_ = ix.build()
-			return
-		}
-		compareBuilders(t, data, 2000)
-	})
-}
-
-func TestCountRunes(t *testing.T) {
-	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi", "日本語のテキストと ASCII mixed é ü 🎉🎉", "\x80\xbf\xc0\xff plain", strings.Repeat("é日a", 5000)} {
-		if got, want := countRunes([]byte(s)), utf8.RuneCountInString(s); got != want && utf8.ValidString(s) {
-			t.Errorf("countRunes(%q) = %d, want %d", s, got, want)
-		}
-	}
+func TestLongLineColumns(t *testing.T) {
 	// Columns on a long line with multibyte characters before the offset.
 	line := strings.Repeat("日本", 3000) + `"k"`
 	ix := newPositionIndex("f", []byte(line))

@@ -26,6 +26,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/kumoguard/kumoguard/internal/jsonpos"
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -51,7 +52,7 @@ func IsPlan(data []byte) bool {
 		data = utf16ToUTF8(data)
 	}
 	data = normalizeEncoding(data)
-	i := skipSeparators(data, 0)
+	i := jsonpos.NextToken(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return false
 	}
@@ -69,11 +70,11 @@ func IsPlan(data []byte) bool {
 	}
 	// Broken JSON: look at the top-level keys read before the break.
 	var hasVersion, hasPlanKey bool
-	_ = walkJSONKeys(data, nil, func(*posNode, []pathSeg, span) {}, func(p []pathSeg, _ int) {
+	_ = jsonpos.Walk(data, nil, func(p []jsonpos.Seg, _ int) {
 		if len(p) != 1 {
 			return
 		}
-		switch p[0].key {
+		switch p[0].Key {
 		case "format_version":
 			hasVersion = true
 		case "planned_values", "resource_changes", "configuration":
@@ -133,7 +134,7 @@ func load(file string, data []byte) model.Inventory {
 	data = normalizeEncoding(data)
 	ix := newPositionIndex(file, data)
 
-	if i := skipSeparators(data, 0); i >= len(data) || data[i] != '{' {
+	if i := jsonpos.NextToken(data, 0); i >= len(data) || data[i] != '{' {
 		if i >= len(data) {
 			inv.Diagnostics = append(inv.Diagnostics, fileDiagnostic(file, ix.offsetLoc(i), model.ReasonParseError,
 				model.T("The plan file is empty; expected the JSON object written by `terraform show -json`.",

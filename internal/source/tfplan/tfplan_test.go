@@ -11,6 +11,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/testenv"
@@ -264,11 +265,12 @@ func TestPolicyOnPlans(t *testing.T) {
 		{"create_backtrack.json", "aws_rds_cluster.orders", []verdict{
 			{"KG-BT-001", model.StatusPass, model.ReasonBacktrackEnabled, "112:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusPass, model.ReasonWindowMeetsMinimum, "112:11", `"backtrack_window": 86400`}}},
-		// facts §3, §5.1: AWS rejects enabling backtrack on an existing cluster.
+		// AWS rejects enabling backtrack on an existing cluster, though the
+		// provider plans it in place (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_enable.json", "aws_rds_cluster.billing", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`},
 			{"KG-BT-002", model.StatusFail, model.ReasonEnableOnExistingCluster, "275:11", `"backtrack_window": 86400`}}},
-		// facts §0, §3: setting 0 disables backtrack for good.
+		// Setting 0 disables backtrack for good (AuroraMySQL.Managing.Backtrack.Configuring.html).
 		{"update_disable.json", "aws_rds_cluster.ledger", []verdict{
 			{"KG-BT-001", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`},
 			{"KG-BT-002", model.StatusFail, model.ReasonDisableIrreversible, "275:11", `"backtrack_window": 0`}}},
@@ -317,7 +319,7 @@ func TestPolicyOnPlans(t *testing.T) {
 		t.Run(tt.file+"/"+tt.addr, func(t *testing.T) {
 			inv, data := loadFixture(t, tt.file)
 			var got []verdict
-			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds}) {
+			for _, f := range policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds}) {
 				if f.Resource.Address != tt.addr {
 					continue
 				}
@@ -566,7 +568,9 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			inv, _ := loadFixture(t, name)
-			findings, err := json.MarshalIndent(policy.Evaluate(inv, policy.Options{MinWindowSeconds: policy.DefaultMinWindowSeconds}), "", "  ")
+			fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
+			fix.Enrich(fs) // the remediation text users see
+			findings, err := json.MarshalIndent(fs, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}

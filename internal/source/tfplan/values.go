@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/kumoguard/kumoguard/internal/jsonpos"
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
@@ -127,20 +128,14 @@ func describe(raw any) model.Text {
 	return kind
 }
 
-func kindOf(raw any) byte {
+func kindOf(raw any) jsonpos.Kind {
 	switch raw.(type) {
 	case map[string]any:
-		return '{'
+		return jsonpos.Object
 	case []any:
-		return '['
-	case string:
-		return '"'
-	case json.Number, float64:
-		return '0'
-	case bool:
-		return 't'
+		return jsonpos.Array
 	}
-	return 'n'
+	return jsonpos.KindOf(raw)
 }
 
 // stringValue maps a string attribute.
@@ -214,8 +209,8 @@ func (r *reader) windowAfter(e *entry) model.Value[int64] {
 		v.Provenance = planOrigin(a.where)
 		return v
 	case attrNull:
-		// Not set: the AWS default 0 applies (facts §0); the policy reads
-		// Absent as 0 and points at the resource.
+		// Not set: the AWS default 0 applies (API_CreateDBCluster); the
+		// policy reads Absent as 0 and points at the resource.
 		return model.Value[int64]{State: model.Absent, Where: a.where, Provenance: planOrigin(a.where)}
 	case attrPresent:
 		return windowValue(a.raw, name, a.where)
@@ -225,7 +220,8 @@ func (r *reader) windowAfter(e *entry) model.Value[int64] {
 
 // priorWindow is the window before the change. A cluster that exists with
 // backtrack_window null has window 0: AWS treats an absent window as 0
-// (facts §0, §4.2), so an update that sets it is an update from 0.
+// (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBCluster.html),
+// so an update that sets it is an update from 0.
 func (r *reader) priorWindow(e *entry) model.Value[int64] {
 	const name = "backtrack_window"
 	before, ok := asObject(e.before)

@@ -1,8 +1,9 @@
-package fix
+package migrate
 
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,8 +13,39 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kumoguard/kumoguard/internal/awsapi"
+	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 	"github.com/kumoguard/kumoguard/internal/testenv"
 )
+
+// One moto_server for the package; tests that need it skip without it.
+func TestMain(m *testing.M) { testenv.MotoMain(m) }
+
+// createSource creates an aurora-mysql cluster without backtrack and its
+// instances in moto, the way a legacy cluster looks.
+func createSource(t *testing.T, api *rds.Client, id string, readers int) {
+	t.Helper()
+	ctx := testenv.WithTimeout(t, 30*time.Second)
+	_, err := api.CreateDBCluster(ctx, &rds.CreateDBClusterInput{
+		DBClusterIdentifier: aws.String(id), Engine: aws.String("aurora-mysql"),
+		EngineVersion: aws.String("8.0.mysql_aurora.3.04.0"), MasterUsername: aws.String("admin"),
+		MasterUserPassword: aws.String("not-a-real-password-1"), Port: aws.Int32(3306),
+		VpcSecurityGroupIds: []string{"sg-0123456789abcdef0"}, DeletionProtection: aws.Bool(false),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("payments")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i <= readers; i++ {
+		_, err := api.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
+			DBInstanceIdentifier: aws.String(fmt.Sprintf("%s-%d", id, i+1)), DBClusterIdentifier: aws.String(id),
+			Engine: aws.String("aurora-mysql"), DBInstanceClass: aws.String("db.r6g.large"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // mutating lists every RDS action that changes something. Migrate may call
 // only the three Create actions of its plan.
@@ -40,14 +72,14 @@ func TestMigrateAgainstMoto(t *testing.T) {
 		return denyInstances.Load() && action == "rds:CreateDBInstance"
 	}})
 	defer fake.Close()
-	api := rds.NewFromConfig(testenv.Config(fake.URL, region))
+	cfg := testenv.Config(fake.URL, region)
 	ctx := testenv.WithTimeout(t, 60*time.Second)
-	opts := MigrateOptions{WindowSeconds: 86400, PollInterval: 10 * time.Millisecond, Timeout: 30 * time.Second, Lang: "en"}
+	opts := Options{WindowSeconds: 86400, PollInterval: 10 * time.Millisecond, Timeout: 30 * time.Second, Lang: "en"}
 
 	// 1. Plan only: nothing is created.
 	var out bytes.Buffer
 	opts.Out = &out
-	res, err := Migrate(ctx, api, "orders-prod", opts)
+	res, err := Run(ctx, cfg, "orders-prod", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +93,7 @@ func TestMigrateAgainstMoto(t *testing.T) {
 	// 2. Interrupted: the instances cannot be created.
 	denyInstances.Store(true)
 	opts.Apply = true
-	_, err = Migrate(ctx, api, "orders-prod", opts)
+	_, err = Run(ctx, cfg, "orders-prod", opts)
 	if err == nil || !strings.Contains(err.Error(), "CreateDBInstance") {
 		t.Fatalf("interrupted run: %v", err)
 	}
@@ -74,7 +106,7 @@ func TestMigrateAgainstMoto(t *testing.T) {
 	denyInstances.Store(false)
 	fake.ResetCalls()
 	out.Reset()
-	res, err = Migrate(ctx, api, "orders-prod", opts)
+	res, err = Run(ctx, cfg, "orders-prod", opts)
 	if err != nil {
 		t.Fatalf("resumed run: %v\n%s", err, out.String())
 	}
@@ -90,7 +122,7 @@ func TestMigrateAgainstMoto(t *testing.T) {
 
 	// 4. Again: nothing to do, still verified.
 	fake.ResetCalls()
-	res, err = Migrate(ctx, api, "orders-prod", opts)
+	res, err = Run(ctx, cfg, "orders-prod", opts)
 	if err != nil || !res.Verified {
 		t.Fatalf("third run: %v %+v", err, res)
 	}
@@ -117,8 +149,8 @@ func TestMigrateAgainstMoto(t *testing.T) {
 		t.Errorf("new instances %v", got)
 	}
 	// The source is untouched.
-	src, err := ReadCluster(ctx, direct, "orders-prod")
-	if err != nil || src.BacktrackWindow != 0 || len(src.Instances) != 2 || src.Status != "available" {
+	src, err := awssource.DescribeCluster(ctx, testenv.Config(mo.URL, region), "orders-prod")
+	if bt, _ := src.BacktrackWindow.Get(); err != nil || bt != 0 || len(src.Instances) != 2 || src.Status != "available" {
 		t.Errorf("source changed: %v %+v", err, src)
 	}
 }
@@ -126,9 +158,10 @@ func TestMigrateAgainstMoto(t *testing.T) {
 func TestMigrateRefuses(t *testing.T) {
 	mo := testenv.SharedMoto(t)
 	mo.Reset(t)
-	api := rds.NewFromConfig(testenv.Config(mo.URL, "us-east-1"))
+	cfg := testenv.Config(mo.URL, "us-east-1")
+	api := rds.NewFromConfig(cfg)
 	ctx := testenv.WithTimeout(t, 30*time.Second)
-	opts := MigrateOptions{WindowSeconds: 86400, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second, Apply: true}
+	opts := Options{WindowSeconds: 86400, PollInterval: 10 * time.Millisecond, Timeout: 10 * time.Second, Apply: true}
 
 	// A snapshot with the migration's name that kumoguard did not create.
 	createSource(t, api, "billing", 0)
@@ -136,7 +169,7 @@ func TestMigrateRefuses(t *testing.T) {
 		DBClusterSnapshotIdentifier: aws.String("billing-pre-backtrack")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Migrate(ctx, api, "billing", opts); !errors.Is(err, ErrNotOurs) {
+	if _, err := Run(ctx, cfg, "billing", opts); !errors.Is(err, ErrNotOurs) {
 		t.Errorf("foreign snapshot: %v", err)
 	}
 	if _, err := api.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String("billing-bt")}); err == nil {
@@ -148,10 +181,30 @@ func TestMigrateRefuses(t *testing.T) {
 		MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("not-a-real-password-1"), BacktrackWindow: aws.Int64(3600)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Migrate(ctx, api, "modern", opts); !errors.Is(err, ErrNoMigrationNeeded) {
+	if _, err := Run(ctx, cfg, "modern", opts); !errors.Is(err, ErrNoMigrationNeeded) {
 		t.Errorf("cluster with backtrack: %v", err)
 	}
-	if _, err := Migrate(ctx, api, "missing", opts); !errors.Is(err, ErrClusterNotFound) {
+	if _, err := Run(ctx, cfg, "missing", opts); !errors.Is(err, awssource.ErrClusterNotFound) {
 		t.Errorf("missing cluster: %v", err)
+	}
+}
+
+// TestRunAgainstSilentEndpoint: against an endpoint that never answers, Run
+// fails with the call timeout instead of hanging (with and without --apply).
+func TestRunAgainstSilentEndpoint(t *testing.T) {
+	silent := testenv.SilentEndpoint(t)
+	cfg, err := awsapi.Configure(testenv.Config(silent, "us-east-1"), awsapi.Options{CallTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testenv.WithTimeout(t, 2*time.Minute)
+	for _, apply := range []bool{false, true} {
+		_, err := Run(ctx, cfg, "orders-prod", Options{Apply: apply, PollInterval: 10 * time.Millisecond, Timeout: time.Hour})
+		if !errors.Is(err, awsapi.ErrCallTimeout) {
+			t.Errorf("apply=%v: err = %v, want the call timeout", apply, err)
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the outer context expired: Run was not bounded by the call timeout")
 	}
 }

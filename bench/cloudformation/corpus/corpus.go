@@ -1,4 +1,7 @@
-package cloudformation
+// Package corpus writes synthetic, deterministic CloudFormation templates
+// for the CloudFormation source's benchmark (BenchmarkScanTemplates) and
+// bench/cloudformation.
+package corpus
 
 import (
 	"fmt"
@@ -7,22 +10,21 @@ import (
 	"strings"
 )
 
-// WriteBenchmarkTemplates writes n realistic templates with clustersPer
+// Write writes n realistic templates with clustersPer
 // AWS::RDS::DBCluster resources each into dir (parameters with
 // AllowedValues, mappings, conditions, Fn::Sub, Fn::If, Fn::FindInMap,
 // instances, subnet groups and security groups, every second template in
-// JSON like CDK output) and returns their paths. It serves the benchmark
-// and bench/cloudformation.
-func WriteBenchmarkTemplates(dir string, n, clustersPer int) ([]string, error) {
+// JSON like CDK output) and returns their paths.
+func Write(dir string, n, clustersPer int) ([]string, error) {
 	paths := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		var body string
 		name := fmt.Sprintf("stack-%04d.yaml", i)
 		if i%2 == 1 {
 			name = fmt.Sprintf("Stack%04d.template.json", i)
-			body = benchJSON(i, clustersPer)
+			body = templateJSON(i, clustersPer)
 		} else {
-			body = benchYAML(i, clustersPer)
+			body = templateYAML(i, clustersPer)
 		}
 		p := filepath.Join(dir, fmt.Sprintf("svc%02d", i%20), name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -36,7 +38,7 @@ func WriteBenchmarkTemplates(dir string, n, clustersPer int) ([]string, error) {
 	return paths, nil
 }
 
-func benchYAML(i, clusters int) string {
+func templateYAML(i, clusters int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `AWSTemplateFormatVersion: "2010-09-09"
 Description: Service %d databases
@@ -111,7 +113,7 @@ Resources:
 	return b.String()
 }
 
-func benchJSON(i, clusters int) string {
+func templateJSON(i, clusters int) string {
 	var b strings.Builder
 	b.WriteString("{\n \"Resources\": {\n")
 	for c := 0; c < clusters; c++ {

@@ -1,4 +1,4 @@
-package tfplan
+package jsonpos
 
 import (
 	"encoding/json"
@@ -6,16 +6,16 @@ import (
 	"unicode/utf8"
 )
 
-// scanIndex records the wanted paths of a document that encoding/json has
-// already accepted as valid (Load decodes the plan first). It only has to
+// scan records the wanted paths of a document that encoding/json has
+// already accepted as valid (the plan source decodes the plan first). It only has to
 // find where values start and end, not validate them, so it is a byte
 // scanner: values no wanted path goes through are skipped in one pass
 // without tokenizing, and object keys are compared without allocating.
 // On input that is not valid JSON it stops with an error; it never panics
-// or loops. walkJSON (encoding/json.Decoder.Token) gives the same spans; a
+// or loops. walk (encoding/json.Decoder.Token) gives the same spans; a
 // differential fuzz test holds the two together.
-func scanIndex(data []byte, root *posNode) error {
-	s := &scanner{data: data}
+func scan(data []byte, root *node) error {
+	s := &byteScanner{data: data}
 	s.ws()
 	if err := s.value(root, s.i); err != nil {
 		return err
@@ -23,14 +23,14 @@ func scanIndex(data []byte, root *posNode) error {
 	return nil
 }
 
-type scanner struct {
+type byteScanner struct {
 	data []byte
 	i    int
 }
 
 var errScan = errors.New("position index: unexpected byte in JSON")
 
-func (s *scanner) ws() {
+func (s *byteScanner) ws() {
 	for s.i < len(s.data) {
 		switch s.data[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -43,7 +43,7 @@ func (s *scanner) ws() {
 
 // value reads the value at s.i (after whitespace) for trie node n and
 // records it when wanted.
-func (s *scanner) value(n *posNode, keyStart int) error {
+func (s *byteScanner) value(n *node, keyStart int) error {
 	if n == nil {
 		return s.skip()
 	}
@@ -51,10 +51,10 @@ func (s *scanner) value(n *posNode, keyStart int) error {
 	if start >= len(s.data) {
 		return errScan
 	}
-	kind := byte('0')
+	kind := Number
 	switch c := s.data[start]; c {
 	case '{':
-		kind = '{'
+		kind = Object
 		s.i++
 		s.ws()
 		if s.i < len(s.data) && s.data[s.i] == '}' {
@@ -74,7 +74,7 @@ func (s *scanner) value(n *posNode, keyStart int) error {
 			}
 			s.i++
 			s.ws()
-			var child *posNode
+			var child *node
 			if n.keys != nil {
 				if k.esc {
 					child = n.keys[k.unescaped]
@@ -100,7 +100,7 @@ func (s *scanner) value(n *posNode, keyStart int) error {
 			return errScan
 		}
 	case '[':
-		kind = '['
+		kind = Array
 		s.i++
 		s.ws()
 		if s.i < len(s.data) && s.data[s.i] == ']' {
@@ -127,23 +127,23 @@ func (s *scanner) value(n *posNode, keyStart int) error {
 			return errScan
 		}
 	case '"':
-		kind = '"'
+		kind = String
 		if err := s.skipString(); err != nil {
 			return err
 		}
 	default:
 		switch c {
 		case 't', 'f':
-			kind = 't'
+			kind = Bool
 		case 'n':
-			kind = 'n'
+			kind = Null
 		}
 		if err := s.literal(); err != nil {
 			return err
 		}
 	}
 	if n.want {
-		n.found, n.at = true, span{keyStart: keyStart, start: start, end: s.i, kind: kind}
+		n.found, n.at = true, Span{KeyStart: keyStart, Start: start, End: s.i, Kind: kind}
 	}
 	return nil
 }
@@ -156,7 +156,7 @@ type scannedKey struct {
 
 // key reads an object key; only keys with escapes or invalid UTF-8 are
 // decoded.
-func (s *scanner) key() (scannedKey, error) {
+func (s *byteScanner) key() (scannedKey, error) {
 	start := s.i
 	if start >= len(s.data) || s.data[start] != '"' {
 		return scannedKey{}, errScan
@@ -185,7 +185,7 @@ func (s *scanner) key() (scannedKey, error) {
 	return scannedKey{}, errScan
 }
 
-func (s *scanner) skipString() error {
+func (s *byteScanner) skipString() error {
 	for i := s.i + 1; i < len(s.data); i++ {
 		switch s.data[i] {
 		case '\\':
@@ -199,7 +199,7 @@ func (s *scanner) skipString() error {
 }
 
 // literal skips a number, true, false or null.
-func (s *scanner) literal() error {
+func (s *byteScanner) literal() error {
 	start := s.i
 	for s.i < len(s.data) {
 		switch s.data[s.i] {
@@ -218,7 +218,7 @@ func (s *scanner) literal() error {
 }
 
 // skip passes over one value of any size without recursion.
-func (s *scanner) skip() error {
+func (s *byteScanner) skip() error {
 	if s.i >= len(s.data) {
 		return errScan
 	}

@@ -1,4 +1,4 @@
-package policy
+package model
 
 import (
 	"fmt"
@@ -6,6 +6,45 @@ import (
 	"strings"
 	"time"
 )
+
+// The limits of Aurora MySQL's target backtrack window. BacktrackWindow is
+// in seconds, 0 disables backtracking, and AWS accepts 0 to 259,200 (72 h):
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
+const (
+	// MaxWindowSeconds is the largest window AWS accepts: 259,200 s = 72 h.
+	MaxWindowSeconds = 259200
+	// DefaultMinWindowSeconds is kumoguard's default policy minimum: 24 h.
+	DefaultMinWindowSeconds = 86400
+	// LikelyHoursMaxSeconds is the largest window read as hours written as
+	// seconds: "backtrack_window = 72" is 72 seconds, not 72 hours.
+	LikelyHoursMaxSeconds = 72
+)
+
+// FormatDuration renders seconds the way people say windows: "24h",
+// "1h30m", "72s", "1h5s".
+func FormatDuration(sec int64) string {
+	if sec <= 0 {
+		return fmt.Sprintf("%ds", sec)
+	}
+	h, m, s := sec/3600, sec%3600/60, sec%60
+	out := ""
+	if h > 0 {
+		out += strconv.FormatInt(h, 10) + "h"
+	}
+	if m > 0 {
+		out += strconv.FormatInt(m, 10) + "m"
+	}
+	if s > 0 {
+		out += strconv.FormatInt(s, 10) + "s"
+	}
+	return out
+}
+
+// FormatHours renders seconds as the hours the console asks for ("24",
+// "1.5"): the console takes the target window in hours.
+func FormatHours(sec int64) string {
+	return strconv.FormatFloat(float64(sec)/3600, 'f', -1, 64)
+}
 
 // ParseWindow reads a window length: "24h", "90m", "86400s", "1d", "1d12h",
 // or a bare number of seconds ("86400"). The result must be 1 s .. 72 h.

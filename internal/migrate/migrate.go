@@ -1,4 +1,11 @@
-package fix
+// Package migrate is the migration executor: it performs the
+// non-destructive part of a backtrack migration (snapshot, restore with
+// backtrack, instances like the source's, verification) against live AWS.
+// The plan, its AWS CLI commands and every human-facing text of the
+// remediation are internal/fix's; the source cluster is read as a
+// model.Cluster through the AWS source (scan.LiveCluster), the same
+// code a scan uses.
+package migrate
 
 import (
 	"context"
@@ -11,11 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
-// MigrateOptions configure Migrate.
-type MigrateOptions struct {
+// Options configure Run.
+type Options struct {
 	// WindowSeconds is the new cluster's target window (--min-window).
 	WindowSeconds int64
 	// Apply performs the plan; without it Migrate only prints it.
@@ -28,7 +37,7 @@ type MigrateOptions struct {
 	Out io.Writer
 }
 
-// StepState is what Migrate found or did for one step.
+// StepState is what Run found or did for one step.
 type StepState string
 
 const (
@@ -46,9 +55,9 @@ type Step struct {
 	Command  string // the equivalent AWS CLI command
 }
 
-// MigrationResult is what Migrate did.
-type MigrationResult struct {
-	Plan     MigrationPlan
+// Result is what Run did.
+type Result struct {
+	Plan     fix.MigrationPlan
 	Steps    []Step
 	Verified bool // the new cluster reports the target BacktrackWindow
 }
@@ -61,8 +70,10 @@ var ErrNotOurs = errors.New("exists but was not created by kumoguard migrate for
 // ErrNoMigrationNeeded is returned for a cluster that already has backtrack.
 var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise its window in place (modify-db-cluster), no migration needed")
 
-// Migrate performs the non-destructive part of a migration (facts §11.1,
-// §11.2 step 2): snapshot the source, restore it with --backtrack-window into
+// Run performs the non-destructive part of a migration
+// (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack,
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-restore-snapshot.html):
+// snapshot the source, restore it with --backtrack-window into
 // the source's network, parameter groups and KMS key, create instances like
 // the source's, wait until everything is available, and verify BacktrackWindow
 // on the new cluster. It never deletes, renames or modifies the source (or
@@ -71,9 +82,14 @@ var ErrNoMigrationNeeded = errors.New("the cluster already has backtrack: raise 
 // Everything it creates is tagged MigrationTagKey=<source>, and every step
 // first looks for what an earlier, interrupted run created, so running it
 // again resumes where it stopped. Without Apply it prints the plan only.
-func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions) (MigrationResult, error) {
+//
+// cfg says where the cluster is (credentials and Region; an ARN's Region
+// wins); build it with internal/awsapi so every call, each waiter poll
+// included, is bounded by the call timeout. A cluster that does not exist is
+// scan.ErrClusterNotFound.
+func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, error) {
 	if o.WindowSeconds <= 0 {
-		o.WindowSeconds = DefaultMinWindowSeconds
+		o.WindowSeconds = model.DefaultMinWindowSeconds
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 30 * time.Second
@@ -86,24 +102,30 @@ func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions)
 	}
 	say := func(en, ja string, a ...any) { fmt.Fprintln(o.Out, model.T(en, ja, a...).In(o.Lang)) }
 
-	src, err := ReadCluster(ctx, api, ref)
-	if err != nil {
-		return MigrationResult{}, err
+	if r := scan.RegionOfARN(ref); r != "" {
+		cfg = cfg.Copy()
+		cfg.Region = r
 	}
+	cluster, err := scan.LiveCluster(ctx, cfg, ref)
+	if err != nil {
+		return Result{}, err
+	}
+	src := fix.FactsFromCluster(cluster)
 	if src.Engine != "aurora-mysql" && src.Engine != "aurora" {
-		return MigrationResult{}, fmt.Errorf("%s runs %s: backtrack exists only for Aurora MySQL", src.Identifier, src.Engine)
+		return Result{}, fmt.Errorf("%s runs %s: backtrack exists only for Aurora MySQL", src.Identifier, src.Engine)
 	}
 	if src.BacktrackWindow > 0 {
-		return MigrationResult{}, fmt.Errorf("%s: %w", src.Identifier, ErrNoMigrationNeeded)
+		return Result{}, fmt.Errorf("%s: %w", src.Identifier, ErrNoMigrationNeeded)
 	}
-	p := PlanMigration(src, o.WindowSeconds)
-	res := MigrationResult{Plan: p}
+	api := rds.NewFromConfig(cfg)
+	p := fix.PlanMigration(src, o.WindowSeconds)
+	res := Result{Plan: p}
 	for _, in := range p.Instances {
 		if in.Class == "" {
 			return res, fmt.Errorf("%s has no DB instances to copy: create the new cluster's instances by hand (see kumoguard runbook %s)", src.Identifier, src.Identifier)
 		}
 	}
-	tag := []types.Tag{{Key: aws.String(MigrationTagKey), Value: aws.String(src.Identifier)}}
+	tag := []types.Tag{{Key: aws.String(fix.MigrationTagKey), Value: aws.String(src.Identifier)}}
 
 	// What an earlier run left, by name, checked by tag.
 	snapState, err := findSnapshot(ctx, api, p)
@@ -129,7 +151,7 @@ func Migrate(ctx context.Context, api *rds.Client, ref string, o MigrateOptions)
 
 	say("Migration of %s (%s) to %s with a %d s (%s) backtrack window. The source is never modified, renamed or deleted.",
 		"%s（%s）を %s へ移行します（バックトラックウィンドウ %d 秒、%s）。移行元の変更・名前変更・削除は一切行いません。",
-		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, Duration(o.WindowSeconds))
+		src.Identifier, src.ARN, p.Names.NewCluster, o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
 	for i, s := range res.Steps {
 		state := model.T("to do", "未実施")
 		if s.State == StepExists {
@@ -259,7 +281,7 @@ func orPlanned(s StepState) StepState {
 
 func hasTag(tags []types.Tag, source string) bool {
 	for _, t := range tags {
-		if aws.ToString(t.Key) == MigrationTagKey && aws.ToString(t.Value) == source {
+		if aws.ToString(t.Key) == fix.MigrationTagKey && aws.ToString(t.Value) == source {
 			return true
 		}
 	}
@@ -277,7 +299,7 @@ func tagsOf(ctx context.Context, api *rds.Client, arn string, inline []types.Tag
 	return out.TagList, nil
 }
 
-func findSnapshot(ctx context.Context, api *rds.Client, p MigrationPlan) (StepState, error) {
+func findSnapshot(ctx context.Context, api *rds.Client, p fix.MigrationPlan) (StepState, error) {
 	out, err := api.DescribeDBClusterSnapshots(ctx, &rds.DescribeDBClusterSnapshotsInput{DBClusterSnapshotIdentifier: aws.String(p.Names.Snapshot)})
 	var nf *types.DBClusterSnapshotNotFoundFault
 	if errors.As(err, &nf) || (err == nil && len(out.DBClusterSnapshots) == 0) {
@@ -297,7 +319,7 @@ func findSnapshot(ctx context.Context, api *rds.Client, p MigrationPlan) (StepSt
 	return StepExists, nil
 }
 
-func findCluster(ctx context.Context, api *rds.Client, p MigrationPlan) (StepState, error) {
+func findCluster(ctx context.Context, api *rds.Client, p fix.MigrationPlan) (StepState, error) {
 	out, err := api.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(p.Names.NewCluster)})
 	var nf *types.DBClusterNotFoundFault
 	if errors.As(err, &nf) || (err == nil && len(out.DBClusters) == 0) {
@@ -317,7 +339,7 @@ func findCluster(ctx context.Context, api *rds.Client, p MigrationPlan) (StepSta
 	return StepExists, nil
 }
 
-func findInstances(ctx context.Context, api *rds.Client, p MigrationPlan) (map[string]StepState, error) {
+func findInstances(ctx context.Context, api *rds.Client, p fix.MigrationPlan) (map[string]StepState, error) {
 	out, err := api.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{
 		Filters: []types.Filter{{Name: aws.String("db-cluster-id"), Values: []string{p.Names.NewCluster}}}})
 	if err != nil {
