@@ -14,7 +14,6 @@ import (
 	"github.com/kumoguard/kumoguard/internal/report"
 	"github.com/kumoguard/kumoguard/internal/scan"
 	"github.com/kumoguard/kumoguard/internal/securityhub"
-	awssource "github.com/kumoguard/kumoguard/internal/source/aws"
 )
 
 func init() { scanCommands = append(scanCommands, newScanAWSCommand) }
@@ -75,8 +74,8 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	fl.BoolVar(&f.org, "org", false, "scan every active account of the AWS Organization (needs --role-name)")
 	fl.StringVar(&f.roleName, "role-name", "", "role assumed in each scanned account: arn:aws:iam::ACCOUNT:role/ROLE-NAME")
 	fl.StringVar(&f.externalID, "external-id", "", "external ID for the role's trust policy")
-	fl.IntVar(&f.concurrency, "concurrency", awssource.DefaultConcurrency, "account-regions scanned at once")
-	fl.DurationVar(&f.lookback, "lookback", awssource.DefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
+	fl.IntVar(&f.concurrency, "concurrency", scan.AWSDefaultConcurrency, "account-regions scanned at once")
+	fl.DurationVar(&f.lookback, "lookback", scan.AWSDefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
 	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
@@ -105,10 +104,10 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 
 	var progress io.Writer
 	if fh, ok := cmd.ErrOrStderr().(*os.File); ok {
-		progress = awssource.ProgressWriter(fh)
+		progress = scan.AWSProgress(fh)
 	}
 	now := s.policy.Now
-	scanner, err := awssource.NewScanner(ctx, awssource.Options{
+	scanner, err := scan.NewAWS(ctx, scan.AWSOptions{
 		Profile: ao.Profile, Region: ao.Region, EndpointURL: ao.EndpointURL, CallTimeout: ao.CallTimeout,
 		Org: f.org, RoleName: f.roleName, ExternalID: f.externalID,
 		Accounts: f.accounts, Regions: f.regions,
@@ -119,7 +118,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if err != nil {
 		return fatalErr("%v", err)
 	}
-	inv, err := scanner.Scan(ctx)
+	inv, err := scanner.Load(ctx)
 	if err != nil {
 		return fatalErr("%v", err)
 	}
@@ -171,8 +170,8 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 func coverageLine(c map[string]int, lang string) string {
 	if lang == i18n.JA {
 		return fmt.Sprintf("アカウント×リージョン：スキャン済み %d、失敗 %d、スキップ %d（アカウント %d、クラスター %d）",
-			c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+			c[scan.CoverageScanned], c[scan.CoverageFailed], c[scan.CoverageSkipped], c[scan.CoverageAccounts], c[scan.CoverageClusters])
 	}
 	return fmt.Sprintf("account-regions: %d scanned, %d failed, %d skipped (%d accounts, %d clusters)",
-		c[awssource.CoverageScanned], c[awssource.CoverageFailed], c[awssource.CoverageSkipped], c[awssource.CoverageAccounts], c[awssource.CoverageClusters])
+		c[scan.CoverageScanned], c[scan.CoverageFailed], c[scan.CoverageSkipped], c[scan.CoverageAccounts], c[scan.CoverageClusters])
 }

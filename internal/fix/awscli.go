@@ -92,35 +92,45 @@ func NamesFor(id string) MigrationNames {
 
 // cliMigrate is the documented path for an existing cluster without backtrack
 // (https://repost.aws/knowledge-center/aurora-mysql-cluster-backtrack):
-// snapshot, restore with --backtrack-window, instances.
+// snapshot, restore with --backtrack-window, instances. The snapshot,
+// restore and instance commands are the migration plan's, the same the
+// runbook and kumoguard migrate use, on one line each.
 func cliMigrate(t target, c *model.Cluster, target int64) []model.CLICommand {
-	n := NamesFor(t.id)
-	ver := "<engine-version of the source>"
-	class := "<instance class of the source writer>"
+	facts := ClusterFacts{Identifier: t.id, Region: t.region}
 	if c != nil {
-		if v, ok := c.EngineVersion.Get(); ok && v != "" {
-			ver = v
-		}
-		if len(c.InstanceClasses) > 0 && c.InstanceClasses[0] != "" {
-			class = c.InstanceClasses[0]
-		}
+		facts = FactsFromCluster(*c)
+		facts.Identifier, facts.Region = t.id, firstNonEmptyString(facts.Region, t.region)
+	}
+	p := PlanMigration(facts, target)
+	line := func(purpose model.Text, c command) model.CLICommand {
+		return model.CLICommand{Purpose: purpose, Command: c.line()}
 	}
 	out := accountCheck(t)
 	out = append(out,
-		cmd(t, model.T("Snapshot the source cluster.", "元のクラスターのスナップショットを取得します。"),
-			"aws rds create-db-cluster-snapshot --db-cluster-identifier %s --db-cluster-snapshot-identifier %s", shellQuote(t.id), shellQuote(n.Snapshot)),
+		line(model.T("Snapshot the source cluster.", "元のクラスターのスナップショットを取得します。"), p.snapshot()),
 		cmd(t, model.T("Wait until the snapshot is available.", "スナップショットが利用可能になるまで待ちます。"),
-			"aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier %s", shellQuote(n.Snapshot)),
-		cmd(t, model.T("Restore it into a new cluster with backtrack, in the source's subnet group, security groups, parameter group and KMS key.",
-			"バックトラックを有効にして新しいクラスターに復元します（元と同じサブネットグループ、セキュリティグループ、パラメータグループ、KMS キー）。"),
-			"aws rds restore-db-cluster-from-snapshot --db-cluster-identifier %s --snapshot-identifier %s --engine aurora-mysql --engine-version %s --backtrack-window %d --db-subnet-group-name <subnet-group> --vpc-security-group-ids <sg-ids> --db-cluster-parameter-group-name <cluster-parameter-group> --kms-key-id <kms-key>",
-			shellQuote(n.NewCluster), shellQuote(n.Snapshot), shellQuote(ver), target),
+			"aws rds wait db-cluster-snapshot-available --db-cluster-snapshot-identifier %s", shellQuote(p.Names.Snapshot)),
+		line(model.T("Restore it into a new cluster with backtrack, in the source's subnet group, security groups, parameter group and KMS key.",
+			"バックトラックを有効にして新しいクラスターに復元します（元と同じサブネットグループ、セキュリティグループ、パラメータグループ、KMS キー）。"), p.restore()),
 		cmd(t, model.T("Wait until the new cluster is available.", "新しいクラスターが利用可能になるまで待ちます。"),
-			"aws rds wait db-cluster-available --db-cluster-identifier %s", shellQuote(n.NewCluster)),
-		cmd(t, model.T("Add a writer instance like the source's (repeat for each reader).", "元と同じライターインスタンスを追加します（リーダーごとに繰り返します）。"),
-			"aws rds create-db-instance --db-instance-identifier %s --db-cluster-identifier %s --engine aurora-mysql --db-instance-class %s",
-			shellQuote(n.NewCluster+"-1"), shellQuote(n.NewCluster), shellQuote(class)),
-		describeWindow(t, n.NewCluster),
+			"aws rds wait db-cluster-available --db-cluster-identifier %s", shellQuote(p.Names.NewCluster)),
 	)
-	return out
+	for i, in := range p.instances() {
+		purpose := model.T("Add the writer instance, like the source's.", "元と同じ構成のライターインスタンスを追加します。")
+		if i > 0 {
+			purpose = model.T("Add a reader instance, like the source's.", "元と同じ構成のリーダーインスタンスを追加します。")
+		}
+		if len(p.Source.Instances) == 0 {
+			purpose = model.T("Add a writer instance like the source's (repeat for each reader).", "元と同じライターインスタンスを追加します（リーダーごとに繰り返します）。")
+		}
+		out = append(out, line(purpose, in))
+	}
+	return append(out, describeWindow(t, p.Names.NewCluster))
+}
+
+func firstNonEmptyString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -66,31 +66,50 @@ func (p MigrationPlan) val(v, placeholder string) string {
 	return placeholder
 }
 
-func (p MigrationPlan) region() string {
-	if p.Source.Region == "" {
-		return ""
+// command is one AWS CLI command as its parts: the command itself, then
+// each flag with its value. Runbooks print it over several lines, reports
+// on one: the command is written in one place.
+type command []string
+
+// multiline is the command as runbooks print it, one flag a line.
+func (c command) multiline() string { return strings.Join(c, " \\\n  ") }
+
+// line is the command on one line, as remediation steps carry it.
+func (c command) line() string { return strings.Join(c, " ") }
+
+func (p MigrationPlan) withRegion(c command) command {
+	if p.Source.Region != "" {
+		c = append(c, "--region "+shellQuote(p.Source.Region))
 	}
-	return " \\\n  --region " + shellQuote(p.Source.Region)
+	return c
 }
 
-// SnapshotCommand creates the source snapshot.
-func (p MigrationPlan) SnapshotCommand() string {
-	return fmt.Sprintf("aws rds create-db-cluster-snapshot \\\n  --db-cluster-identifier %s \\\n  --db-cluster-snapshot-identifier %s \\\n  --tags Key=%s,Value=%s%s",
-		shellQuote(p.Source.Identifier), shellQuote(p.Names.Snapshot), MigrationTagKey, shellQuote(p.Source.Identifier), p.region())
+func (p MigrationPlan) tag() string {
+	return fmt.Sprintf("--tags Key=%s,Value=%s", MigrationTagKey, shellQuote(p.Source.Identifier))
 }
 
-// RestoreCommand restores the snapshot into the new cluster with backtrack.
-func (p MigrationPlan) RestoreCommand() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "aws rds restore-db-cluster-from-snapshot \\\n  --db-cluster-identifier %s \\\n  --snapshot-identifier %s \\\n  --engine %s",
-		shellQuote(p.Names.NewCluster), shellQuote(p.Names.Snapshot), shellQuote(orDefault(p.Source.Engine, "aurora-mysql")))
+// snapshot creates the source snapshot.
+func (p MigrationPlan) snapshot() command {
+	return p.withRegion(command{"aws rds create-db-cluster-snapshot",
+		"--db-cluster-identifier " + shellQuote(p.Source.Identifier),
+		"--db-cluster-snapshot-identifier " + shellQuote(p.Names.Snapshot), p.tag()})
+}
+
+// restore restores the snapshot into the new cluster with backtrack, in the
+// source's subnet group, security groups, parameter group and KMS key
+// (https://docs.aws.amazon.com/cli/latest/reference/rds/restore-db-cluster-from-snapshot.html).
+func (p MigrationPlan) restore() command {
+	c := command{"aws rds restore-db-cluster-from-snapshot",
+		"--db-cluster-identifier " + shellQuote(p.Names.NewCluster),
+		"--snapshot-identifier " + shellQuote(p.Names.Snapshot),
+		"--engine " + shellQuote(orDefault(p.Source.Engine, "aurora-mysql"))}
 	opt := func(flag, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, " \\\n  %s %s", flag, v)
+			c = append(c, flag+" "+v)
 		}
 	}
 	opt("--engine-version", p.val(p.Source.EngineVersion, "<engine-version>"))
-	fmt.Fprintf(&b, " \\\n  --backtrack-window %d", p.Window)
+	c = append(c, fmt.Sprintf("--backtrack-window %d", p.Window))
 	opt("--db-subnet-group-name", p.val(p.Source.SubnetGroup, "<db-subnet-group>"))
 	if len(p.Source.SecurityGroups) > 0 {
 		var q []string
@@ -107,30 +126,45 @@ func (p MigrationPlan) RestoreCommand() string {
 		opt("--port", fmt.Sprint(p.Source.Port))
 	}
 	if p.Source.DeletionProtection {
-		b.WriteString(" \\\n  --deletion-protection")
+		c = append(c, "--deletion-protection")
 	}
-	fmt.Fprintf(&b, " \\\n  --tags Key=%s,Value=%s%s", MigrationTagKey, shellQuote(p.Source.Identifier), p.region())
-	return b.String()
+	return p.withRegion(append(c, p.tag()))
 }
+
+// instances create the new cluster's instances, writer first.
+func (p MigrationPlan) instances() []command {
+	var out []command
+	for _, in := range p.Instances {
+		c := command{"aws rds create-db-instance",
+			"--db-instance-identifier " + shellQuote(in.Identifier),
+			"--db-cluster-identifier " + shellQuote(p.Names.NewCluster),
+			"--engine " + shellQuote(orDefault(p.Source.Engine, "aurora-mysql")),
+			"--db-instance-class " + p.val(in.Class, "<instance-class>")}
+		if in.ParameterGroup != "" {
+			c = append(c, "--db-parameter-group-name "+shellQuote(in.ParameterGroup))
+		}
+		if in.AvailabilityZone != "" {
+			c = append(c, "--availability-zone "+shellQuote(in.AvailabilityZone))
+		}
+		if in.PromotionTier != 0 {
+			c = append(c, fmt.Sprintf("--promotion-tier %d", in.PromotionTier))
+		}
+		out = append(out, p.withRegion(append(c, p.tag())))
+	}
+	return out
+}
+
+// SnapshotCommand creates the source snapshot.
+func (p MigrationPlan) SnapshotCommand() string { return p.snapshot().multiline() }
+
+// RestoreCommand restores the snapshot into the new cluster with backtrack.
+func (p MigrationPlan) RestoreCommand() string { return p.restore().multiline() }
 
 // InstanceCommands create the new cluster's instances, writer first.
 func (p MigrationPlan) InstanceCommands() []string {
 	var out []string
-	for _, in := range p.Instances {
-		var b strings.Builder
-		fmt.Fprintf(&b, "aws rds create-db-instance \\\n  --db-instance-identifier %s \\\n  --db-cluster-identifier %s \\\n  --engine %s \\\n  --db-instance-class %s",
-			shellQuote(in.Identifier), shellQuote(p.Names.NewCluster), shellQuote(orDefault(p.Source.Engine, "aurora-mysql")), p.val(in.Class, "<instance-class>"))
-		if in.ParameterGroup != "" {
-			fmt.Fprintf(&b, " \\\n  --db-parameter-group-name %s", shellQuote(in.ParameterGroup))
-		}
-		if in.AvailabilityZone != "" {
-			fmt.Fprintf(&b, " \\\n  --availability-zone %s", shellQuote(in.AvailabilityZone))
-		}
-		if in.PromotionTier != 0 {
-			fmt.Fprintf(&b, " \\\n  --promotion-tier %d", in.PromotionTier)
-		}
-		fmt.Fprintf(&b, " \\\n  --tags Key=%s,Value=%s%s", MigrationTagKey, shellQuote(p.Source.Identifier), p.region())
-		out = append(out, b.String())
+	for _, c := range p.instances() {
+		out = append(out, c.multiline())
 	}
 	return out
 }

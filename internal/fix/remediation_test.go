@@ -85,7 +85,7 @@ func TestRemediatePathFollowsFacts(t *testing.T) {
 			model.ReasonWindowLikelyHours, model.PathRaiseWindow, 172800, []string{"--backtrack-window 172800"}, nil, "backtrack_window = 172800 # 48h"},
 		{"live cluster without backtrack: migrate", liveCluster(0), "KG-BT-001", 86400,
 			model.ReasonBacktrackDisabled, model.PathMigrate, 86400,
-			[]string{"aws sts get-caller-identity", "create-db-cluster-snapshot --db-cluster-identifier orders --db-cluster-snapshot-identifier orders-pre-backtrack --region ap-northeast-1",
+			[]string{"aws sts get-caller-identity", "create-db-cluster-snapshot --db-cluster-identifier orders --db-cluster-snapshot-identifier orders-pre-backtrack --tags Key=kumoguard:backtrack-migration-from,Value=orders --region ap-northeast-1",
 				"--db-cluster-identifier orders-bt --snapshot-identifier orders-pre-backtrack --engine aurora-mysql --engine-version 8.0.mysql_aurora.3.04.0 --backtrack-window 86400",
 				"--db-instance-class db.r6g.large"}, []string{"modify-db-cluster", "copy-on-write"}, ""},
 		{"live enabled, short window: modify, account and region filled", liveCluster(7200), "KG-BT-002", 86400,
