@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -22,6 +24,8 @@ type fixFlags struct {
 	configPath string
 	checkAWS   bool
 	aws        awsFlags
+	// allowOutsideRoot lets fix edit files outside the write root.
+	allowOutsideRoot bool
 }
 
 func newFixCommand(g *globalFlags) *cobra.Command {
@@ -44,7 +48,17 @@ Each diff starts with a "# kumoguard fix:" line that says what is set and why.
 
 Without --write the unified diff is printed and nothing changes. Every patched file is re-parsed
 before it is shown or written, so an invalid file is never produced; running fix twice changes nothing.
-Values of password, secret and token attributes are masked in the diff.
+The diff applies with git apply and patch -p1. A secret value (the literal of a password, secret or token
+attribute, the default or tfvars value of a variable declared sensitive, a NoEcho parameter's Default) is
+never printed: the hunk's context stops before it, and a change right next to one is shown as a masked
+comment for --write to make.
+
+What fix never touches: files outside --root (default: the repository holding the current directory, or the
+current directory; --allow-outside-root to allow); a module that terraform init downloads (registry, git,
+https, s3, ... decided by the module call's source; set its input from the caller instead); a symbolic link
+itself (its target is written when under the root); a definition shared with clusters this fix does not
+cover or of another engine (a module used by an Aurora PostgreSQL call); a number inside a conditional or
+another expression (a feature flag's disabled branch); a secret value.
 
 Backtrack can only be enabled when a cluster is created. When a plan JSON among the paths shows the
 cluster already exists without backtrack, or --check-aws finds it in AWS without backtrack, fix refuses
@@ -66,6 +80,7 @@ rule at https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL
 	fl.BoolVar(&f.check, "check", false, "exit 1 when a change is pending (print the diff, write nothing): for CI, like terraform fmt -check")
 	fl.StringVar(&f.minWindow, "min-window", "", "window to write: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
+	fl.BoolVar(&f.allowOutsideRoot, "allow-outside-root", false, "allow edits of files outside --root (default root: the repository holding the current directory, or the current directory), such as a local module \"../../elsewhere\" or a symbolic link to a file outside")
 	fl.BoolVar(&f.checkAWS, "check-aws", false, "before adding a window, look each cluster up in AWS (DescribeDBClusters, read-only) and refuse the edit when it exists without backtrack")
 	addAWSFlags(cmd, &f.aws, awsFlagsUsage{prefix: "with --check-aws: "}) // after the IaC flags: shares their --region
 	return cmd
@@ -107,6 +122,32 @@ func liveCounterparts(ctx context.Context, f *fixFlags, inv model.Inventory) ([]
 	return out, nil
 }
 
+// writeRoot is the directory fix may edit under: --root when given, else
+// the repository holding the current directory (the nearest ancestor with
+// .git), else the current directory.
+func writeRoot(root string) string {
+	if root != "" {
+		if abs, err := filepath.Abs(root); err == nil {
+			return abs
+		}
+		return root
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return wd
+		}
+		d = parent
+	}
+}
+
 func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) error {
 	rf := reportFlags{format: "table", minWindow: f.minWindow, configPath: f.configPath}
 	s, err := rf.resolve(g, cmd.OutOrStdout())
@@ -125,7 +166,7 @@ func runFix(cmd *cobra.Command, g *globalFlags, f *fixFlags, args []string) erro
 		inv.Clusters = append(inv.Clusters, live...)
 	}
 	findings := scan.Findings(inv, s.scanSettings())
-	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root})
+	res, err := fix.Patches(findings, inv, fix.PatchOptions{Root: root, WriteRoot: writeRoot(f.root), AllowOutsideRoot: f.allowOutsideRoot})
 	if err != nil {
 		return fatalErr("%v", err)
 	}

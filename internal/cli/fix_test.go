@@ -121,3 +121,30 @@ func TestFixCheckAWSRefusesLiveClusterWithoutBacktrack(t *testing.T) {
 		t.Error("fix edited a cluster that exists without backtrack")
 	}
 }
+
+// TestFixStaysInsideTheRepository: by default fix edits only under the
+// repository holding the current directory; a local module outside it is
+// refused until --allow-outside-root.
+func TestFixStaysInsideTheRepository(t *testing.T) {
+	dir := t.TempDir()
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "safety", "outside-local"), dir)
+	if err := os.Mkdir(filepath.Join(dir, "repo", ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prod := filepath.Join(dir, "repo", "envs", "prod")
+	before := snapshotTree(t, dir)
+	r := run(t, prod, "fix", ".", "--write")
+	if r.code != 0 || !strings.Contains(r.stdout, "outside the root") || !strings.Contains(r.stdout, "--allow-outside-root") {
+		t.Fatalf("fix --write: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if snapshotTree(t, dir) != before {
+		t.Fatal("fix edited a file outside the repository")
+	}
+	if r := run(t, prod, "fix", ".", "--write", "--allow-outside-root"); r.code != 0 || !strings.Contains(r.stderr, "wrote ") {
+		t.Fatalf("fix --write --allow-outside-root: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "elsewhere", "main.tf"))
+	if !strings.Contains(string(got), "86400") {
+		t.Errorf("--allow-outside-root did not write:\n%s", got)
+	}
+}

@@ -74,9 +74,7 @@ func runMigrate(cmd *cobra.Command, g *globalFlags, f *migrateFlags, ref string)
 	case errors.Is(err, scan.ErrClusterNotFound):
 		return usageErr("%v", err)
 	case errors.Is(err, migrate.ErrNoMigrationNeeded):
-		fmt.Fprintln(cmd.ErrOrStderr(), model.T("kumoguard: %s already has backtrack: raise its window in place, no migration needed (aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately).",
-			"kumoguard: %s は既にバックトラックが有効です。移行は不要で、その場でウィンドウを引き上げます（aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately）。",
-			ref, ref, s.policy.MinWindowSeconds).In(s.lang))
+		fmt.Fprintln(cmd.ErrOrStderr(), alreadyHasBacktrack(firstNonEmpty(res.Plan.Source.Identifier, ref), res.Plan.Window, s.policy.MinWindowSeconds).In(s.lang))
 		return nil
 	case err != nil:
 		return fatalErr("%v (nothing was deleted or modified; run again to resume)", err)
@@ -85,4 +83,18 @@ func runMigrate(cmd *cobra.Command, g *globalFlags, f *migrateFlags, ref string)
 		return fatalErr("the new cluster could not be verified")
 	}
 	return nil
+}
+
+// alreadyHasBacktrack says what to do about a cluster that has backtrack
+// already: nothing when its window meets the target, else raise the window in
+// place (never a migration).
+func alreadyHasBacktrack(id string, window, target int64) model.Text {
+	if window >= target {
+		return model.T("kumoguard: %s already has backtrack with a window of %d s (%s), at least the target %d s (%s): nothing to do.",
+			"kumoguard: %s は既にバックトラックが有効で、ウィンドウ %d 秒（%s）はターゲット %d 秒（%s）以上です。対応は不要です。",
+			id, window, model.FormatDuration(window), target, model.FormatDuration(target))
+	}
+	return model.T("kumoguard: %s already has backtrack (window %d s, %s): no migration needed; raise the window in place, with no outage: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately",
+		"kumoguard: %s は既にバックトラックが有効です（ウィンドウ %d 秒、%s）。移行は不要で、停止なしでその場でウィンドウを引き上げます：aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately",
+		id, window, model.FormatDuration(window), id, target)
 }

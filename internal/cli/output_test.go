@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -158,5 +159,29 @@ func TestExitCode(t *testing.T) {
 		if got := exitCode(model.Report{Scan: tc.scan, Findings: tc.findings}, failOn, tc.allowPartial); got != tc.want {
 			t.Errorf("%s: exit %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := Run([]string{"rules", "--format", "json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var rules model.Rules
+	if err := json.Unmarshal(out.Bytes(), &rules); err != nil || len(rules) < 4 {
+		t.Fatalf("rules JSON: %v\n%s", err, out.String())
+	}
+	for _, r := range rules {
+		if r.ID == "" || r.Title.EN == "" || r.Title.JA == "" || r.HelpURI == "" {
+			t.Errorf("rule metadata incomplete: %+v", r)
+		}
+	}
+	out.Reset()
+	if code := Run([]string{"rules", "--lang", "ja"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "KG-BT-001") ||
+		!strings.Contains(out.String(), "バックトラック") {
+		t.Errorf("rules in Japanese: exit %d\n%s", code, out.String())
+	}
+	if code := Run([]string{"rules", "--format", "xml"}, &out, &errb); code != ExitFatal {
+		t.Errorf("unknown format: exit %d", code)
 	}
 }

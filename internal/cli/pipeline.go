@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -151,7 +152,7 @@ func (s settings) scanSettings() scan.Settings {
 // interrupted scan, 3 for an incomplete one (unless --allow-partial), 1 when
 // unsuppressed findings reach --fail-on.
 func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) error {
-	opts := report.Options{Lang: s.lang, Color: s.color, Width: s.width}
+	opts := report.Options{Lang: s.lang, Color: s.color, Width: s.width, RootLabel: rootLabel(rep.Scan.Root)}
 	if r.output == "" {
 		w := bufio.NewWriter(cmd.OutOrStdout())
 		if err := s.reporter(w, rep, opts); err != nil {
@@ -218,4 +219,21 @@ func usageErr(format string, args ...any) error {
 
 func fatalErr(format string, args ...any) error {
 	return &ExitError{Code: ExitFatal, Msg: fmt.Sprintf(format, args...)}
+}
+
+// rootLabel names the scan root as the user sees it: relative to the working
+// directory when it is inside it ("." for the directory itself).
+func rootLabel(root string) string {
+	if root == "" {
+		return ""
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(wd, filepath.FromSlash(root))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
 }

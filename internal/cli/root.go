@@ -38,7 +38,9 @@ Rules:
 Messages are in English or Japanese (--lang ja, default from LANG).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       ToolVersion(),
 	}
+	root.SetVersionTemplate("kumoguard {{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.lang, "lang", "", "language of messages: en or ja (default from LC_ALL/LC_MESSAGES/LANG)")
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour the table output (NO_COLOR is honoured too)")
 

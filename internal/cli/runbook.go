@@ -76,7 +76,7 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 		if len(args) == 0 {
 			return usageErr("name at least one cluster (identifier or ARN), or use --iac PATH")
 		}
-		facts, err = liveRunbookFacts(cmd.Context(), cmd.ErrOrStderr(), s.lang, f, args)
+		facts, err = liveRunbookFacts(cmd.Context(), cmd.ErrOrStderr(), s.lang, s.policy.MinWindowSeconds, f, args)
 	}
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func runRunbook(cmd *cobra.Command, g *globalFlags, f *runbookFlags, args []stri
 // liveRunbookFacts reads each named cluster. A cluster that already has
 // backtrack gets no runbook: its window is raised in place
 // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Modifying.html).
-func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *runbookFlags, refs []string) ([]fix.ClusterFacts, error) {
+func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, target int64, f *runbookFlags, refs []string) ([]fix.ClusterFacts, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -138,9 +138,7 @@ func liveRunbookFacts(ctx context.Context, stderr io.Writer, lang string, f *run
 				"%s のエンジンは %s です。バックトラックは Aurora MySQL のみの機能のため、移行の対象外です。", facts.Identifier, facts.Engine).In(lang))
 		}
 		if facts.BacktrackWindow > 0 {
-			fmt.Fprintln(stderr, model.T("kumoguard: %s already has backtrack (window %d s): raise the window in place instead, no migration needed: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window <seconds> --apply-immediately",
-				"kumoguard: %s は既にバックトラックが有効です（ウィンドウ %d 秒）。移行は不要で、その場でウィンドウを引き上げます：aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window <秒> --apply-immediately",
-				facts.Identifier, facts.BacktrackWindow, facts.Identifier).In(lang))
+			fmt.Fprintln(stderr, alreadyHasBacktrack(facts.Identifier, facts.BacktrackWindow, target).In(lang))
 			continue
 		}
 		out = append(out, facts)

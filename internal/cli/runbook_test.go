@@ -100,8 +100,13 @@ func TestRunbookForLiveCluster(t *testing.T) {
 	}
 	// A cluster with backtrack needs no migration.
 	r = runAWS(t, dir, "runbook", "modern", "--region", "eu-west-1", "--endpoint-url", mo.URL)
-	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "already has backtrack") {
-		t.Errorf("modern: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 0 || r.stdout != "" || !strings.Contains(r.stderr, "already has backtrack") || !strings.Contains(r.stderr, "--backtrack-window 86400") {
+		t.Errorf("modern (1h window, 24h target): exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// One whose window already meets the target is never told to raise it.
+	r = runAWS(t, dir, "runbook", "modern", "--region", "eu-west-1", "--endpoint-url", mo.URL, "--min-window", "1h")
+	if r.code != 0 || !strings.Contains(r.stderr, "nothing to do") || strings.Contains(r.stderr, "modify-db-cluster") {
+		t.Errorf("modern (1h window, 1h target): exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := runAWS(t, dir, "runbook", "missing", "--region", "eu-west-1", "--endpoint-url", mo.URL); r.code != 2 || !strings.Contains(r.stderr, "not found") {
 		t.Errorf("missing: exit %d %s", r.code, r.stderr)

@@ -21,6 +21,11 @@ func advice(f model.Finding, res model.Resolution) model.Text {
 		return giveValue
 	case model.StepGiveValueCandidates:
 		return model.T("Give the missing value so kumoguard can evaluate it.", "評価できるよう、不足している値を指定してください。")
+	case model.StepUpgradeEngine:
+		return upgradeEngine(res.Minimum)
+	case model.StepGrantScopeRead:
+		return model.T("Allow rds:DescribeDBClusterParameters and rds:DescribeIntegrations to the scanning role and scan again: kumoguard reads aurora_enhanced_binlog and the zero-ETL integrations to tell whether backtrack applies.",
+			"スキャン用ロールに rds:DescribeDBClusterParameters と rds:DescribeIntegrations を許可して再スキャンしてください。kumoguard は aurora_enhanced_binlog とゼロ ETL 統合を読み取り、バックトラックが適用対象かを判断します。")
 	case model.StepReduceWrites:
 		return reduceWrites(f, res.Window, res.Actual, res.Minimum)
 	case model.StepGrantDescribe:
@@ -55,6 +60,12 @@ func scopeAdvice(r model.Reason) model.Text {
 	case model.ReasonBinlogReplication:
 		return model.T("Nothing to do while binlog replication is configured: backtrack is not supported with it.",
 			"バイナリログレプリケーションが設定されている間は対応できません（バックトラック非対応）。")
+	case model.ReasonEnhancedBinlog:
+		return model.T("Nothing to do for backtrack while enhanced binlog is on: AWS does not allow the two together. If rewinding matters more than enhanced binlog, set aurora_enhanced_binlog to 0 in the cluster parameter group and migrate to a new cluster created with backtrack (backtrack can only be enabled when a cluster is created); kumoguard never adds a window to this cluster.",
+			"拡張バイナリログが有効な間はバックトラックに関する対応はありません（AWS は両者の併用を許可しません）。拡張バイナリログより巻き戻しが重要な場合は、クラスターパラメータグループで aurora_enhanced_binlog を 0 にし、バックトラックを有効にして作成した新しいクラスターへ移行してください（バックトラックは作成時にしか有効化できません）。kumoguard がこのクラスターにウィンドウを追加することはありません。")
+	case model.ReasonZeroETLIntegration:
+		return model.T("Nothing to do for backtrack while the cluster is the source of a zero-ETL integration: zero-ETL needs enhanced binlog, which excludes backtrack. Rely on automated backups and point-in-time restore for recovery; kumoguard never adds a window to this cluster.",
+			"クラスターがゼロ ETL 統合のソースである間はバックトラックに関する対応はありません。ゼロ ETL には拡張バイナリログが必要で、拡張バイナリログはバックトラックと併用できません。復旧には自動バックアップとポイントインタイムリカバリを使ってください。kumoguard がこのクラスターにウィンドウを追加することはありません。")
 	case model.ReasonRegionUnsupported:
 		return model.T("Nothing to do in this Region; if backtrack is required, run the cluster in a Region that offers it.",
 			"このリージョンでは対応できません。バックトラックが必要なら、対応リージョンでクラスターを運用してください。")
@@ -94,4 +105,17 @@ func reduceWrites(f model.Finding, target, actual, minimum int64) model.Text {
 		"Reduce the cluster's write volume (batch or move bulk writes), or, if it stays at or above the policy minimum, lower the target to what the workload sustains so alerts stop: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately (in place, no outage). Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",
 		"クラスターの書き込み量を減らす（一括書き込みをまとめる・移す）か、ポリシーの最小値を下回らない範囲で、ワークロードが維持できる値までターゲットを下げてアラートを止めてください：aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately（停止なしでその場で適用）。BacktrackWindowAlert を監視し、RDS-EVENT-0131 を購読してください。",
 		id, lower)
+}
+
+// upgradeEngine is the way out of a window on an engine version without
+// backtrack: Aurora MySQL 2 supports it from 2.06.0, version 3 and 8.4 do,
+// and AWS rejected it on 3.02.0.
+// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html
+func upgradeEngine(minimum int64) model.Text {
+	if minimum <= 0 {
+		minimum = model.DefaultMinWindowSeconds
+	}
+	return model.T("Use an engine version that supports backtrack (Aurora MySQL 2.06.0 or later, a version 3 release after 3.02.0 such as the long-term support 3.04 or 3.10, or 8.4) and give the cluster a target window of at least %d seconds (%s) when it is created. A cluster not created yet can change its engine version and window in code; an existing cluster does not gain backtrack by an upgrade, so restore its snapshot into a new cluster on such a version with --backtrack-window and cut over. kumoguard does not write the window into the code while the version does not support it.",
+		"バックトラックに対応したエンジンバージョン（Aurora MySQL 2.06.0 以降、3.02.0 より後のバージョン 3 のリリース（長期サポートの 3.04 や 3.10 など）、または 8.4）を使い、クラスター作成時に %d 秒（%s）以上のターゲットウィンドウを設定してください。未作成のクラスターはコードでエンジンバージョンとウィンドウを変更できます。既存のクラスターはアップグレードしてもバックトラックは有効にならないため、そのバージョンで --backtrack-window を指定してスナップショットを新しいクラスターに復元し、切り替えてください。バージョンが対応していない間、kumoguard はウィンドウをコードに書き込みません。",
+		minimum, model.FormatDuration(minimum))
 }

@@ -25,13 +25,16 @@ func alignTouched(src []byte, file string, edits []edit) ([]edit, []int) {
 	if err != nil {
 		return edits, index
 	}
-	type item struct{ start, end int }
+	type item struct {
+		start, end int
+		attr       bool
+	}
 	var items []item
 	for _, a := range body.Attributes {
-		items = append(items, item{a.SrcRange.Start.Byte, a.SrcRange.End.Byte})
+		items = append(items, item{a.SrcRange.Start.Byte, a.SrcRange.End.Byte, true})
 	}
 	for _, b := range body.Blocks {
-		items = append(items, item{b.Range().Start.Byte, b.Range().End.Byte})
+		items = append(items, item{b.Range().Start.Byte, b.Range().End.Byte, false})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].start < items[j].start })
 	// Each item runs from the start of its first line to the end of its last
@@ -45,6 +48,17 @@ func alignTouched(src []byte, file string, edits []edit) ([]edit, []int) {
 			it.end++
 		}
 	}
+	// Top-level attributes on consecutive lines (a tfvars file) are one
+	// alignment group for terraform fmt: they are formatted together.
+	merged := items[:0:0]
+	for _, it := range items {
+		if n := len(merged); n > 0 && it.attr && merged[n-1].attr && it.start == merged[n-1].end+1 {
+			merged[n-1].end = it.end
+			continue
+		}
+		merged = append(merged, it)
+	}
+	items = merged
 	owner := make([]int, len(edits))
 	inItem := map[int][]int{}
 	for i, e := range edits {

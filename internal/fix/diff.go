@@ -12,9 +12,12 @@ import (
 )
 
 // Diff renders the change of one file as a unified diff with a header that
-// says, for each change, what is set and why (in lang). Every line, context
-// included, is passed through MaskSecrets, so the diff never shows a
-// password that happens to sit next to the window.
+// says, for each change, what is set and why (in lang). The diff applies
+// with git apply and patch -p1: no line is masked or altered. A secret value
+// (a password literal, a sensitive variable's default, a NoEcho parameter's
+// Default) is never printed: context stops before a secret line, and a hunk
+// that cannot be printed without one is shown as a comment, masked, for
+// --write to apply.
 func (fc FileChange) Diff(lang string) string {
 	var b strings.Builder
 	for _, c := range fc.Changes {
@@ -22,21 +25,58 @@ func (fc FileChange) Diff(lang string) string {
 		b.WriteString(c.Summary().In(lang))
 		b.WriteString("\n")
 	}
-	d := unifiedDiff("a/"+fc.Path, "b/"+fc.Path, fc.Before, lineEdits(fc.Before, fc.edits), 3)
 	if len(fc.edits) == 0 {
-		d = udiff.Unified("a/"+fc.Path, "b/"+fc.Path, string(fc.Before), string(fc.After))
+		b.WriteString(udiff.Unified("a/"+fc.Path, "b/"+fc.Path, string(fc.Before), string(fc.After)))
+		return b.String()
 	}
-	for _, line := range strings.SplitAfter(d, "\n") {
-		if line == "" {
-			continue
+	secret := secretLines(fc.Before, fc.secrets)
+	hunks := diffHunks(fc.Before, lineEdits(fc.Before, fc.edits), 3, secret)
+	var shown, hidden []hunk
+	for _, h := range hunks {
+		if h.printable {
+			shown = append(shown, h)
+		} else {
+			hidden = append(hidden, h)
 		}
-		if strings.HasPrefix(line, "---") || strings.HasPrefix(line, "+++") || strings.HasPrefix(line, "@@") {
-			b.WriteString(line)
-			continue
+	}
+	for _, h := range hidden {
+		b.WriteString(model.T("# kumoguard fix: %s:%d is next to a secret value, so this change is not printed as a diff (it would show or alter the secret); kumoguard fix --write makes it:\n",
+			"# kumoguard fix: %s:%d はシークレット値に隣接しているため、この変更は差分として表示しません（シークレットを表示または変更してしまうため）。kumoguard fix --write で適用されます：\n",
+			fc.Path, h.oldLine).In(lang))
+		masked := map[string]string{}
+		for _, k := range h.changed {
+			if secret[k] {
+				masked[strings.Join(strings.Fields(string(fc.Before[lineOffset(fc.Before, k):lineEnd(fc.Before, lineOffset(fc.Before, k))])), " ")] = maskLine(fc.Before, k, fc.secrets)
+			}
 		}
-		b.WriteString(MaskSecrets(line))
+		for _, l := range h.lines {
+			if l[0] == ' ' {
+				continue
+			}
+			text := strings.TrimRight(strings.SplitN(l[1:], "\n", 2)[0], "\r")
+			if m, ok := masked[strings.Join(strings.Fields(text), " ")]; ok {
+				text = m
+			}
+			b.WriteString("#   " + l[:1] + text + "\n")
+		}
+	}
+	if len(shown) == 0 {
+		return b.String()
+	}
+	b.WriteString("--- a/" + fc.Path + "\n+++ b/" + fc.Path + "\n")
+	for _, h := range shown {
+		b.WriteString(h.header)
+		for _, l := range h.lines {
+			b.WriteString(l)
+		}
 	}
 	return b.String()
+}
+
+// lineOffset is the offset of the start of 0-based line k.
+func lineOffset(src []byte, k int) int {
+	off, _ := offsetOf(src, k+1, 1)
+	return off
 }
 
 // Summary says what a change sets and why, in both languages.
@@ -112,11 +152,41 @@ func lineEdits(src []byte, edits []edit) []udiff.Edit {
 	return out
 }
 
+// hunk is one hunk of a unified diff: its header and its lines (each with
+// its ' ', '-' or '+' prefix and its newline). A hunk that would show or
+// alter a secret line is not printable: Diff shows it as a comment instead.
+type hunk struct {
+	header    string
+	lines     []string
+	printable bool
+	oldLine   int   // 1-based first line of the change, for messages
+	changed   []int // 0-based old lines removed or replaced
+}
+
 // unifiedDiff renders line-aligned edits as a unified diff with ctx lines of
 // context. (go-udiff's ToUnified miscounts the new-file line of a later hunk
 // when given line-aligned edits, so the hunks are laid out here; go-udiff is
 // kept for the fallback.)
 func unifiedDiff(from, to string, src []byte, edits []udiff.Edit, ctx int) string {
+	var b strings.Builder
+	b.WriteString("--- " + from + "\n+++ " + to + "\n")
+	for _, h := range diffHunks(src, edits, ctx, nil) {
+		b.WriteString(h.header)
+		for _, l := range h.lines {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
+
+// diffHunks lays out the hunks. Context never crosses a secret line: it is
+// shortened instead, and two changes with a secret line between them get
+// separate hunks. git apply needs at least one line of trailing context
+// (unless the hunk reaches the end of the file: with none it must match at
+// the end), and GNU patch wants no more leading than trailing context; a
+// hunk that cannot have that, or whose changed lines hold a secret, is
+// marked not printable.
+func diffHunks(src []byte, edits []udiff.Edit, ctx int, secret map[int]bool) []hunk {
 	type change struct {
 		oldStart, oldEnd int // 0-based line range replaced
 		newLines         []string
@@ -144,44 +214,68 @@ func unifiedDiff(from, to string, src []byte, edits []udiff.Edit, ctx int) strin
 		end := linesBefore(e.End) + boolInt(e.End == len(src) && e.End > e.Start && src[e.End-1] != '\n')
 		cs = append(cs, change{oldStart: start, oldEnd: end, newLines: splitLines(e.New)})
 	}
-	var b strings.Builder
-	b.WriteString("--- " + from + "\n+++ " + to + "\n")
-	line := func(prefix, l string) {
-		b.WriteString(prefix + l)
+	secretIn := func(from, to int) bool {
+		for k := from; k < to; k++ {
+			if secret[k] {
+				return true
+			}
+		}
+		return false
+	}
+	var out []hunk
+	line := func(body *[]string, prefix, l string) {
+		*body = append(*body, prefix+l)
 		if !strings.HasSuffix(l, "\n") {
-			b.WriteString("\n\\ No newline at end of file\n")
+			(*body)[len(*body)-1] += "\n\\ No newline at end of file\n"
 		}
 	}
 	delta := 0 // new line number minus old line number before the hunk
 	for i := 0; i < len(cs); {
 		j := i
-		for j+1 < len(cs) && cs[j+1].oldStart-cs[j].oldEnd <= 2*ctx {
+		for j+1 < len(cs) && cs[j+1].oldStart-cs[j].oldEnd <= 2*ctx && !secretIn(cs[j].oldEnd, cs[j+1].oldStart) {
 			j++
 		}
-		hs := max(cs[i].oldStart-ctx, 0)
-		he := min(cs[j].oldEnd+ctx, len(old))
-		var body strings.Builder
+		lead, trail := 0, 0
+		for k := cs[i].oldStart - 1; k >= 0 && lead < ctx && !secret[k]; k-- {
+			lead++
+		}
+		for k := cs[j].oldEnd; k < len(old) && trail < ctx && !secret[k]; k++ {
+			trail++
+		}
+		atEOF := cs[j].oldEnd+trail == len(old)
+		printable := atEOF || trail > 0
+		if !atEOF && trail < lead {
+			lead = trail
+		}
+		hs := cs[i].oldStart - lead
+		he := cs[j].oldEnd + trail
+		var body []string
 		oldN, newN := 0, 0
 		pos := hs
 		hDelta := delta
+		var changed []int
 		for k := i; k <= j; k++ {
 			for ; pos < cs[k].oldStart; pos++ {
-				body.WriteString(" " + old[pos])
+				line(&body, " ", old[pos])
 				oldN++
 				newN++
 			}
 			for ; pos < cs[k].oldEnd; pos++ {
-				body.WriteString("-" + old[pos])
+				line(&body, "-", old[pos])
+				changed = append(changed, pos)
+				if secret[pos] {
+					printable = false
+				}
 				oldN++
 			}
 			for _, l := range cs[k].newLines {
-				body.WriteString("+" + l)
+				line(&body, "+", l)
 				newN++
 			}
 			delta += len(cs[k].newLines) - (cs[k].oldEnd - cs[k].oldStart)
 		}
 		for ; pos < he; pos++ {
-			body.WriteString(" " + old[pos])
+			line(&body, " ", old[pos])
 			oldN++
 			newN++
 		}
@@ -192,15 +286,11 @@ func unifiedDiff(from, to string, src []byte, edits []udiff.Edit, ctx int) strin
 		if newN == 0 {
 			newStart--
 		}
-		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@\n", oldStart, oldN, newStart, newN)
-		for _, l := range strings.SplitAfter(body.String(), "\n") {
-			if l != "" {
-				line(l[:1], l[1:])
-			}
-		}
+		out = append(out, hunk{header: fmt.Sprintf("@@ -%d,%d +%d,%d @@\n", oldStart, oldN, newStart, newN), lines: body,
+			printable: printable, oldLine: cs[i].oldStart + 1, changed: changed})
 		i = j + 1
 	}
-	return b.String()
+	return out
 }
 
 func boolInt(b bool) int {

@@ -17,6 +17,11 @@ import (
 type PatchOptions struct {
 	// Root is the scan root: findings' file paths are relative to it.
 	Root string
+	// WriteRoot bounds what fix may edit (default Root): a file outside it,
+	// or a symbolic link to a file outside it, is refused unless
+	// AllowOutsideRoot.
+	WriteRoot        string
+	AllowOutsideRoot bool
 }
 
 // FileChange is the patch of one file: its content before and after, and the
@@ -28,6 +33,7 @@ type FileChange struct {
 	After   []byte
 	Changes []Change
 	edits   []edit
+	secrets []span // literal secret values in Before: never printed
 }
 
 // Change is one edit: the window of one or more clusters set to To.
@@ -106,9 +112,17 @@ func existingWithoutBacktrack(inv model.Inventory) map[string]model.Cluster {
 }
 
 type planned struct {
-	file   string
-	key    string // file + position: one edit per place
-	change Change
+	// sensitive: the window comes from a sensitive variable or a NoEcho
+	// parameter; the diff header never shows its value.
+	sensitive bool
+	file      string
+	key       string // file + position: one edit per place
+	change    Change
+	// target is the file written: file with its symbolic links resolved.
+	target string
+	// fixes are the clusters (root + NUL + address) the edit is for.
+	fixes map[string]bool
+	kind  model.SourceKind
 }
 
 // Patches computes the edits that fix the findings kumoguard can fix in
@@ -163,7 +177,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			continue
 		}
 		def, has := definition(f.Provenance)
-		p := planned{change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
+		p := planned{sensitive: res0.Sensitive, change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
 			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
 		p.change.Why = targetWhy(res0)
 		if has {
@@ -189,13 +203,48 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			}
 		}
 		p.change.What = what(f.Resource.Kind, p.change)
-		if strings.Contains(p.file, ".terraform/modules/") {
-			res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: p.change.Location,
-				Why: model.T("The window is defined in a downloaded module (%s); set it through the module's input in your configuration instead.",
-					"ウィンドウはダウンロードされたモジュール（%s）内で定義されています。構成側のモジュール入力で設定してください。", p.file)})
+		p.kind = f.Resource.Kind
+		p.fixes = map[string]bool{}
+		if c != nil {
+			p.fixes[c.Root+"\x00"+c.Address] = true
+		}
+		abs := p.file
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(o.Root, filepath.FromSlash(p.file))
+		}
+		abs = filepath.Clean(abs)
+		refuse := func(why model.Text) {
+			res.Refusals = append(res.Refusals, Refusal{Address: f.Resource.Address, Location: p.change.Location, Why: why})
+		}
+		if f.Resource.Kind == model.SourceTerraform && c != nil {
+			if why, ok := downloadedModule(filepath.Join(o.Root, filepath.FromSlash(c.Root)), abs, f.Resource.Address); ok {
+				if !refused[f.Resource.Address+"/module"] {
+					refused[f.Resource.Address+"/module"] = true
+					refuse(model.Join(model.T(" ", ""), model.T("Not changed:", "変更しませんでした："), why))
+				}
+				continue
+			}
+		}
+		target, why := writeTarget(abs, o)
+		if why != nil {
+			if !refused[f.Resource.Address+"/root"] {
+				refused[f.Resource.Address+"/root"] = true
+				refuse(model.Join(model.T(" ", ""), model.T("Not changed:", "変更しませんでした："), *why))
+			}
+			continue
+		}
+		p.target = target
+		if strings.Contains(filepath.ToSlash(target), "/.terraform/modules/") {
+			// Installed by terraform init even when the module calls could
+			// not be followed.
+			refuse(model.T("The window is defined in a downloaded module (%s); set it through the module's input in your configuration instead.",
+				"ウィンドウはダウンロードされたモジュール（%s）内で定義されています。構成側のモジュール入力で設定してください。", p.file))
 			continue
 		}
 		if q, ok := byKey[p.key]; ok {
+			for k := range p.fixes {
+				q.fixes[k] = true
+			}
 			q.change.Addresses = appendUniq(q.change.Addresses, f.Resource.Address)
 			q.change.RuleIDs = appendUniq(q.change.RuleIDs, f.RuleID)
 			q.change.Fingerprints = appendUniq(q.change.Fingerprints, f.Fingerprint)
@@ -207,6 +256,22 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		byKey[p.key] = &p
 		order = append(order, p.key)
 	}
+
+	// A definition other clusters share is edited only when every one of
+	// them is an Aurora MySQL cluster this fix covers.
+	kept := order[:0:0]
+	for _, k := range order {
+		p := byKey[k]
+		if others := sharedBy(p, inv, p.kind); len(others) > 0 {
+			why := sharedRefusal(p, others)
+			for _, a := range p.change.Addresses {
+				res.Refusals = append(res.Refusals, Refusal{Address: a, Location: p.change.Location, Why: why})
+			}
+			continue
+		}
+		kept = append(kept, k)
+	}
+	order = kept
 
 	// Group by file and apply.
 	byFile := map[string][]*planned{}
@@ -221,6 +286,9 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 	sort.Strings(files)
 	for _, file := range files {
 		fc, refusals := patchFile(o.Root, file, byFile[file])
+		if fc != nil && byFile[file][0].target != "" {
+			fc.Abs = byFile[file][0].target
+		}
 		res.Refusals = append(res.Refusals, refusals...)
 		if fc != nil {
 			res.Files = append(res.Files, *fc)
@@ -292,11 +360,15 @@ func patchFile(root, file string, ps []*planned) (*FileChange, []Refusal) {
 		}
 		return nil, out
 	}
-	after, changes, edits, refusals := patchBytes(file, src, ps)
+	var sens map[string]bool
+	if low := strings.ToLower(file); strings.HasSuffix(low, ".tfvars") || strings.HasSuffix(low, ".tfvars.json") {
+		sens = sensitiveVariables(filepath.Dir(abs))
+	}
+	after, changes, edits, spans, refusals := patchBytesIn(file, src, ps, sens)
 	if after == nil {
 		return nil, refusals
 	}
-	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes, edits: edits}, refusals
+	return &FileChange{Path: filepath.ToSlash(file), Abs: abs, Before: src, After: after, Changes: changes, edits: edits, secrets: spans}, refusals
 }
 
 // fileKind tells how to patch a file: native HCL (.tf, .tfvars), JSON-syntax
@@ -314,10 +386,25 @@ func fileKind(file string, src []byte) string {
 
 // Write writes the patched file through a temporary file and a rename, keeping
 // the file's mode. The content was re-parsed when the change was computed.
+//
+// A symbolic link is kept: Abs is the link's target (resolved when the
+// change was computed, and checked to be under the root), and the target is
+// what is replaced.
 func (fc FileChange) Write() error {
+	if li, err := os.Lstat(fc.Abs); err == nil && li.Mode()&os.ModeSymlink != 0 {
+		// Became a link since the change was computed: write through it.
+		real, err := filepath.EvalSymlinks(fc.Abs)
+		if err != nil {
+			return err
+		}
+		fc.Abs = real
+	}
 	info, err := os.Stat(fc.Abs)
 	if err != nil {
 		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", fc.Abs)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(fc.Abs), ".kumoguard-fix-*")
 	if err != nil {
@@ -347,12 +434,22 @@ func (fc FileChange) Write() error {
 // re-parses the result. It returns nil when nothing changes or when the
 // result would not parse: an invalid file is never produced.
 func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edit, []Refusal) {
+	after, changes, edits, _, refusals := patchBytesIn(file, src, ps, nil)
+	return after, changes, edits, refusals
+}
+
+// patchBytesIn is patchBytes with the names of the variables declared
+// sensitive (for a tfvars file); it also returns the file's secret values.
+// An edit that would touch a secret value is refused: kumoguard neither
+// prints nor edits a secret.
+func patchBytesIn(file string, src []byte, ps []*planned, sensitiveVars map[string]bool) ([]byte, []Change, []edit, []span, []Refusal) {
 	refuse := func(p *planned, err error) Refusal {
 		return Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
 			Why: model.T("Not changed: %v.", "変更しませんでした：%v。", err)}
 	}
 	kind := fileKind(file, src)
 	sf := newSource(file, src)
+	spans := secretSpans(kind, sf, sensitiveVars)
 	var edits []edit
 	var changes []Change
 	var refusals []Refusal
@@ -374,6 +471,13 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		default:
 			e, old, err = setScalar(sf, p.change.Location, p.change.To)
 		}
+		if err == nil && overlapsSecret(e, spans) {
+			l, c := sf.lineCol(e.start)
+			refusals = append(refusals, Refusal{Address: strings.Join(p.change.Addresses, ", "), Location: p.change.Location,
+				Why: model.T("Not changed: the window at %s:%d:%d is a secret value (a sensitive variable, a NoEcho parameter or a password-like attribute); kumoguard never prints or edits a secret value. Set a non-secret window there by hand.",
+					"変更しませんでした：%s:%d:%d のウィンドウはシークレット値（sensitive な変数、NoEcho パラメータ、パスワード類の属性）です。kumoguard はシークレット値を表示も編集もしません。手作業でシークレットでないウィンドウを設定してください。", file, l, c)})
+			continue
+		}
 		if err != nil {
 			refusals = append(refusals, refuse(p, err))
 			continue
@@ -382,6 +486,9 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 			continue // already set: running fix twice changes nothing
 		}
 		p.change.From = old
+		if p.sensitive {
+			p.change.From = "(sensitive value)"
+		}
 		sl, sc := sf.lineCol(e.start)
 		el, ec := sf.lineCol(e.end)
 		p.change.Edit = model.TextEdit{File: filepath.ToSlash(file), StartLine: sl, StartColumn: sc, EndLine: el, EndColumn: ec, Insert: e.text}
@@ -389,7 +496,7 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		changes = append(changes, p.change)
 	}
 	if len(edits) == 0 {
-		return nil, nil, nil, refusals
+		return nil, nil, nil, nil, refusals
 	}
 	if kind == "hcl" {
 		// What `terraform fmt` would re-align around the edits is part of
@@ -418,9 +525,9 @@ func patchBytes(file string, src []byte, ps []*planned) ([]byte, []Change, []edi
 		for _, p := range ps {
 			refusals = append(refusals, refuse(p, fmt.Errorf("the patched file would not parse (%v); nothing written", err)))
 		}
-		return nil, nil, nil, refusals
+		return nil, nil, nil, nil, refusals
 	}
-	return after, changes, edits, refusals
+	return after, changes, edits, spans, refusals
 }
 
 // AttachEdits copies the exact edits of a patch result into the matching
@@ -474,6 +581,9 @@ func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result)
 				continue
 			}
 			ch.Automatic = false
+			if rems[i].Path == model.PathSetOrMigrate {
+				rems[i].Summary = setOrMigrateSummary(rems[i].TargetWindowSeconds, rems[i].Runbook, false)
+			}
 			if w, ok := why[f.Resource.Address]; ok {
 				rems[i].Notes = append(rems[i].Notes, model.Join(model.T(" ", ""),
 					model.T("kumoguard fix does not make this change:", "kumoguard fix はこの変更を行いません："), w))

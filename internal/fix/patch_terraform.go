@@ -63,6 +63,9 @@ func hclSetLiteral(s *source, loc model.Location, value int64) (edit, string, er
 	}
 	r := found.Range()
 	old := string(src[r.Start.Byte:r.End.Byte])
+	if err := standalone(s.hclBody, found, src, file); err != nil {
+		return edit{}, old, err
+	}
 	switch e := found.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		if e.Val.IsNull() && old == "null" {
@@ -85,6 +88,67 @@ func hclSetLiteral(s *source, loc model.Location, value int64) (edit, string, er
 		return edit{start: r.Start.Byte, end: r.End.Byte, text: strconv.Quote(hclNumber(value))}, old, nil
 	}
 	return edit{}, old, fmt.Errorf("%s:%d:%d: the window is computed by the expression %s; change it by hand", file, loc.Line, loc.Column, old)
+}
+
+// standalone checks that the literal is the whole value of an attribute (or
+// one entry of a map, object or list value): a literal inside a conditional,
+// a function call or an operation is one input of an expression, and writing
+// a number there changes what the expression means. The disabled branch of
+// `var.enable_backtrack ? local.window : 0` is what the feature flag turns
+// off; making it 86400 would silently override the flag for every caller.
+func standalone(body *hclsyntax.Body, lit hclsyntax.Expression, src []byte, file string) error {
+	lr := lit.Range()
+	var err error
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		a, ok := n.(*hclsyntax.Attribute)
+		if !ok || err != nil {
+			return nil
+		}
+		ar := a.Expr.Range()
+		if lr.Start.Byte < ar.Start.Byte || lr.End.Byte > ar.End.Byte {
+			return nil
+		}
+		e := a.Expr
+		for e != lit {
+			var next hclsyntax.Expression
+			switch x := e.(type) {
+			case *hclsyntax.ObjectConsExpr:
+				for _, it := range x.Items {
+					if contains(it.ValueExpr.Range(), lr) {
+						next = it.ValueExpr
+					}
+				}
+			case *hclsyntax.TupleConsExpr:
+				for _, it := range x.Exprs {
+					if contains(it.Range(), lr) {
+						next = it
+					}
+				}
+			case *hclsyntax.ParenthesesExpr:
+				next = x.Expression
+			case *hclsyntax.TemplateWrapExpr:
+				next = x.Wrapped
+			case *hclsyntax.ConditionalExpr:
+				cr := x.Range()
+				err = fmt.Errorf("%s:%d:%d: the window %s is one branch of the conditional %s (line %d); writing a number there would change what the condition selects (the branch a feature flag turns off would no longer be off), so it is left alone: decide by hand which branch should carry the window",
+					file, lr.Start.Line, lr.Start.Column, string(src[lr.Start.Byte:lr.End.Byte]), string(src[cr.Start.Byte:cr.End.Byte]), cr.Start.Line)
+				return nil
+			}
+			if next == nil {
+				er := e.Range()
+				err = fmt.Errorf("%s:%d:%d: the window %s is part of the expression %s; writing a number there would change what the expression means, so it is left alone: change it by hand",
+					file, lr.Start.Line, lr.Start.Column, string(src[lr.Start.Byte:lr.End.Byte]), string(src[er.Start.Byte:er.End.Byte]))
+				return nil
+			}
+			e = next
+		}
+		return nil
+	})
+	return err
+}
+
+func contains(outer, inner hcl.Range) bool {
+	return outer.Start.Byte <= inner.Start.Byte && inner.End.Byte <= outer.End.Byte
 }
 
 // hclInsertWindow returns the edit that adds backtrack_window to the

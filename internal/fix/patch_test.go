@@ -84,6 +84,9 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 		{"tf-count", 1, 0, true},
 		{"tf-shared-variable", 1, 0, true},
 		{"tf-module-default", 1, 0, true},
+		{"tf-secrets", 1, 0, true},
+		{"tf-secrets-tfvars", 1, 0, true},
+		{"cfn-secrets", 1, 0, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,13 +103,15 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 			}
 			for _, lang := range []string{"en", "ja"} {
 				out := res.Render(lang)
-				for _, secret := range []string{"correct-horse-battery-staple", "do-not-print-me", "hunter2"} {
+				for _, secret := range fixtureSecrets {
 					if strings.Contains(out, secret) {
 						t.Errorf("the %s output shows a secret:\n%s", lang, out)
 					}
 				}
 				golden(t, filepath.Join("testdata", "patch", tc.name+"."+lang+".diff"), out)
 			}
+			// The printed diff applies with the real git apply and patch -p1.
+			applyWithTools(t, filepath.Join("testdata", "patch", tc.name), res)
 			for _, fc := range res.Files {
 				// The diff's hunks are exact: applying them gives the patched file.
 				d := unifiedDiff("a/"+fc.Path, "b/"+fc.Path, fc.Before, lineEdits(fc.Before, fc.edits), 3)
@@ -154,6 +159,52 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 	}
 }
 
+// fixtureSecrets are the secret values written in the fixtures: no output
+// may show them.
+var fixtureSecrets = []string{"correct-horse-battery-staple", "do-not-print-me", "hunter2",
+	"sensitive-default-login", "pwd-literal-secret", "admin-pass-secret", "heredoc-password-secret",
+	"tfvars-sensitive-login", "noecho-default-login", "cfn-literal-password"}
+
+// applyWithTools applies the diff kumoguard prints to a fresh copy of the
+// fixture with the real git apply and GNU patch -p1, and checks each file
+// whose changes are all printed comes out exactly as fix would write it.
+func applyWithTools(t *testing.T, fixture string, res Result) {
+	t.Helper()
+	out := res.Render("en")
+	if !strings.Contains(out, "\n--- a/") && !strings.HasPrefix(out, "--- a/") {
+		return
+	}
+	for _, tool := range [][]string{{"git", "apply", "--verbose"}, {"patch", "-p1", "--batch", "--no-backup-if-mismatch"}} {
+		if _, err := exec.LookPath(tool[0]); err != nil {
+			t.Logf("%s not on PATH: not checked", tool[0])
+			continue
+		}
+		dir := t.TempDir()
+		testenv.CopyTree(t, fixture, dir)
+		if tool[0] == "git" {
+			if b, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v\n%s", err, b)
+			}
+		}
+		cmd := exec.Command(tool[0], tool[1:]...)
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(out)
+		if b, err := cmd.CombinedOutput(); err != nil || strings.Contains(string(b), "fuzz") {
+			t.Errorf("%s does not apply the printed diff cleanly (%v):\n%s\n%s", strings.Join(tool, " "), err, b, out)
+			continue
+		}
+		for _, fc := range res.Files {
+			if strings.Contains(fc.Diff("en"), "is next to a secret value") {
+				continue
+			}
+			got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(fc.Path)))
+			if err != nil || string(got) != string(fc.After) {
+				t.Errorf("%s: %s after applying the diff differs from what fix writes (%v):\n%s", tool[0], fc.Path, err, got)
+			}
+		}
+	}
+}
+
 func TestMaskSecrets(t *testing.T) {
 	cases := map[string]string{
 		`  master_password    = "s3cr3t"`:                    `  master_password    = "********"`,
@@ -161,6 +212,8 @@ func TestMaskSecrets(t *testing.T) {
 		`        "MasterUserPassword": "x\"y", "A": 1`:       `        "MasterUserPassword": "********", "A": 1`,
 		` db_password = "do-not-print-me" # prod`:            ` db_password = "********" # prod`,
 		`  backtrack_window   = 86400`:                       `  backtrack_window   = 86400`,
+		`  pwd = "x1"`:                                       `  pwd = "********"`,
+		`  admin_pass = "x2"`:                                `  admin_pass = "********"`,
 		`{"Engine":"aurora-mysql","MasterUserPassword":"p"}`: `{"Engine":"aurora-mysql","MasterUserPassword":"********"}`,
 	}
 	for in, want := range cases {

@@ -163,20 +163,34 @@ func migrate(f model.Finding, c *model.Cluster, t target, target int64) model.Re
 
 func setOrMigrate(f model.Finding, c *model.Cluster, t target, target int64) model.Remediation {
 	m := migrate(f, c, t, target)
+	iac := iacChange(f, target)
 	return model.Remediation{
 		Path:                model.PathSetOrMigrate,
 		TargetWindowSeconds: target,
-		Summary: model.T("If this cluster is not created yet, set the target window to %d seconds (%s); `kumoguard fix` makes the change. "+
-			"If it already exists without backtrack, AWS rejects the change and the apply fails (backtrack can only be enabled at creation): migrate it instead (`%s`).",
-			"このクラスターが未作成なら、ターゲットウィンドウを %d 秒（%s）に設定してください（`kumoguard fix` で変更できます）。"+
-				"バックトラックなしで既に存在する場合、AWS は変更を拒否し apply は失敗します（バックトラックは作成時にしか有効化できません）。その場合は移行してください（`%s`）。",
-			target, model.FormatDuration(target), m.Runbook),
-		Console: m.Console,
-		CLI:     m.CLI,
-		IaC:     iacChange(f, target),
-		Runbook: m.Runbook,
+		Summary:             setOrMigrateSummary(target, m.Runbook, len(iac) == 1 && iac[0].Automatic),
+		Console:             m.Console,
+		CLI:                 m.CLI,
+		IaC:                 iac,
+		Runbook:             m.Runbook,
 		Notes: []model.Text{model.T("The console and CLI steps are for the case where the cluster already exists; the code change is for a cluster not yet created.",
 			"コンソールと CLI の手順はクラスターが既に存在する場合のもの、コードの変更は未作成のクラスター向けです。")},
+	}
+}
+
+// setOrMigrateSummary says to set the window or migrate; it promises that
+// `kumoguard fix` makes the change only when it does.
+func setOrMigrateSummary(target int64, runbook string, automatic bool) model.Text {
+	byFix := model.T("; `kumoguard fix` makes the change", "（`kumoguard fix` で変更できます）")
+	if !automatic {
+		byFix = model.T(" (by hand: `kumoguard fix` cannot make this change)", "（手作業で変更してください。`kumoguard fix` ではこの変更を行えません）")
+	}
+	return model.Text{
+		EN: fmt.Sprintf("If this cluster is not created yet, set the target window to %d seconds (%s)%s. "+
+			"If it already exists without backtrack, AWS rejects the change and the apply fails (backtrack can only be enabled at creation): migrate it instead (`%s`).",
+			target, model.FormatDuration(target), byFix.EN, runbook),
+		JA: fmt.Sprintf("このクラスターが未作成なら、ターゲットウィンドウを %d 秒（%s）に設定してください%s。"+
+			"バックトラックなしで既に存在する場合、AWS は変更を拒否し apply は失敗します（バックトラックは作成時にしか有効化できません）。その場合は移行してください（`%s`）。",
+			target, model.FormatDuration(target), byFix.JA, runbook),
 	}
 }
 
@@ -244,16 +258,23 @@ func Enrich(findings []model.Finding) []model.Remediation {
 // patch really makes it. Files are read, never written. The result is
 // parallel to findings.
 func ForReport(findings []model.Finding, inv model.Inventory, root string, edits bool) []model.Remediation {
-	rems := Enrich(findings)
-	if root == "" || !anyAutomatic(rems) {
-		return rems
+	rems := make([]model.Remediation, len(findings))
+	for i := range findings {
+		rems[i] = Remediate(findings[i])
 	}
 	// The patch decides which changes `kumoguard fix` really makes; the
 	// edits themselves are attached only for the reporters that carry them.
-	if res, err := Patches(findings, inv, PatchOptions{Root: root}); err == nil {
-		MarkApplied(findings, rems, res)
-		if edits {
-			AttachEdits(findings, rems, res)
+	if root != "" && anyAutomatic(rems) {
+		if res, err := Patches(findings, inv, PatchOptions{Root: root}); err == nil {
+			MarkApplied(findings, rems, res)
+			if edits {
+				AttachEdits(findings, rems, res)
+			}
+		}
+	}
+	for i := range findings {
+		if t := Render(rems[i]); !t.IsZero() {
+			findings[i].Remediation = t
 		}
 	}
 	return rems

@@ -18,6 +18,12 @@ import (
 // remediation notes and diff headers.
 func targetWhy(r model.Resolution) model.Text {
 	cur, min, h := r.Window, r.Minimum, r.Target
+	if r.Sensitive {
+		switch r.Basis {
+		case model.BasisHours, model.BasisHoursBelowMinimum, model.BasisMaximum:
+			return model.T("the window is a sensitive value; %d s (%s) is the target.", "ウィンドウは sensitive な値です。ターゲットは %d 秒（%s）です。", h, model.FormatDuration(h))
+		}
+	}
 	switch r.Basis {
 	case model.BasisHours:
 		return model.T("%d looks like hours written as seconds: %d h = %d s (at most 259200 s = 72 h), which is above the minimum %d s.",

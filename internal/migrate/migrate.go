@@ -115,7 +115,8 @@ func Run(ctx context.Context, cfg aws.Config, ref string, o Options) (Result, er
 		return Result{}, fmt.Errorf("%s runs %s: backtrack exists only for Aurora MySQL", src.Identifier, src.Engine)
 	}
 	if src.BacktrackWindow > 0 {
-		return Result{}, fmt.Errorf("%s: %w", src.Identifier, ErrNoMigrationNeeded)
+		// The plan says what the cluster has: its current window.
+		return Result{Plan: fix.MigrationPlan{Source: src, Window: src.BacktrackWindow}}, fmt.Errorf("%s: %w", src.Identifier, ErrNoMigrationNeeded)
 	}
 	api := rds.NewFromConfig(cfg)
 	p := fix.PlanMigration(src, o.WindowSeconds)

@@ -76,6 +76,22 @@ type Cluster struct {
 	ServerlessV2 Value[bool]
 	// InstanceClasses lists the classes of the cluster's instances where seen.
 	InstanceClasses []string
+	// EnhancedBinlog is aurora_enhanced_binlog of the cluster's DB cluster
+	// parameter group: true when it is 1. Absent when no parameter group the
+	// source can see sets it (the default is 0, off). Enhanced binlog and
+	// backtrack exclude each other:
+	// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Enhanced.binlog.html
+	// Where points at the parameter; Unknown says why it could not be read
+	// (an unresolved value, AccessDenied on DescribeDBClusterParameters).
+	EnhancedBinlog Value[bool] `json:",omitzero"`
+	// ZeroETL is the number of zero-ETL integrations whose source is this
+	// cluster, and ZeroETLIntegrations names them (integration name, ARN or
+	// address). Absent when none is seen; Unknown when they could not be
+	// listed (AccessDenied on DescribeIntegrations). Zero-ETL needs enhanced
+	// binlog, so it excludes backtrack too:
+	// https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.setting-up.html
+	ZeroETL             Value[int] `json:",omitzero"`
+	ZeroETLIntegrations []string   `json:",omitempty"`
 	// Creation is how the cluster is created, and CreationSource the snapshot
 	// or source cluster for restores and clones.
 	Creation       CreationMode

@@ -17,12 +17,16 @@ type Resource struct {
 	Account string     `json:"account"`
 	Region  string     `json:"region"`
 	ARN     string     `json:"arn"`
+	// Root is the Terraform root module directory, the top template or the
+	// plan file the resource belongs to (relative to the scan root): a module
+	// shared by several environments yields one resource per root.
+	Root string `json:"root,omitempty"`
 }
 
 // ResourceOf returns the Resource of a cluster.
 func ResourceOf(c Cluster) Resource {
 	return Resource{Kind: c.Source, Type: c.Type, Address: c.Address, Name: c.Name,
-		Account: c.Account, Region: c.Region, ARN: c.ARN}
+		Account: c.Account, Region: c.Region, ARN: c.ARN, Root: c.Root}
 }
 
 // Suppression silences one rule on one resource, with a reason and an

@@ -95,6 +95,9 @@ type Resolution struct {
 	// Window is the current target window in seconds, when known.
 	Window      int64
 	WindowKnown bool
+	// Sensitive: the window comes from a sensitive variable or a NoEcho
+	// parameter, so no text shows it.
+	Sensitive bool
 	// Target is the window to set (0 when the way out sets none), and Basis
 	// why that value.
 	Target int64
@@ -140,6 +143,13 @@ const (
 	StepGrantDescribe ResolutionStep = "grant_describe"
 	// StepGrantMetrics: BacktrackWindowAlert could not be read.
 	StepGrantMetrics ResolutionStep = "grant_metrics"
+	// StepUpgradeEngine: the engine version does not support backtrack;
+	// the cluster needs a version that does (Minimum holds the policy
+	// minimum for the window to set there). No window is written in code.
+	StepUpgradeEngine ResolutionStep = "upgrade_engine"
+	// StepGrantScopeRead: the enhanced binlog parameter or the zero-ETL
+	// integrations could not be read (permissions), so scope is undecided.
+	StepGrantScopeRead ResolutionStep = "grant_scope_read"
 )
 
 // TargetBasis says why a remediation's target window has its value.

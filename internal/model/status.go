@@ -81,6 +81,20 @@ const (
 	ReasonBinlogReplication     Reason = "BINLOG_REPLICATION"
 	ReasonRegionUnsupported     Reason = "REGION_UNSUPPORTED"
 	ReasonResourceDeleted       Reason = "RESOURCE_DELETED"
+	// ReasonEnhancedBinlog: aurora_enhanced_binlog = 1 in the cluster's
+	// parameter group; enhanced binlog and backtrack exclude each other
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Enhanced.binlog.html).
+	ReasonEnhancedBinlog Reason = "ENHANCED_BINLOG"
+	// ReasonZeroETLIntegration: the cluster is the source of a zero-ETL
+	// integration, which needs enhanced binlog
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.setting-up.html).
+	ReasonZeroETLIntegration Reason = "ZERO_ETL_INTEGRATION"
+
+	// ReasonEngineVersionWithoutBacktrack (FAIL): a window is set on an
+	// engine version that does not support backtrack (Aurora MySQL 2 before
+	// 2.06, or 3.02.0), so AWS rejects it or it does not work
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html).
+	ReasonEngineVersionWithoutBacktrack Reason = "ENGINE_VERSION_WITHOUT_BACKTRACK"
 
 	// Could not evaluate.
 	ReasonUnresolvedValue    Reason = "UNRESOLVED_VALUE"
@@ -98,4 +112,11 @@ const (
 	// ReasonScanInterrupted: a live scan was cancelled (Ctrl-C, deadline)
 	// before every account-region was scanned; the report is partial.
 	ReasonScanInterrupted Reason = "SCAN_INTERRUPTED"
+	// ReasonModuleCycle: a Terraform module calls itself, directly or through
+	// other modules (Terraform rejects the configuration).
+	ReasonModuleCycle Reason = "MODULE_CYCLE"
+	// ReasonLimitExceeded: an input exceeded one of kumoguard's bounds on
+	// work (file size, nesting depth, expanded instances, evaluated bytes);
+	// what it would have produced was not evaluated.
+	ReasonLimitExceeded Reason = "LIMIT_EXCEEDED"
 )

@@ -76,6 +76,10 @@ type Value[T comparable] struct {
 	Why Text
 	// Provenance lists where the value was defined, from use to definition.
 	Provenance []Origin
+	// Sensitive is true when the value comes from a Terraform variable
+	// declared sensitive or a CloudFormation NoEcho parameter: it is judged,
+	// but no message, detail or diff shows it.
+	Sensitive bool `json:"sensitive,omitempty"`
 	// Candidates holds every value the attribute can take when it is Unknown
 	// but its possibilities are enumerable (both branches of a conditional whose
 	// condition is unknown). Empty when the possibilities are open.

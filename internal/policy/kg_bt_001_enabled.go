@@ -31,9 +31,9 @@ var KGBT001 = register(&Rule{
 
 func checkEnabled(c model.Cluster, o Options) *model.Finding {
 	if s := scope(c); !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: s.resolution()}.finding()
 	} else {
-		out := judgeWindow(c, o.MinWindowSeconds, func(w int64) outcome {
+		out := judgeWindow(c, o.MinWindowSeconds, versionAware(c, o.MinWindowSeconds, func(w int64) outcome {
 			if pc := planChange(c, w, o.MinWindowSeconds); pc != nil {
 				return *pc
 			}
@@ -48,14 +48,14 @@ func checkEnabled(c model.Cluster, o Options) *model.Finding {
 					resolution: wayOut(c, model.ReasonBacktrackDisabled, w, o.MinWindowSeconds)}
 			}
 			out := outcome{status: model.StatusPass, reason: model.ReasonBacktrackEnabled,
-				message: model.T("Backtracking is enabled: %s = %d (%s).", "バックトラックが有効です：%s = %d（%s）。", attr, w, model.FormatDuration(w))}
+				message: withWindow(c, w, "Backtracking is enabled: %s = %s.", "バックトラックが有効です：%s = %s。", attr)}
 			if c.Creation == model.CreateClone {
 				out.notes = append(out.notes, model.T(
 					"This cluster is a copy-on-write clone of %q: a clone gets backtrack only if its source has it enabled.",
 					"このクラスターは %q のコピーオンライトクローンです。クローンはソースでバックトラックが有効な場合にのみ有効化できます。", c.CreationSource))
 			}
 			return out
-		})
+		}))
 		out.notes = append(s.notes, out.notes...)
 		return out.finding()
 	}

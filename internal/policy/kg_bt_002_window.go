@@ -31,10 +31,10 @@ var KGBT002 = register(&Rule{
 func checkWindow(c model.Cluster, o Options) *model.Finding {
 	s := scope(c)
 	if !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: scopeResolution()}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: s.resolution()}.finding()
 	}
 	min := o.MinWindowSeconds
-	out := judgeWindow(c, min, func(w int64) outcome {
+	out := judgeWindow(c, min, versionAware(c, min, func(w int64) outcome {
 		if pc := planChange(c, w, min); pc != nil {
 			return *pc
 		}
@@ -43,15 +43,21 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 		switch {
 		case w >= min:
 			return outcome{status: model.StatusPass, reason: model.ReasonWindowMeetsMinimum, details: d,
-				message: model.T("The target backtrack window %s = %d (%s) meets the minimum of %d (%s).",
-					"ターゲットバックトラックウィンドウ %s = %d（%s）は最小値 %d（%s）を満たしています。",
-					attr, w, model.FormatDuration(w), min, model.FormatDuration(min))}
+				message: withWindow(c, w, "The target backtrack window %s = %s meets the minimum of %d (%s).",
+					"ターゲットバックトラックウィンドウ %s = %sは最小値 %d（%s）を満たしています。",
+					attr, min, model.FormatDuration(min))}
 		case w == 0:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
 				message: model.T("The target backtrack window is 0: backtracking is disabled (see KG-BT-001); the minimum is %d (%s).",
 					"ターゲットバックトラックウィンドウが 0 で、バックトラックが無効です（KG-BT-001 を参照）。最小値は %d（%s）です。",
 					min, model.FormatDuration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
+		case w <= 72 && c.BacktrackWindow.Sensitive:
+			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
+				message: model.T("%s is a sensitive value of 72 seconds or less: if it was meant as hours, the unit is seconds; the minimum is %d (%s).",
+					"%s は 72 秒以下の sensitive な値です。時間のつもりなら単位は秒です。最小値は %d（%s）です。",
+					attr, min, model.FormatDuration(min)),
+				resolution: wayOut(c, model.ReasonWindowLikelyHours, w, min)}
 		case w <= 72:
 			// "backtrack_window = 72" meant as hours is 72 seconds.
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
@@ -61,12 +67,12 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 				resolution: wayOut(c, model.ReasonWindowLikelyHours, w, min)}
 		default:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
-				message: model.T("The target backtrack window %s = %d (%s) is below the minimum of %d (%s).",
-					"ターゲットバックトラックウィンドウ %s = %d（%s）は最小値 %d（%s）を下回っています。",
-					attr, w, model.FormatDuration(w), min, model.FormatDuration(min)),
+				message: withWindow(c, w, "The target backtrack window %s = %s is below the minimum of %d (%s).",
+					"ターゲットバックトラックウィンドウ %s = %sは最小値 %d（%s）を下回っています。",
+					attr, min, model.FormatDuration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		}
-	})
+	}))
 	out.notes = append(s.notes, out.notes...)
 	return out.finding()
 }

@@ -60,7 +60,7 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 	}
 	s := scope(c)
 	if !s.inScope {
-		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where}.finding()
+		return outcome{status: s.status, reason: s.reason, message: s.message, where: s.where, resolution: s.liveResolution()}.finding()
 	}
 	target, ok := c.BacktrackWindow.Get()
 	if c.BacktrackWindow.State == model.Absent {

@@ -14,6 +14,8 @@ type scopeVerdict struct {
 	message model.Text
 	where   model.Location
 	notes   []model.Text
+	// step overrides the way out (StepScope by default).
+	step model.ResolutionStep
 }
 
 // auroraMySQLEngines are the engine values that support backtrack
@@ -147,6 +149,11 @@ func scope(c model.Cluster) scopeVerdict {
 				strings.Join(c.ReadReplicas, ", "))}
 	}
 
+	// Enhanced binlog and zero-ETL integrations exclude backtrack (exclusions.go).
+	if v, decided := exclusions(c); decided {
+		return v
+	}
+
 	// Regions (live only; see regionsWithoutBacktrack). The list is unconfirmed, so a cluster
 	// that has a window in such a region is evaluated as usual.
 	if c.Region != "" && regionWithoutBacktrack(c.Region) {
@@ -173,13 +180,30 @@ func scope(c model.Cluster) scopeVerdict {
 			"Engine version %s is Aurora MySQL version 2, whose standard support ended on 31 Oct 2024; it runs under paid RDS Extended Support until 28 Feb 2027.",
 			"エンジンバージョン %s は Aurora MySQL バージョン 2 で、標準サポートは 2024 年 10 月 31 日に終了しました。2027 年 2 月 28 日まで有料の RDS 延長サポートで稼働します。", ver))
 	}
+	if vs, _ := engineVersionSupport(c); vs.note != nil {
+		v.notes = append(v.notes, *vs.note)
+	}
 	return v
 }
 
-// scopeResolution is the way out of an out-of-scope or undecidable
-// cluster: the reason says why, and fix says what (usually nothing).
-func scopeResolution() model.Resolution {
-	return model.Resolution{Step: model.StepScope, Actual: -1}
+// resolution is the way out of an out-of-scope or undecidable cluster: the
+// reason says why, and fix says what (usually nothing). It never carries a
+// target window, so fix never writes one for such a cluster.
+func (s scopeVerdict) resolution() model.Resolution {
+	step := model.StepScope
+	if s.step != "" {
+		step = s.step
+	}
+	return model.Resolution{Step: step, Actual: -1}
+}
+
+// liveResolution is the way out KG-BT-003 gives an out-of-scope cluster:
+// none of its own unless the scope names a step.
+func (s scopeVerdict) liveResolution() model.Resolution {
+	if s.step == "" {
+		return model.Resolution{}
+	}
+	return model.Resolution{Step: s.step, Actual: -1}
 }
 
 func allEmpty(ss []string) bool {

@@ -20,7 +20,7 @@ import "github.com/kumoguard/kumoguard/internal/model"
 //     it), and for code that does not say which: set it, or migrate.
 func wayOut(c model.Cluster, reason model.Reason, w, min int64) model.Resolution {
 	min = clampMinimum(min)
-	r := model.Resolution{Attribute: windowAttr(c), Window: w, WindowKnown: true, Minimum: min, Actual: -1}
+	r := model.Resolution{Attribute: windowAttr(c), Window: w, WindowKnown: true, Sensitive: c.BacktrackWindow.Sensitive, Minimum: min, Actual: -1}
 	switch reason {
 	case model.ReasonDisableIrreversible:
 		r.Path, r.Step, r.Target, r.Basis = model.PathKeepWindow, model.StepKeep, min, model.BasisMinimum
@@ -66,7 +66,7 @@ func wayOut(c model.Cluster, reason model.Reason, w, min int64) model.Resolution
 // with the window to write instead.
 func outOfRange(c model.Cluster, w, min int64) model.Resolution {
 	r := model.Resolution{Path: model.PathFixInput, Step: model.StepWindowInRange, Attribute: windowAttr(c),
-		Window: w, WindowKnown: true, Minimum: clampMinimum(min), Actual: -1}
+		Window: w, WindowKnown: true, Sensitive: c.BacktrackWindow.Sensitive, Minimum: clampMinimum(min), Actual: -1}
 	r.Target, r.Basis = targetWindow(model.ReasonWindowOutOfRange, w, min)
 	return r
 }

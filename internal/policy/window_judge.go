@@ -112,10 +112,10 @@ func judgeKnown(c model.Cluster, w, min int64, where model.Location, judge func(
 	attr := windowAttr(c)
 	if w < 0 || w > model.MaxWindowSeconds {
 		return outcome{status: model.StatusError, reason: model.ReasonWindowOutOfRange, where: where,
-			message: model.T("%s = %d is out of range: AWS accepts 0 to 259200 seconds (72 hours) and rejects this value.",
-				"%s = %d は範囲外です。AWS が受け付けるのは 0～259200 秒（72 時間）で、この値は拒否されます。", attr, w),
+			message: withWindow(c, w, "%s = %s is out of range: AWS accepts 0 to 259200 seconds (72 hours) and rejects this value.",
+				"%s = %sは範囲外です。AWS が受け付けるのは 0～259200 秒（72 時間）で、この値は拒否されます。", attr),
 			resolution: outOfRange(c, w, min),
-			details:    map[string]any{"window_seconds": w}}
+			details:    windowDetails(c, w)}
 	}
 	o := judge(w)
 	if o.where.IsZero() {
@@ -124,8 +124,23 @@ func judgeKnown(c model.Cluster, w, min int64, where model.Location, judge func(
 	if o.details == nil {
 		o.details = map[string]any{}
 	}
-	o.details["window_seconds"] = w
+	if !c.BacktrackWindow.Sensitive {
+		o.details["window_seconds"] = w
+	}
 	return o
+}
+
+// withWindow writes a message that shows the window w as its number and
+// duration, or as "(sensitive value)" when it comes from a sensitive
+// variable or a NoEcho parameter. The first %s of each format is followed by
+// the window's %s; args fill the rest.
+func withWindow(c model.Cluster, w int64, en, ja string, first any, args ...any) model.Text {
+	shown := model.Text{EN: fmt.Sprintf("%d (%s)", w, model.FormatDuration(w)), JA: fmt.Sprintf("%d（%s）", w, model.FormatDuration(w))}
+	if c.BacktrackWindow.Sensitive {
+		shown = model.T("(sensitive value)", "（sensitive な値）")
+	}
+	return model.Text{EN: fmt.Sprintf(en, append([]any{first, shown.EN}, args...)...),
+		JA: fmt.Sprintf(ja, append([]any{first, shown.JA}, args...)...)}
 }
 
 // planChange returns the FAIL outcome for plan changes AWS refuses or that
@@ -157,4 +172,12 @@ func planChange(c model.Cluster, w int64, min int64) *outcome {
 			resolution: wayOut(c, model.ReasonDisableIrreversible, w, min)}
 	}
 	return nil
+}
+
+// windowDetails are the details that carry the window, unless it is sensitive.
+func windowDetails(c model.Cluster, w int64) map[string]any {
+	if c.BacktrackWindow.Sensitive {
+		return nil
+	}
+	return map[string]any{"window_seconds": w}
 }

@@ -127,7 +127,25 @@ func groupFindings(fs []model.Finding, lang string) []findingGroup {
 // resourceLabel is the resource as people name it: its address, else its
 // ARN, else its name.
 func resourceLabel(f model.Finding) string {
-	return firstNonEmpty(f.Resource.Address, f.Resource.ARN, f.Resource.Name)
+	label := firstNonEmpty(f.Resource.Address, f.Resource.ARN, f.Resource.Name)
+	if r := sharedRoot(f); r != "" {
+		label += " [" + r + "]"
+	}
+	return label
+}
+
+// sharedRoot is the root a finding belongs to when its location alone does
+// not say it: the resource is defined outside its root (a module shared by
+// several environments gives the same address and file once per root).
+func sharedRoot(f model.Finding) string {
+	root, file := f.Resource.Root, f.Location.File
+	if root == "" || file == "" || root == "." {
+		return ""
+	}
+	if file == root || strings.HasPrefix(file, strings.TrimSuffix(root, "/")+"/") {
+		return ""
+	}
+	return root
 }
 
 // locationLabel renders file:line:column for files. For live resources the

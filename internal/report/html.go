@@ -124,7 +124,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 	p := htmlPage{
 		Lang:   lang,
 		Title:  in(words.MarkdownTitle),
-		Footer: htmlText(fmt.Sprintf(in(words.MarkdownFooter), tableHeading(r, lang))),
+		Footer: htmlText(fmt.Sprintf(in(words.MarkdownFooter), tableHeading(r, Options{}, lang))),
 		W: htmlWords{
 			Summary: in(words.Summary), Status: in(words.ColStatus), Count: in(words.ColCount),
 			Suppressed: in(words.Suppressed), Findings: in(words.HTMLFindings), NoFindings: in(words.NoFindings),

@@ -17,6 +17,9 @@ type Options struct {
 	Lang string
 	// Color enables ANSI colour (table only; set when stdout is a terminal).
 	Color bool
+	// RootLabel is how the user names the scan root (".", "envs/prod"),
+	// shown by the table instead of the absolute path the report keeps.
+	RootLabel string
 	// Width is the terminal's width in columns (table only): rows and
 	// remediation wrap to it. 0 (a file or pipe): remediation wraps at 120
 	// columns and each finding row stays one line.

@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/kumoguard/kumoguard/internal/model"
 )
 
 // TestReportRendersTheRulesItCarries: a report rendered later (from a store,
@@ -26,6 +28,25 @@ func TestReportRendersTheRulesItCarries(t *testing.T) {
 	for _, format := range Formats() {
 		if out := render(t, format, r, Options{Lang: "ja"}); len(out) == 0 {
 			t.Errorf("%s: nothing rendered for a report without rules", format)
+		}
+	}
+}
+
+func TestResourceLabelNamesASharedRoot(t *testing.T) {
+	for _, tc := range []struct {
+		root, file, want string
+	}{
+		{"envs/prod", "modules/db/main.tf", "module.db.aws_rds_cluster.this [envs/prod]"},
+		{"envs/prod", "envs/prod/main.tf", "module.db.aws_rds_cluster.this"},
+		{"envs/prod", "envs/prod/modules/db/main.tf", "module.db.aws_rds_cluster.this"},
+		{".", "modules/db/main.tf", "module.db.aws_rds_cluster.this"},
+		{"", "modules/db/main.tf", "module.db.aws_rds_cluster.this"},
+		{"templates/db.yaml", "templates/db.yaml", "module.db.aws_rds_cluster.this"},
+	} {
+		f := model.Finding{Resource: model.Resource{Address: "module.db.aws_rds_cluster.this", Root: tc.root},
+			Location: model.Location{File: tc.file, Line: 1, Column: 1}}
+		if got := resourceLabel(f); got != tc.want {
+			t.Errorf("root %q file %q: %q, want %q", tc.root, tc.file, got, tc.want)
 		}
 	}
 }

@@ -348,6 +348,12 @@ func sarifLocationOf(f model.Finding) sarifLocation {
 		if f.Resource.Address != "" {
 			loc.LogicalLocations = []sarifLogicalLocation{{
 				Name: f.Resource.Name, FullyQualifiedName: f.Resource.Address, Kind: "resource"}}
+			// The root module (or top template) the resource belongs to:
+			// a shared module's resource is one result per root.
+			if r := f.Resource.Root; r != "" && r != "." {
+				loc.LogicalLocations[0].FullyQualifiedName = r + "::" + f.Resource.Address
+				loc.LogicalLocations = append(loc.LogicalLocations, sarifLogicalLocation{Name: r, FullyQualifiedName: r, Kind: "module"})
+			}
 		}
 		return loc
 	}

@@ -62,7 +62,7 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 		return code + s + ansiReset
 	}
 
-	fmt.Fprintln(bw, tableHeading(r, lang))
+	fmt.Fprintln(bw, tableHeading(r, o, lang))
 
 	groups := groupFindings(r.Findings, lang)
 	rows := make([][]tableRow, len(groups))
@@ -208,7 +208,7 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 }
 
 // tableHeading is the first line: tool, scan kind, root, policy minimum.
-func tableHeading(r model.Report, lang string) string {
+func tableHeading(r model.Report, o Options, lang string) string {
 	name := firstNonEmpty(r.Tool.Name, "kumoguard")
 	parts := []string{strings.TrimSpace(name + " " + r.Tool.Version)}
 	switch r.Scan.Kind {
@@ -220,8 +220,8 @@ func tableHeading(r model.Report, lang string) string {
 	default:
 		parts = append(parts, terminalText(r.Scan.Kind)+" "+words.Scan.In(lang))
 	}
-	if r.Scan.Root != "" {
-		parts = append(parts, words.Root.In(lang)+" "+terminalText(r.Scan.Root))
+	if root := firstNonEmpty(o.RootLabel, r.Scan.Root); root != "" {
+		parts = append(parts, words.Root.In(lang)+" "+terminalText(root))
 	}
 	if r.Scan.MinWindow > 0 {
 		parts = append(parts, words.MinWindow.In(lang)+" "+model.FormatDuration(r.Scan.MinWindow))

@@ -285,3 +285,48 @@ func TestDiscoverNeverReadsAFIFO(t *testing.T) {
 		t.Fatal("discover blocked on a FIFO")
 	}
 }
+
+// TestSharedModuleNamesItsRoot: a module shared by three environments gives
+// three findings per rule, each naming its root (JSON resource.root, the
+// resource label of human formats, a distinct fingerprint).
+func TestSharedModuleNamesItsRoot(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"modules/db/main.tf": `variable "window" {
+  type    = number
+  default = 0
+}
+resource "aws_rds_cluster" "this" {
+  engine           = "aurora-mysql"
+  backtrack_window = var.window
+}
+`,
+	}
+	for env, w := range map[string]string{"prod": "259200", "stage": "3600", "dev": "0"} {
+		files["envs/"+env+"/main.tf"] = "module \"db\" {\n  source = \"../../modules/db\"\n  window = " + w + "\n}\n"
+	}
+	write(t, dir, files)
+	rep, err := Run(context.Background(), IaC{Paths: []string{dir}, Options: Options{Root: dir}}, Settings{}, Scope{Kind: "iac", Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRoot := map[string]model.Finding{}
+	fps := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.RuleID != "KG-BT-002" {
+			continue
+		}
+		byRoot[f.Resource.Root] = f
+		fps[f.Fingerprint] = true
+	}
+	want := map[string]model.Status{"envs/prod": model.StatusPass, "envs/stage": model.StatusFail, "envs/dev": model.StatusFail}
+	for root, st := range want {
+		f, ok := byRoot[root]
+		if !ok || f.Status != st {
+			t.Errorf("root %s: %+v", root, f)
+		}
+	}
+	if len(fps) != 3 {
+		t.Errorf("%d distinct fingerprints for three roots", len(fps))
+	}
+}

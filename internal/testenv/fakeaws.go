@@ -229,6 +229,9 @@ func (f *FakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		f.writeError(w, q, 400, "Throttling", "Rate exceeded")
 		return
 	}
+	if f.serveExclusions(w, r, q) { // fakerds_exclusions.go
+		return
+	}
 	switch iam {
 	case "account:ListRegions":
 		f.listRegions(w, q)

@@ -35,6 +35,11 @@ func RenderInventory(inv model.Inventory) string {
 		renderValue(&b, "global_cluster", c.GlobalClusterID)
 		renderValue(&b, "replication_source", c.ReplicationSource)
 		renderValue(&b, "serverless_v2", c.ServerlessV2)
+		renderValue(&b, "enhanced_binlog", c.EnhancedBinlog)
+		renderValue(&b, "zero_etl", c.ZeroETL)
+		if len(c.ZeroETLIntegrations) > 0 {
+			fmt.Fprintf(&b, "  zero_etl_integrations=%v\n", c.ZeroETLIntegrations)
+		}
 		if c.Action != model.ActionNone {
 			fmt.Fprintf(&b, "  action=%s\n", c.Action)
 		}
@@ -98,11 +103,18 @@ func renderValue[T comparable](b *strings.Builder, name string, v model.Value[T]
 	if len(v.Candidates) > 0 {
 		fmt.Fprintf(b, " candidates=%v", v.Candidates)
 	}
+	if v.Sensitive {
+		b.WriteString(" sensitive")
+	}
 	b.WriteString("\n")
 	if !v.Why.IsZero() {
 		fmt.Fprintf(b, "    why en: %s\n    why ja: %s\n", v.Why.EN, v.Why.JA)
 	}
 	for _, o := range v.Provenance {
+		if o.Key != "" {
+			fmt.Fprintf(b, "    <- %s %s[%q] %s\n", o.Kind, o.Name, o.Key, fullLoc(o.Location))
+			continue
+		}
 		fmt.Fprintf(b, "    <- %s %s %s\n", o.Kind, o.Name, fullLoc(o.Location))
 	}
 }

@@ -113,6 +113,7 @@ func (s *Scanner) scanScope(ctx context.Context, sc scope, globals *globalMember
 		out = append(out, buildCluster(c, sc.account, sc.region, now, instances, classErr, members))
 		writers[aws.ToString(c.DBClusterIdentifier)] = writerInstance(c)
 	}
+	s.readExclusions(ctx, client, raw, out)
 	s.collectMetrics(ctx, cfg, out, writers, now)
 	return scopeResult{clusters: out}
 }

@@ -52,7 +52,9 @@ func toValue[T comparable](prop string, r result, present bool, conv func(result
 		if bad != nil {
 			return model.InvalidValue[T](r.use, bi("%s: %s", "%s：%s", prop, *bad))
 		}
-		return model.KnownValue(v, r.use, append([]model.Origin{attr}, r.prov...)...)
+		out := model.KnownValue(v, r.use, append([]model.Origin{attr}, r.prov...)...)
+		out.Sensitive = r.secret
+		return out
 	}
 	var cands []T
 	for _, c := range r.cands {
@@ -116,6 +118,8 @@ func convPresent(r result) (bool, *model.Text) {
 
 func describeResult(r result) string {
 	switch {
+	case r.secret:
+		return "(sensitive value)"
 	case r.sk == kindSeq:
 		return "a list"
 	case r.sk == kindMap:

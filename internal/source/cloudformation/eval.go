@@ -217,6 +217,9 @@ func (s *stack) refParam(p *paramSlot, use model.Location, w *world, depth int) 
 		return r
 	}
 	r.use = use
+	if d.noEcho {
+		r.secret = true
+	}
 	return r
 }
 

@@ -46,6 +46,9 @@ type result struct {
 	// cands: for resUnknown, every possible value (known scalars or no value).
 	cands []result
 	fork  *paramSlot
+	// secret: the value is (or comes from) a NoEcho parameter; it is
+	// evaluated, but messages never show it.
+	secret bool
 }
 
 func known(s string, sk nodeKind, use model.Location) result {

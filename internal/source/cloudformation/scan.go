@@ -319,6 +319,7 @@ func (s *stack) walk(clusters []model.Cluster, diags *[]model.Diagnostic) []mode
 		}
 	}
 	s.markGlobalMembers(clusters, first)
+	s.markExclusions(clusters, first)
 	for _, id := range s.t.resOrder {
 		r := s.t.resources[id]
 		if !isNestedStackType(r.typ) {

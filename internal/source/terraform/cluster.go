@@ -135,7 +135,7 @@ func windowValue(e *evaluated) model.Value[int64] {
 		return model.Value[int64]{}
 	}
 	if e.val.IsWhollyKnown() {
-		return withChain(toSeconds(e.val, e.where), e.chain)
+		return withChain(toSeconds(e.val, e.where, e.rs.sensitive), e.chain)
 	}
 	if len(e.rs.invalid) > 0 {
 		return withChain(model.InvalidValue[int64](e.where, joinReasons(e.rs.invalid)), e.chain)
@@ -143,7 +143,7 @@ func windowValue(e *evaluated) model.Value[int64] {
 	var cands []int64
 	if vals, ok := possible(e.attr.Expr, e.in, e.rep, 0); ok {
 		for _, c := range vals {
-			sv := toSeconds(c, e.where)
+			sv := toSeconds(c, e.where, e.rs.sensitive)
 			if sv.State == model.Invalid {
 				cands = nil
 				break
@@ -154,11 +154,19 @@ func windowValue(e *evaluated) model.Value[int64] {
 	return withChain(model.UnknownValue(e.where, e.whyUnknown(), cands...), e.chain)
 }
 
-func toSeconds(v cty.Value, where model.Location) model.Value[int64] {
+// toSeconds converts a window value. A sensitive value (from a variable
+// declared sensitive = true) is judged like any other, but the message says
+// "(sensitive value)" instead of showing it.
+func toSeconds(v cty.Value, where model.Location, sensitive bool) model.Value[int64] {
 	if v.IsNull() {
 		return model.Value[int64]{State: model.Absent}
 	}
 	expected := func(got string) model.Value[int64] {
+		if sensitive {
+			return model.InvalidValue[int64](where, model.Text{
+				EN: "expected a whole number of seconds, got " + sensitiveText.EN,
+				JA: "整数の秒数が必要ですが、" + sensitiveText.JA + " が指定されています"})
+		}
 		return model.InvalidValue[int64](where, model.T("expected a whole number of seconds, got %s",
 			"整数の秒数が必要ですが、%s が指定されています", got))
 	}
@@ -168,6 +176,9 @@ func toSeconds(v cty.Value, where model.Location) model.Value[int64] {
 		n = v
 	case cty.String:
 		c, err := convertSafe(v, cty.Number)
+		if err != nil && sensitive {
+			return expected("")
+		}
 		if err != nil {
 			return model.InvalidValue[int64](where, model.T("expected a whole number of seconds, got string %q",
 				"整数の秒数が必要ですが、文字列 %q が指定されています", v.AsString()))
@@ -184,7 +195,9 @@ func toSeconds(v cty.Value, where model.Location) model.Value[int64] {
 	if acc != big.Exact {
 		return expected(bf.Text('g', 20) + " (too large)")
 	}
-	return model.KnownValue(i, where)
+	out := model.KnownValue(i, where)
+	out.Sensitive = sensitive
+	return out
 }
 
 func withChain[T comparable](v model.Value[T], chain []model.Origin) model.Value[T] {
@@ -207,6 +220,10 @@ func appendUnique[T comparable](s []T, v T) []T {
 type built struct {
 	c   model.Cluster
 	key string // instance key
+	// where the cluster was declared, for arguments read after the walk
+	in  *instance
+	res *resourceDecl
+	rep rep
 }
 
 // clusters builds the aws_rds_cluster instances of one module instance.
@@ -232,7 +249,7 @@ func (in *instance) clusters() []*built {
 				c.Notes = append(c.Notes, *in.expansionNote)
 			}
 			c.Suppressions = append([]model.Suppression(nil), sups...)
-			out = append(out, &built{c: c, key: reps[i].addrKey})
+			out = append(out, &built{c: c, key: reps[i].addrKey, in: in, res: res, rep: reps[i]})
 		}
 	}
 	return out
@@ -377,7 +394,8 @@ func firstBlock(body hcl.Body, typ string) *hcl.Block {
 // relate applies what other resources say about the clusters of one root:
 // aws_rds_global_cluster.source_db_cluster_identifier makes its source a
 // member; aws_rds_cluster_instance gives instance classes (db.serverless:
-// Serverless v2).
+// Serverless v2); parameter groups and zero-ETL integrations (relations.go)
+// say whether backtrack is excluded.
 func relate(insts []*instance, bs []*built) {
 	byAddr := map[string][]int{}
 	byName := map[string][]int{}
@@ -410,6 +428,7 @@ func relate(insts []*instance, bs []*built) {
 		}
 		return out
 	}
+	relateExclusions(insts, bs, targets)
 	for _, in := range insts {
 		for _, res := range in.def.resources {
 			if res.mode != "managed" {

@@ -26,8 +26,31 @@ func (in *instance) eval(expr hcl.Expression, r *rep) (v cty.Value, diags hcl.Di
 	if in == nil {
 		return expr.Value(&hcl.EvalContext{Functions: functions})
 	}
-	ctx := in.ctxFor(in.def.variablesOf(expr), r)
+	if !in.root.charge(in.s, limEvaluations, 1) {
+		k, _ := in.root.takeOver()
+		return in.overVal(k, expr.Range()), nil
+	}
+	travs := in.def.variablesOf(expr)
+	ctx := in.ctxFor(travs, r)
+	if _, native := expr.(hclsyntax.Expression); !native {
+		// JSON strings are templates HCL parses and joins itself: charge
+		// the bytes of what they refer to before they are joined.
+		if !in.root.charge(in.s, limBytes, in.refBytes(travs)) {
+			k, _ := in.root.takeOver()
+			return in.overVal(k, expr.Range()), nil
+		}
+	}
 	v, diags = expr.Value(ctx)
+	if k, over := in.root.takeOver(); over {
+		where := expr.Range()
+		for _, d := range diags {
+			if isLimitDiag(d) && d.Subject != nil {
+				where = *d.Subject
+				break
+			}
+		}
+		return in.overVal(k, where), nil
+	}
 	if diags.HasErrors() {
 		for _, d := range diags {
 			if d.Severity == hcl.DiagError && d.Summary == "Call to unknown function" {
@@ -105,7 +128,11 @@ func (in *instance) ctxFor(travs []hcl.Traversal, r *rep) *hcl.EvalContext {
 		case "path":
 			vars["path"] = in.pathObject()
 		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+			ws := in.root.workspace
+			if ws == "" {
+				ws = "default"
+			}
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(ws)})
 		case "self":
 			vars["self"] = unknownVal(model.T("self is only known at apply time", "self は apply 時にしか決まりません"))
 		case "data":
@@ -226,6 +253,7 @@ func (in *instance) initVars() {
 			vv.val = unknownTyped(d.typ, model.T("module %q does not set its required input %q",
 				"モジュール %q が必須の入力 %q を設定していません", in.addr, name))
 		}
+		vv.val = markIfSensitive(vv.val, d)
 		in.vars[name] = vv
 	}
 }
@@ -278,7 +306,7 @@ func (in *instance) local(name string) (cty.Value, bool) {
 	}
 	l := in.locals[name]
 	if l == nil {
-		l = &lazy{}
+		l = &lazy{size: -1}
 		in.locals[name] = l
 	}
 	switch l.state {
@@ -302,7 +330,7 @@ func (in *instance) resourceAttr(res *resourceDecl, r *rep, name string) cty.Val
 	}
 	l := in.attrs[key]
 	if l == nil {
-		l = &lazy{}
+		l = &lazy{size: -1}
 		in.attrs[key] = l
 	}
 	switch l.state {

@@ -54,6 +54,23 @@ func (r *rep) object() cty.Value {
 // resolved it returns one repetition with unknown count.index / each.*,
 // unknown = true and the reason.
 func (in *instance) expand(count, forEach *hcl.Attribute, ownRep *rep) (reps []rep, unknown bool, why model.Text) {
+	reps, unknown, why = in.expandReps(count, forEach, ownRep)
+	if !in.root.charge(in.s, limInstances, int64(len(reps))) {
+		in.root.takeOver()
+		var where hcl.Range
+		switch {
+		case count != nil:
+			where = count.Expr.Range()
+		case forEach != nil:
+			where = forEach.Expr.Range()
+		}
+		in.root.limitHit(loc(where), model.Resource{Kind: model.SourceTerraform, Address: in.addr}, in.s.limitText(limInstances, in.root.shareOf(in.s, limInstances)))
+		return nil, false, model.Text{}
+	}
+	return reps, unknown, why
+}
+
+func (in *instance) expandReps(count, forEach *hcl.Attribute, ownRep *rep) (reps []rep, unknown bool, why model.Text) {
 	switch {
 	case count != nil:
 		v, ms := unmark(in.evalValue(count.Expr, ownRep))

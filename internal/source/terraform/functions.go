@@ -44,6 +44,9 @@ func (in *instance) evalContext() *hcl.EvalContext {
 	if in == nil || in.root == nil || in.s == nil {
 		return &hcl.EvalContext{Functions: functions}
 	}
+	if in.root.fnCtx != nil {
+		return in.root.fnCtx.NewChild()
+	}
 	k := rootKey{scanRoot: in.s.rootAbs, dir: in.root.dir}
 	c, ok := rootContexts.Load(k)
 	if !ok {
@@ -51,7 +54,18 @@ func (in *instance) evalContext() *hcl.EvalContext {
 		fc.Functions = tffuncs.Dir(tffuncs.Options{BaseDir: in.root.dir, Root: in.s.rootAbs, Unknown: unknownTyped}, sharedFunctions)
 		c, _ = rootContexts.LoadOrStore(k, fc)
 	}
-	return c.(*hcl.EvalContext).NewChild()
+	// Every function this root calls charges its budget (budget.go): the
+	// functions that read files, wrapped for this root, over the shared
+	// ones, wrapped once per worker.
+	t := in.s.acquireTable(in.root)
+	in.root.table = t
+	fc := t.ctx.NewChild()
+	fc.Functions = make(map[string]function.Function, len(c.(*hcl.EvalContext).Functions))
+	for n, f := range c.(*hcl.EvalContext).Functions {
+		fc.Functions[n] = wrapFunction(func() (*scanner, *rootModule) { return in.s, in.root }, n, f)
+	}
+	in.root.fnCtx = fc
+	return in.root.fnCtx.NewChild()
 }
 
 // pathObject is Terraform's path object: path.module relative to the root

@@ -4,13 +4,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/kumoguard/kumoguard/internal/model"
 )
 
 // FuzzLoad feeds arbitrary bytes to the loader as the main.tf of a local
 // module and as the root module's terraform.tfvars (and, with asJSON,
 // terraform.tfvars.json), and requires that Scan never panics and that every
-// diagnostic carries a bilingual message.
+// diagnostic carries a bilingual message. Its seeds include the shapes of
+// the evaluation limits (nesting, repetition, for-expression products,
+// module self-calls with count, format widths): every input, however it
+// is mutated, ends in bounded time with findings instead of a crash.
 func FuzzLoad(f *testing.F) {
 	for _, p := range []string{
 		"multienv/modules/aurora/main.tf", "multienv/envs/prod/main.tf", "foreach/main.tf", "conditional/main.tf",
@@ -23,6 +29,15 @@ func FuzzLoad(f *testing.F) {
 		}
 		f.Add(b, false)
 	}
+	// The shapes of the limits (limits_test.go), at sizes a fuzzer mutates
+	// quickly: each must end in a LIMIT_EXCEEDED finding, never a crash.
+	f.Add([]byte("locals {\n  x = "+strings.Repeat("[", maxNesting+1)+strings.Repeat("]", maxNesting+1)+"\n}\n"), false)
+	f.Add([]byte("locals {\n  x = "+strings.Repeat("!", maxNesting+1)+"true\n}\n"), false)
+	f.Add([]byte(`{"window": `+strings.Repeat("[", maxNesting+1)+strings.Repeat("]", maxNesting+1)+`}`), true)
+	f.Add([]byte(localsRepeat(false)["bad/main.tf"]), false)
+	f.Add([]byte("locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n"), false)
+	f.Add([]byte("module \"self\" {\n  source = \"./\"\n  count = 100\n}\n"), false)
+	f.Add([]byte("locals {\n  x = format(\"%01000000000d\", 1)\n}\n"), false)
 	f.Add([]byte("window = 72\nclusters = { a = { backtrack_window = \"x\" } }\n"), true)
 	f.Add([]byte(`{"window": [1, 2], "env": null}`), true)
 	// One worker: goroutine scheduling would make coverage differ between
@@ -84,6 +99,9 @@ resource "aws_rds_cluster" "c" {
 		for _, d := range inv.Diagnostics {
 			if d.Message.EN == "" || d.Message.JA == "" {
 				t.Fatalf("diagnostic without a bilingual message: %+v", d)
+			}
+			if d.Reason == model.ReasonLimitExceeded && (d.Status != model.StatusError || d.Location.File == "") {
+				t.Fatalf("a limit finding must be an ERROR at a file: %+v", d)
 			}
 		}
 		for _, c := range inv.Clusters {

@@ -39,6 +39,11 @@ func TestGolden(t *testing.T) {
 		{name: "badtfvars", paths: []string{"badtfvars"}},
 		{name: "nested", paths: []string{"nested"}},
 		{name: "localmissing", paths: []string{"localmissing"}},
+		{name: "overrides", paths: []string{"overrides"}},
+		{name: "tofu", paths: []string{"tofu"}},
+		{name: "workspace_selected", paths: []string{"workspace"}},
+		{name: "workspace_env", paths: []string{"workspace"}, opts: Options{Env: []string{"TF_WORKSPACE=staging"}}},
+		{name: "cycle", paths: []string{"cycle"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,7 @@ const (
 type lazy struct {
 	state lazyState
 	val   cty.Value
+	size  int64 // string bytes of val, measured on first use; -1 before (budget.go)
 }
 
 type attrKey struct {

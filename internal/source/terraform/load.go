@@ -32,7 +32,9 @@ type moduleDef struct {
 	callByKey map[string]*moduleCall
 	outputs   map[string]*hcl.Attribute
 	diags     []model.Diagnostic
-	travCache sync.Map // hcl.Expression -> []hcl.Traversal
+	// localOverrides are local values set by override files, by name.
+	localOverrides map[string]*hcl.Attribute
+	travCache      sync.Map // hcl.Expression -> []hcl.Traversal
 }
 
 // sourceFile is one .tf or .tf.json file of a module.
@@ -50,6 +52,9 @@ type variableDecl struct {
 	dflt     hcl.Expression // nil when there is no default
 	dfltVal  cty.Value
 	nullable bool
+	// sensitive: declared sensitive = true; its value is evaluated but
+	// never shown in a message.
+	sensitive bool
 }
 
 type resourceDecl struct {
@@ -89,7 +94,7 @@ var fileSchema = &hcl.BodySchema{
 }
 
 var variableSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "nullable"}},
+	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "nullable"}, {Name: "sensitive"}},
 }
 
 var metaSchema = &hcl.BodySchema{
@@ -102,30 +107,42 @@ var outputSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "val
 var moduleMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true,
 	"providers": true, "depends_on": true}
 
-// isConfigFile reports whether a file name is Terraform configuration.
+// isConfigFile reports whether a file name is Terraform (or OpenTofu)
+// configuration: .tf, .tf.json, .tofu, .tofu.json.
 func isConfigFile(name string) bool {
-	if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
-		return false
-	}
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+	_, _, ok := configStem(name)
+	return ok
 }
 
-// configFiles lists the configuration files of a directory, sorted. Override
-// files (override.tf, *_override.tf) are left out: kumoguard does not merge them.
-func configFiles(dir string) ([]string, error) {
+// configFiles lists the configuration files of a directory, sorted, and its
+// override files apart, sorted: Terraform applies those last. A .tofu
+// (.tofu.json) file takes the place of the .tf (.tf.json) file of the same
+// name, as OpenTofu loads them.
+func configFiles(dir string) (files, overrides []string, err error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []string
+	shadowed := map[string]bool{}
 	for _, e := range ents {
-		if e.IsDir() || !isConfigFile(e.Name()) {
+		if t := tofuTwin(e.Name()); t != "" && !e.IsDir() {
+			shadowed[t] = true
+		}
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !isConfigFile(n) || shadowed[n] {
 			continue
 		}
-		out = append(out, filepath.Join(dir, e.Name()))
+		if isOverrideFile(n) {
+			overrides = append(overrides, filepath.Join(dir, n))
+		} else {
+			files = append(files, filepath.Join(dir, n))
+		}
 	}
-	sort.Strings(out)
-	return out, nil
+	sort.Strings(files)
+	sort.Strings(overrides)
+	return files, overrides, nil
 }
 
 // loadModule parses every configuration file of dir. Files with syntax errors
@@ -148,91 +165,216 @@ type defEntry struct {
 	def  *moduleDef
 }
 
+// topBlock is a top-level block of a module, with any override merged into its body.
+type topBlock struct {
+	b  *hcl.Block
+	sf *sourceFile
+}
+
 func (s *scanner) parseModule(dir string) *moduleDef {
 	m := &moduleDef{dir: dir, rel: s.rel(dir), variables: map[string]*variableDecl{},
 		locals: map[string]*hcl.Attribute{}, byAddr: map[string]*resourceDecl{},
 		callByKey: map[string]*moduleCall{}, outputs: map[string]*hcl.Attribute{}}
-	files, err := configFiles(dir)
+	files, overrides, err := configFiles(dir)
 	if err != nil {
 		m.diags = append(m.diags, readError(s.rel(dir), err))
 		return m
 	}
+	var blocks []*topBlock
 	for _, f := range files {
-		s.loadFile(m, f)
+		blocks = append(blocks, s.loadFile(m, f)...)
+	}
+	if len(overrides) > 0 {
+		byHeader := map[string]*topBlock{}
+		for _, tb := range blocks {
+			if tb.b.Type != "locals" {
+				if _, dup := byHeader[blockHeader(tb.b)]; !dup {
+					byHeader[blockHeader(tb.b)] = tb
+				}
+			}
+		}
+		for _, f := range overrides {
+			for _, ob := range s.loadFile(m, f) {
+				m.applyOverride(ob, byHeader, blocks)
+			}
+		}
+	}
+	for _, tb := range blocks {
+		m.addBlock(tb, s)
 	}
 	return m
 }
 
-func (s *scanner) loadFile(m *moduleDef, path string) {
-	rel := s.rel(path)
-	src, err := os.ReadFile(path)
-	if err != nil {
-		m.diags = append(m.diags, readError(rel, err))
+// blockHeader is a block's type and labels, which an override block matches.
+func blockHeader(b *hcl.Block) string {
+	return strings.Join(append([]string{b.Type}, b.Labels...), "\x00")
+}
+
+// applyOverride merges one block of an override file into the block it
+// overrides (locals: into the local values of the same names).
+func (m *moduleDef) applyOverride(ob *topBlock, byHeader map[string]*topBlock, blocks []*topBlock) {
+	missing := func(what string, r hcl.Range) {
+		l := loc(r)
+		m.diags = append(m.diags, model.Diagnostic{
+			Status: model.StatusError, Reason: model.ReasonParseError, Location: l,
+			Message: model.T("Terraform configuration error at %s: the override file declares %s, which no other file of the module declares (Terraform rejects an override with nothing to override)",
+				"Terraform 構成のエラー（%s）：オーバーライドファイルが %s を宣言していますが、モジュールの他のファイルに宣言がありません（Terraform では上書き対象がないエラーです）",
+				l.String(), what),
+			Remediation: model.T("Declare %s in a file that is not an override file, or remove it from %s.",
+				"%s をオーバーライドファイル以外で宣言するか、%s から削除してください。", what, l.File),
+		})
+	}
+	if ob.b.Type == "locals" {
+		attrs, diags := ob.b.Body.JustAttributes()
+		m.diags = append(m.diags, parseErrors(diags)...)
+		names := make([]string, 0, len(attrs))
+		for n := range attrs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if !m.hasLocal(n, blocks) {
+				missing("local."+n, attrs[n].NameRange)
+				continue
+			}
+			if m.localOverrides == nil {
+				m.localOverrides = map[string]*hcl.Attribute{}
+			}
+			m.localOverrides[n] = attrs[n]
+		}
 		return
 	}
+	base := byHeader[blockHeader(ob.b)]
+	if base == nil {
+		missing(ob.b.Type+" "+strings.Join(ob.b.Labels, "."), headerRange(ob.b))
+		return
+	}
+	nb := *base.b
+	nb.Body = mergedBody{base: base.b.Body, over: ob.b.Body}
+	base.b = &nb
+}
+
+// hasLocal reports whether a non-override file declares the local value name.
+func (m *moduleDef) hasLocal(name string, blocks []*topBlock) bool {
+	for _, tb := range blocks {
+		if tb.b.Type != "locals" {
+			continue
+		}
+		if attrs, _ := tb.b.Body.JustAttributes(); attrs[name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFile parses one configuration file and returns its top-level blocks.
+func (s *scanner) loadFile(m *moduleDef, path string) []*topBlock {
+	rel := s.rel(path)
+	src, err := readBounded(path)
+	if err != nil {
+		m.diags = append(m.diags, fileError(rel, err))
+		return nil
+	}
 	s.files.Add(1)
+	s.bytesRead.Add(int64(len(src)))
+	isJSON := strings.HasSuffix(path, ".json")
+	if d, deep := tooDeep(src, rel, isJSON); deep {
+		m.diags = append(m.diags, d)
+		return nil
+	}
 	var file *hcl.File
 	var diags hcl.Diagnostics
-	if strings.HasSuffix(path, ".json") {
+	if isJSON {
 		file, diags = hcljson.Parse(src, rel)
 	} else {
 		file, diags = hclsyntax.ParseConfig(src, rel, hcl.InitialPos)
 	}
 	if diags.HasErrors() || file == nil {
 		m.diags = append(m.diags, parseErrors(diags)...)
-		return
+		return nil
+	}
+	if sb, ok := file.Body.(*hclsyntax.Body); ok {
+		meter(sb)
 	}
 	sf := &sourceFile{rel: rel}
-	if !strings.HasSuffix(path, ".json") && bytes.Contains(src, []byte(model.IgnoreDirective)) {
+	if !isJSON && bytes.Contains(src, []byte(model.IgnoreDirective)) {
 		sf.comments = indexComments(src, rel)
 	}
 	m.files = append(m.files, sf)
 	content, _, diags := file.Body.PartialContent(fileSchema)
 	m.diags = append(m.diags, parseErrors(diags)...)
-	for _, b := range content.Blocks {
-		switch b.Type {
-		case "variable":
-			m.addVariable(b)
-		case "locals":
-			attrs, diags := b.Body.JustAttributes()
-			m.diags = append(m.diags, parseErrors(diags)...)
-			for name, a := range attrs {
-				m.locals[name] = a
+	out := make([]*topBlock, len(content.Blocks))
+	for i, b := range content.Blocks {
+		out[i] = &topBlock{b: b, sf: sf}
+	}
+	return out
+}
+
+// addBlock declares one top-level block (overrides already merged).
+func (m *moduleDef) addBlock(tb *topBlock, s *scanner) {
+	b := tb.b
+	switch b.Type {
+	case "variable":
+		m.addVariable(b, s)
+	case "locals":
+		attrs, diags := b.Body.JustAttributes()
+		m.diags = append(m.diags, parseErrors(diags)...)
+		for name, a := range attrs {
+			if o := m.localOverrides[name]; o != nil {
+				a = o
 			}
-		case "resource", "data":
-			mode := "managed"
-			if b.Type == "data" {
-				mode = "data"
-			}
-			meta, _, _ := b.Body.PartialContent(metaSchema)
-			r := &resourceDecl{mode: mode, typ: b.Labels[0], name: b.Labels[1], decl: headerRange(b),
-				body: b.Body, file: sf}
-			if sb, ok := b.Body.(*hclsyntax.Body); ok {
-				r.attrs = make(map[string]*hcl.Attribute, len(sb.Attributes))
-				for n, a := range sb.Attributes {
-					r.attrs[n] = a.AsHCLAttribute()
-				}
-			}
-			if meta != nil {
-				r.count = meta.Attributes["count"]
-				r.forEach = meta.Attributes["for_each"]
-			}
-			m.resources = append(m.resources, r)
-			if mode == "managed" {
-				m.byAddr[r.addr()] = r
-			}
-		case "module":
-			m.addCall(b)
-		case "output":
-			c, _, _ := b.Body.PartialContent(outputSchema)
-			if c != nil && c.Attributes["value"] != nil {
-				m.outputs[b.Labels[0]] = c.Attributes["value"]
-			}
+			m.locals[name] = a
+		}
+	case "resource", "data":
+		mode := "managed"
+		if b.Type == "data" {
+			mode = "data"
+		}
+		meta, _, _ := b.Body.PartialContent(metaSchema)
+		r := &resourceDecl{mode: mode, typ: b.Labels[0], name: b.Labels[1], decl: headerRange(b),
+			body: b.Body, file: tb.sf, attrs: syntaxAttrs(b.Body)}
+		if meta != nil {
+			r.count = meta.Attributes["count"]
+			r.forEach = meta.Attributes["for_each"]
+		}
+		m.resources = append(m.resources, r)
+		if mode == "managed" {
+			m.byAddr[r.addr()] = r
+		}
+	case "module":
+		m.addCall(b)
+	case "output":
+		c, _, _ := b.Body.PartialContent(outputSchema)
+		if c != nil && c.Attributes["value"] != nil {
+			m.outputs[b.Labels[0]] = c.Attributes["value"]
 		}
 	}
 }
 
-func (m *moduleDef) addVariable(b *hcl.Block) {
+// syntaxAttrs returns every argument of a native-syntax body (with any
+// native-syntax override merged in); nil when a JSON body is involved.
+func syntaxAttrs(body hcl.Body) map[string]*hcl.Attribute {
+	switch b := body.(type) {
+	case *hclsyntax.Body:
+		out := make(map[string]*hcl.Attribute, len(b.Attributes))
+		for n, a := range b.Attributes {
+			out[n] = a.AsHCLAttribute()
+		}
+		return out
+	case mergedBody:
+		base, over := syntaxAttrs(b.base), syntaxAttrs(b.over)
+		if base == nil || over == nil {
+			return nil
+		}
+		for n, a := range over {
+			base[n] = a
+		}
+		return base
+	}
+	return nil
+}
+
+func (m *moduleDef) addVariable(b *hcl.Block, s *scanner) {
 	v := &variableDecl{name: b.Labels[0], decl: headerRange(b), typ: cty.DynamicPseudoType, nullable: true}
 	c, _, diags := b.Body.PartialContent(variableSchema)
 	m.diags = append(m.diags, parseErrors(diags)...)
@@ -253,10 +395,18 @@ func (m *moduleDef) addVariable(b *hcl.Block) {
 			v.nullable = nv.True()
 		}
 	}
+	if a := c.Attributes["sensitive"]; a != nil {
+		if sv, diags := a.Expr.Value(nil); !diags.HasErrors() && sv.Type() == cty.Bool && sv.IsKnown() && !sv.IsNull() {
+			v.sensitive = sv.True()
+		}
+	}
 	if a := c.Attributes["default"]; a != nil {
 		v.dflt = a.Expr
-		val, diags := a.Expr.Value(nil)
-		if diags.HasErrors() {
+		val, diags := a.Expr.Value(s.constContext())
+		if d := limitDiags(s, diags); d != nil {
+			m.diags = append(m.diags, d...)
+			val = limitVal(limElements, a.Expr.Range())
+		} else if diags.HasErrors() {
 			m.diags = append(m.diags, parseErrors(diags)...)
 			val = invalidVal(model.T("the default of variable %q is not a constant value", "変数 %q の default が定数ではありません", v.name))
 		} else {

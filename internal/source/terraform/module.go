@@ -29,14 +29,22 @@ func (in *instance) child(name string) *childCall {
 		return cc
 	}
 	call := in.def.callByKey[name]
-	if call == nil || len(in.keys) >= maxModuleDepth {
+	if call == nil {
 		return nil
 	}
 	cc := &childCall{byKey: map[string]*instance{}}
 	in.children[name] = cc
+	if len(in.keys) >= maxModuleDepth {
+		cc.missing = in.depthExceeded(call)
+		return cc
+	}
 	def, missing := in.s.resolveCall(in, call)
 	if def == nil {
 		cc.missing = missing
+		return cc
+	}
+	if t := in.cycle(call, def); t != nil {
+		cc.missing = t
 		return cc
 	}
 	reps, unknown, why := in.expand(call.count, call.forEach, nil)
@@ -62,6 +70,58 @@ func (in *instance) child(name string) *childCall {
 		cc.byKey[reps[i].addrKey] = c
 	}
 	return cc
+}
+
+// cycle reports a module call whose module is already being evaluated by
+// this instance or one of its callers (a module that calls itself, directly
+// or through others: Terraform rejects it), as an ERROR at the call's source.
+func (in *instance) cycle(call *moduleCall, def *moduleDef) *model.Text {
+	var chain []string
+	found := false
+	for p := in; p != nil; p = p.parent {
+		chain = append(chain, p.def.rel)
+		if p.def == def {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return nil
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	path := strings.Join(append(chain, def.rel), " → ")
+	addr := in.prefix() + "module." + call.name
+	t := model.T("%s calls %s, which is already being evaluated: the module calls itself (%s)",
+		"%s が評価中の %s を呼び出しています。モジュールが自分自身を呼び出しています（%s）", addr, def.rel, path)
+	l := loc(call.sourceRange)
+	key := "cycle|" + l.String()
+	if !in.root.reported[key] {
+		in.root.reported[key] = true
+		in.root.diags = append(in.root.diags, model.Diagnostic{
+			Status:   model.StatusError,
+			Reason:   model.ReasonModuleCycle,
+			Location: l,
+			Resource: model.Resource{Kind: model.SourceTerraform, Type: "module", Address: addr},
+			Message: model.T("Module %s calls %s, which is already being evaluated: the module calls itself (%s). Terraform rejects this configuration; the clusters below this call were not evaluated.",
+				"モジュール %s が評価中の %s を呼び出しています。モジュールが自分自身を呼び出しています（%s）。Terraform はこの構成を受け付けません。この呼び出しより下のクラスターは評価されていません。",
+				addr, def.rel, path),
+			Remediation: model.T("Change the source of %s so that no module calls itself, directly or through other modules.",
+				"%s の source を変更し、モジュールが直接または他のモジュール経由で自分自身を呼び出さないようにしてください。", addr),
+		})
+	}
+	return &t
+}
+
+// depthExceeded reports a module call nested deeper than maxModuleDepth.
+func (in *instance) depthExceeded(call *moduleCall) *model.Text {
+	addr := in.prefix() + "module." + call.name
+	t := model.T("%s is nested more than %d modules deep", "%s はモジュールの入れ子が %d 段を超えています", addr, maxModuleDepth)
+	l := loc(call.decl)
+	in.root.limitHit(l, model.Resource{Kind: model.SourceTerraform, Type: "module", Address: addr},
+		model.T("module nesting depth (%d)", "モジュールの入れ子の深さ（%d）", maxModuleDepth))
+	return &t
 }
 
 // resolveCall finds the directory of a module call: local paths relative to
@@ -181,7 +241,7 @@ func (in *instance) outputObject(ts []hcl.Traversal, i int) cty.Value {
 func (in *instance) output(name string) cty.Value {
 	l := in.outputs[name]
 	if l == nil {
-		l = &lazy{}
+		l = &lazy{size: -1}
 		in.outputs[name] = l
 	}
 	switch l.state {

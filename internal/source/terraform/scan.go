@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hashicorp/hcl/v2"
+
 	workpool "github.com/kumoguard/kumoguard/internal/parallel"
 
 	"github.com/kumoguard/kumoguard/internal/model"
@@ -38,13 +40,24 @@ type flagVar struct{ name, raw string }
 type scanner struct {
 	o         Options
 	rootAbs   string
-	mu        sync.Mutex // guards defs
+	mu        sync.Mutex // guards defs and tables
+	tables    []*fnTable // budget.go
 	defs      map[string]*defEntry
 	files     atomic.Int64
 	inv       model.Inventory
 	env       map[string]string
 	flagVars  []flagVar
 	flagFiles []*varFile
+	workspace string // TF_WORKSPACE, "" when unset
+
+	// The evaluation budget (budget.go): configuration bytes read, and the
+	// work spent by every root module.
+	bytesRead  atomic.Int64
+	constSpent [numLimits]atomic.Int64
+	allow      [numLimits]int64 // fixed by fixBudget
+	shares     [numLimits]int64
+	constOnce  sync.Once
+	constCtx   *hcl.EvalContext
 }
 
 // rootModule is a root module: its directory, tfvars and installed modules,
@@ -54,10 +67,22 @@ type rootModule struct {
 	rel      string
 	varFiles []*varFile
 	modules  map[string]string // modules.json Key -> Dir; nil when there is none
+	// workspace is terraform.workspace: TF_WORKSPACE, else the workspace
+	// selected in .terraform/environment, else "default".
+	workspace string
 
 	clusters []model.Cluster
 	diags    []model.Diagnostic
 	reported map[string]bool
+
+	// The root's evaluation budget: work spent, the limit a charge found
+	// exceeded (until eval reports it), and the functions that charge it.
+	spent     [numLimits]int64
+	share     [numLimits]int64 // 0: the scan's first equal share
+	hitBudget bool
+	over      *limitKind
+	fnCtx     *hcl.EvalContext
+	table     *fnTable
 }
 
 // Scan finds the root modules under paths (directories or .tf files) and
@@ -95,8 +120,9 @@ func Load(ctx context.Context, dirs []string, o Options) model.Inventory {
 	return s.run(ctx, abs)
 }
 
-// IsConfigFile reports whether a file name is Terraform configuration
-// (.tf or .tf.json), as the scan pipeline's walk asks.
+// IsConfigFile reports whether a file name is Terraform or OpenTofu
+// configuration (.tf, .tf.json, .tofu, .tofu.json), as the scan pipeline's
+// walk asks.
 func IsConfigFile(name string) bool { return isConfigFile(name) }
 
 func newScanner(o Options) *scanner {
@@ -111,8 +137,12 @@ func newScanner(o Options) *scanner {
 		s.rootAbs = root
 	}
 	for _, kv := range o.Env {
-		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "TF_VAR_") {
+		k, v, ok := strings.Cut(kv, "=")
+		switch {
+		case ok && strings.HasPrefix(k, "TF_VAR_"):
 			s.env[strings.TrimPrefix(k, "TF_VAR_")] = v
+		case ok && k == "TF_WORKSPACE":
+			s.workspace = v
 		}
 	}
 	for _, raw := range o.Vars {
@@ -144,23 +174,56 @@ func newScanner(o Options) *scanner {
 
 func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 	// Parse every module found; a directory called by another as a local
-	// module is not a root.
+	// module is not a root. Test folders are not configuration.
+	dirs = withoutTestDirs(dirs, s.rootAbs)
 	defs := make([]*moduleDef, len(dirs))
 	parallel(len(dirs), func(i int) { defs[i] = s.loadModule(dirs[i]) })
+	localCalls := func(d string, def *moduleDef) []string {
+		var out []string
+		for _, c := range def.calls {
+			if c.hasSource && isLocalSource(c.source) {
+				out = append(out, filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source))))
+			}
+		}
+		return out
+	}
 	called := map[string]bool{}
 	for i, d := range dirs {
-		for _, c := range defs[i].calls {
-			if c.hasSource && isLocalSource(c.source) {
-				called[filepath.Clean(filepath.Join(d, filepath.FromSlash(c.source)))] = true
-			}
+		for _, c := range localCalls(d, defs[i]) {
+			called[c] = true
 		}
 	}
 	var roots []string
-	for _, d := range dirs {
-		if !called[d] {
-			roots = append(roots, d)
+	reached := map[string]bool{}
+	var reach func(d string, def *moduleDef)
+	reach = func(d string, def *moduleDef) {
+		if reached[d] {
+			return
+		}
+		reached[d] = true
+		for _, c := range localCalls(d, def) {
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				reach(c, s.loadModule(c))
+			}
 		}
 	}
+	for i, d := range dirs {
+		if !called[d] {
+			roots = append(roots, d)
+			reach(d, defs[i])
+		}
+	}
+	// Modules that only call each other (a cycle no root reaches) are
+	// evaluated as roots too, so that the cycle is reported rather than
+	// nothing at all.
+	for i, d := range dirs {
+		if !reached[d] {
+			roots = append(roots, d)
+			reach(d, defs[i])
+		}
+	}
+	sort.Strings(roots)
+	s.fixBudget(len(roots))
 	results := make([]*rootModule, len(roots))
 	var skipped atomic.Int64
 	parallel(len(roots), func(i int) {
@@ -169,8 +232,22 @@ func (s *scanner) run(ctx context.Context, dirs []string) model.Inventory {
 			results[i] = &rootModule{}
 			return
 		}
-		results[i] = s.evalRoot(roots[i])
+		results[i] = s.evalRoot(roots[i], [numLimits]int64{})
 	})
+	// The roots that ran out of their share are evaluated again with what
+	// the others left (budget.go).
+	if share, more := s.reshare(results); more && ctx.Err() == nil {
+		var again []int
+		for i, r := range results {
+			if r.hitBudget {
+				again = append(again, i)
+			}
+		}
+		parallel(len(again), func(j int) {
+			i := again[j]
+			results[i] = s.evalRoot(roots[i], share)
+		})
+	}
 	if n := skipped.Load(); n > 0 {
 		s.inv.Diagnostics = append(s.inv.Diagnostics, model.Diagnostic{
 			Status: model.StatusUnknown, Reason: model.ReasonScanInterrupted,
@@ -226,6 +303,54 @@ func parallel(n int, f func(i int)) {
 
 func sortedDefs(out []*moduleDef) []*moduleDef {
 	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
+	return out
+}
+
+// withoutTestDirs leaves out test folders: a directory named "tests" (the
+// default of terraform test and tofu test) that holds .tftest.hcl,
+// .tftest.json, .tofutest.hcl or .tofutest.json files, and everything under
+// it (the helper modules of its run blocks). Those are not configuration
+// Terraform plans (https://developer.hashicorp.com/terraform/language/tests).
+// Only folders inside the scan root count.
+func withoutTestDirs(dirs []string, root string) []string {
+	isTests := map[string]bool{}
+	testDir := func(d string) bool {
+		if v, ok := isTests[d]; ok {
+			return v
+		}
+		v := false
+		if filepath.Base(d) == "tests" {
+			ents, _ := os.ReadDir(d)
+			for _, e := range ents {
+				n := e.Name()
+				if !e.IsDir() && (strings.HasSuffix(n, ".tftest.hcl") || strings.HasSuffix(n, ".tftest.json") ||
+					strings.HasSuffix(n, ".tofutest.hcl") || strings.HasSuffix(n, ".tofutest.json")) {
+					v = true
+					break
+				}
+			}
+		}
+		isTests[d] = v
+		return v
+	}
+	out := dirs[:0:0]
+	for _, d := range dirs {
+		skip := false
+		for p := d; ; {
+			if testDir(p) {
+				skip = true
+				break
+			}
+			parent := filepath.Dir(p)
+			if parent == p || p == root || !strings.HasPrefix(parent, root) {
+				break
+			}
+			p = parent
+		}
+		if !skip {
+			out = append(out, d)
+		}
+	}
 	return out
 }
 
@@ -288,8 +413,8 @@ func (s *scanner) rel(p string) string {
 }
 
 // evalRoot evaluates one root module and everything it calls.
-func (s *scanner) evalRoot(dir string) *rootModule {
-	root := &rootModule{dir: dir, rel: s.rel(dir), reported: map[string]bool{}}
+func (s *scanner) evalRoot(dir string, share [numLimits]int64) *rootModule {
+	root := &rootModule{dir: dir, rel: s.rel(dir), reported: map[string]bool{}, share: share}
 	for _, f := range autoVarFiles(dir) {
 		vf, diags := s.parseVarFile(f)
 		root.diags = append(root.diags, diags...)
@@ -298,16 +423,34 @@ func (s *scanner) evalRoot(dir string) *rootModule {
 		}
 	}
 	root.modules = readModulesJSON(filepath.Join(dir, ".terraform", "modules", "modules.json"))
+	root.workspace = s.workspaceOf(dir)
 	in := newInstance(s, s.loadModule(dir), root)
 	var insts []*instance
 	var bs []*built
 	s.walk(in, &insts, &bs)
 	relate(insts, bs)
+	s.releaseTable(root)
 	root.clusters = make([]model.Cluster, len(bs))
 	for i, b := range bs {
 		root.clusters[i] = b.c
 	}
 	return root
+}
+
+// workspaceOf is the workspace Terraform would use in a root module:
+// TF_WORKSPACE, else the one terraform workspace select wrote to
+// .terraform/environment, else "default"
+// (https://developer.hashicorp.com/terraform/cli/workspaces).
+func (s *scanner) workspaceOf(dir string) string {
+	if s.workspace != "" {
+		return s.workspace
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ".terraform", "environment")); err == nil {
+		if w := strings.TrimSpace(string(b)); w != "" {
+			return w
+		}
+	}
+	return "default"
 }
 
 // readModulesJSON reads the module manifest terraform init writes.

@@ -22,7 +22,24 @@ const (
 	markUnknown  markKind = iota + 1 // no value: unset variable, data source, ...
 	markInvalid                      // a value that is present but wrong
 	markComputed                     // an attribute only AWS knows, of resource refAddr
+	// markSensitive: the value comes from a variable declared sensitive =
+	// true. It is evaluated like any other, but no message shows it.
+	markSensitive
 )
+
+// sensitiveMark marks the value of a variable declared sensitive.
+var sensitiveMark = mark{kind: markSensitive}
+
+// markIfSensitive marks a variable's value when its declaration is sensitive.
+func markIfSensitive(v cty.Value, d *variableDecl) cty.Value {
+	if d.sensitive {
+		return v.Mark(sensitiveMark)
+	}
+	return v
+}
+
+// sensitiveText is what a message shows instead of a sensitive value.
+var sensitiveText = model.T("(sensitive value)", "（sensitive な値）")
 
 // mark is attached to cty values; it must be comparable.
 type mark struct {
@@ -63,6 +80,8 @@ type reasons struct {
 	unknown  []model.Text
 	invalid  []model.Text
 	computed []mark
+	// sensitive: part of the value comes from a sensitive variable.
+	sensitive bool
 }
 
 func collectReasons(ms cty.ValueMarks) reasons {
@@ -70,6 +89,10 @@ func collectReasons(ms cty.ValueMarks) reasons {
 	for m := range ms {
 		mk, ok := m.(mark)
 		if !ok {
+			continue
+		}
+		if mk.kind == markSensitive {
+			r.sensitive = true
 			continue
 		}
 		t := model.Text{EN: mk.en, JA: mk.ja}

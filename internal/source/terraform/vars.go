@@ -24,14 +24,18 @@ type varFile struct {
 // parseVarFile reads a variable definitions file. Values must be constants.
 func (s *scanner) parseVarFile(path string) (*varFile, []model.Diagnostic) {
 	rel := s.rel(path)
-	src, err := os.ReadFile(path)
+	src, err := readBounded(path)
 	if err != nil {
-		return nil, []model.Diagnostic{readError(rel, err)}
+		return nil, []model.Diagnostic{fileError(rel, err)}
 	}
-	return parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
+	s.bytesRead.Add(int64(len(src)))
+	return s.parseVarFileSrc(src, rel, strings.HasSuffix(path, ".json"))
 }
 
-func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
+func (s *scanner) parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Diagnostic) {
+	if d, deep := tooDeep(src, rel, isJSON); deep {
+		return nil, []model.Diagnostic{d}
+	}
 	var out []model.Diagnostic
 	var f *hcl.File
 	var diags hcl.Diagnostics
@@ -43,11 +47,19 @@ func parseVarFileSrc(src []byte, rel string, isJSON bool) (*varFile, []model.Dia
 	if diags.HasErrors() || f == nil {
 		return nil, parseErrors(diags)
 	}
+	if sb, ok := f.Body.(*hclsyntax.Body); ok {
+		meter(sb)
+	}
 	attrs, diags := f.Body.JustAttributes()
 	out = append(out, parseErrors(diags)...)
 	vf := &varFile{rel: rel, values: attrs, vals: map[string]cty.Value{}}
 	for name, a := range attrs {
-		v, diags := a.Expr.Value(nil)
+		v, diags := a.Expr.Value(s.constContext())
+		if d := limitDiags(s, diags); d != nil {
+			out = append(out, d...)
+			delete(vf.values, name)
+			continue
+		}
 		if diags.HasErrors() {
 			for _, d := range diags {
 				if d.Severity == hcl.DiagError {
@@ -125,6 +137,7 @@ func (s *scanner) rootVariables(def *moduleDef, root *rootModule) map[string]*va
 				"変数 %q に値がありません。--var %s=<値>、.tfvars ファイル、または TF_VAR_%s で設定してください",
 				name, name, name))
 		}
+		vv.val = markIfSensitive(vv.val, d)
 		out[name] = vv
 	}
 	return out
@@ -136,6 +149,9 @@ func (s *scanner) rootVariables(def *moduleDef, root *rootModule) map[string]*va
 func parseRawVar(raw string, d *variableDecl, from string) cty.Value {
 	if !d.hasType || d.typ.IsPrimitiveType() || d.typ == cty.DynamicPseudoType {
 		return cty.StringVal(raw)
+	}
+	if _, deep := tooDeepHCL([]byte(raw), from); deep {
+		return invalidVal(model.T("%s nests deeper than %d levels", "%s は %d 段を超えて入れ子になっています", from, maxNesting))
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), from, hcl.InitialPos)
 	if diags.HasErrors() {

@@ -32,8 +32,10 @@ func (r *reader) mapClusters() {
 	}
 	instances := r.linkInstances()
 	globals := r.linkGlobals()
+	integrations := r.linkIntegrations()
 	for _, e := range r.clustersIn {
 		if c, ok := r.cluster(e, instances[e], globals[e]); ok {
+			r.applyExclusions(e, &c, integrations[e])
 			r.clusters = append(r.clusters, c)
 		}
 	}

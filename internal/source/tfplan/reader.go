@@ -22,6 +22,7 @@ var readAttributes = []string{
 	"global_cluster_identifier", "replication_source_identifier", "cluster_identifier",
 	"serverlessv2_scaling_configuration", "snapshot_identifier", "restore_to_point_in_time",
 	"s3_import", "arn", "instance_class", "source_db_cluster_identifier",
+	"db_cluster_parameter_group_name",
 }
 
 // entry is one resource instance of interest, from resource_changes or
@@ -62,8 +63,11 @@ type reader struct {
 	clustersIn []*entry
 	instances  []*entry
 	globals    []*entry
-	byAddr     map[string]*entry
-	dupes      []*entry
+	// paramGroups and integrations can take a cluster out of scope (exclusions.go).
+	paramGroups  []*entry
+	integrations []*entry
+	byAddr       map[string]*entry
+	dupes        []*entry
 
 	clusters []model.Cluster
 	diags    []model.Diagnostic
@@ -74,7 +78,7 @@ func newReader(file string, ix *positionIndex, plan *tfjson.Plan) *reader {
 }
 
 func interesting(typ string) bool {
-	return typ == typeCluster || typ == typeInstance || typ == typeGlobalCluster
+	return typ == typeCluster || typ == typeInstance || typ == typeGlobalCluster || typ == typeParamGroup || typ == typeIntegration
 }
 
 // collect finds the resources of interest and asks the position index for
@@ -142,6 +146,7 @@ func (r *reader) collect() {
 		r.ix.want(e.sub("address")...)
 		r.ix.want(e.path...)
 	}
+	r.wantExclusions()
 }
 
 // maxModuleDepth bounds the recursion over child_modules (Terraform itself
@@ -204,6 +209,10 @@ func (r *reader) add(e *entry) {
 		r.instances = append(r.instances, e)
 	case typeGlobalCluster:
 		r.globals = append(r.globals, e)
+	case typeParamGroup:
+		r.paramGroups = append(r.paramGroups, e)
+	case typeIntegration:
+		r.integrations = append(r.integrations, e)
 	}
 }
 

@@ -492,3 +492,82 @@ s = json.dumps(plan([rc], [pvr], prior=[], config_root={}), indent=2)
 cut = s.index('"backtrack_window": 86400')
 with open(os.path.join(OUT, "bad_truncated.json"), "w") as f:
     f.write(s[:cut + len('"backtrack_window": 86')])
+
+# 13. enhanced binlog, zero-ETL and an engine version without backtrack
+def pg_after(name, params, name_known=True):
+    v = {"description": "Managed by Terraform", "family": "aurora-mysql8.0", "name": name if name_known else None,
+         "name_prefix": None if name_known else name, "parameter": params, "region": REGION,
+         "tags": None}
+    return dict(sorted(v.items()))
+
+def param(n, v):
+    return {"apply_method": "pending-reboot", "name": n, "value": v}
+
+rcs, pv = [], []
+# a new parameter group with enhanced binlog, and a new cluster naming it by reference
+g = pg_after("orders-enhanced-binlog", [param("aurora_enhanced_binlog", "1"), param("binlog_backup", "0"),
+                                        param("binlog_replication_globaldb", "0")])
+rcs.append(resource_change("aws_rds_cluster_parameter_group.binlog", ["create"], None, g,
+    {"arn": True, "id": True, "parameter": [{}, {}, {}], "tags_all": True}))
+pv.append(("aws_rds_cluster_parameter_group.binlog", planned_resource("aws_rds_cluster_parameter_group.binlog", g)))
+o_after = dict(sorted(cluster_after("orders-prod", window=86400, db_cluster_parameter_group_name="orders-enhanced-binlog").items()))
+o_unknown = created_unknown(o_after)
+del o_unknown["db_cluster_parameter_group_name"]
+rcs.append(resource_change("aws_rds_cluster.orders", ["create"], None, o_after, o_unknown))
+pv.append(("aws_rds_cluster.orders", planned_resource("aws_rds_cluster.orders", o_after)))
+# a group whose name is only known after apply (name_prefix), enhanced binlog off
+p_after = pg_after("billing-", [param("aurora_enhanced_binlog", "0")], name_known=False)
+rcs.append(resource_change("aws_rds_cluster_parameter_group.plain", ["create"], None, p_after,
+    {"arn": True, "id": True, "name": True, "parameter": [{}], "tags_all": True}))
+pv.append(("aws_rds_cluster_parameter_group.plain", planned_resource("aws_rds_cluster_parameter_group.plain", p_after)))
+b_after = dict(sorted(cluster_after("billing-prod", window=86400).items()))
+b_unknown = created_unknown(b_after)
+rcs.append(resource_change("aws_rds_cluster.billing", ["create"], None, b_after, b_unknown))
+pv.append(("aws_rds_cluster.billing", planned_resource("aws_rds_cluster.billing", b_after)))
+# an existing cluster and its existing parameter group with enhanced binlog (no changes)
+rp = pg_after("reporting-binlog", [param("aurora_enhanced_binlog", "1"), param("binlog_format", "ROW")])
+rp_state = dict(rp, arn=f"arn:aws:rds:{REGION}:{ACCOUNT}:cluster-pg:reporting-binlog", id="reporting-binlog",
+                tags_all={})
+rcs.append(resource_change("aws_rds_cluster_parameter_group.reporting", ["no-op"], rp_state, rp_state, {}))
+pv.append(("aws_rds_cluster_parameter_group.reporting", planned_resource("aws_rds_cluster_parameter_group.reporting", rp_state)))
+r_before = state_values(cluster_after("reporting-prod", window=None))
+r_before["db_cluster_parameter_group_name"] = "reporting-binlog"
+rcs.append(resource_change("aws_rds_cluster.reporting", ["no-op"], r_before, copy.deepcopy(r_before), {}))
+pv.append(("aws_rds_cluster.reporting", planned_resource("aws_rds_cluster.reporting", r_before)))
+# a new cluster that a new zero-ETL integration reads from
+i_after = dict(sorted(cluster_after("inventory-prod", window=None).items()))
+rcs.append(resource_change("aws_rds_cluster.inventory", ["create"], None, i_after, created_unknown(i_after)))
+pv.append(("aws_rds_cluster.inventory", planned_resource("aws_rds_cluster.inventory", i_after)))
+integ = {"additional_encryption_context": None, "data_filter": None, "integration_name": "inventory-to-redshift",
+         "kms_key_id": None, "region": REGION, "tags": None, "timeouts": None,
+         "target_arn": f"arn:aws:redshift-serverless:{REGION}:{ACCOUNT}:namespace/11111111-2222-3333-4444-555555555555"}
+rcs.append(resource_change("aws_rds_integration.inventory", ["create"], None, integ,
+    {"arn": True, "id": True, "source_arn": True, "tags_all": True}))
+pv.append(("aws_rds_integration.inventory", planned_resource("aws_rds_integration.inventory", integ)))
+# Aurora MySQL 2.05: no backtrack
+l_after = dict(sorted(cluster_after("legacy-prod", version="5.7.mysql_aurora.2.05.0", window=86400).items()))
+rcs.append(resource_change("aws_rds_cluster.legacy", ["create"], None, l_after, created_unknown(l_after)))
+pv.append(("aws_rds_cluster.legacy", planned_resource("aws_rds_cluster.legacy", l_after)))
+cfg = {"resources": [
+    config_resource("aws_rds_cluster_parameter_group.binlog", {"family": const("aurora-mysql8.0"), "name": const("orders-enhanced-binlog"),
+        "parameter": [{"apply_method": const("pending-reboot"), "name": const("aurora_enhanced_binlog"), "value": const("1")},
+                      {"apply_method": const("pending-reboot"), "name": const("binlog_backup"), "value": const("0")},
+                      {"apply_method": const("pending-reboot"), "name": const("binlog_replication_globaldb"), "value": const("0")}]}),
+    config_resource("aws_rds_cluster.orders", cluster_expr("orders-prod", window=86400,
+        db_cluster_parameter_group_name=refs("aws_rds_cluster_parameter_group.binlog.name", "aws_rds_cluster_parameter_group.binlog"))),
+    config_resource("aws_rds_cluster_parameter_group.plain", {"family": const("aurora-mysql8.0"), "name_prefix": const("billing-"),
+        "parameter": [{"name": const("aurora_enhanced_binlog"), "value": const("0")}]}),
+    config_resource("aws_rds_cluster.billing", cluster_expr("billing-prod", window=86400,
+        db_cluster_parameter_group_name=refs("aws_rds_cluster_parameter_group.plain.name", "aws_rds_cluster_parameter_group.plain"))),
+    config_resource("aws_rds_cluster_parameter_group.reporting", {"family": const("aurora-mysql8.0"), "name": const("reporting-binlog"),
+        "parameter": [{"name": const("aurora_enhanced_binlog"), "value": const("1")}, {"name": const("binlog_format"), "value": const("ROW")}]}),
+    config_resource("aws_rds_cluster.reporting", cluster_expr("reporting-prod", db_cluster_parameter_group_name=const("reporting-binlog"))),
+    config_resource("aws_rds_cluster.inventory", cluster_expr("inventory-prod")),
+    config_resource("aws_rds_integration.inventory", {"integration_name": const("inventory-to-redshift"),
+        "source_arn": refs("aws_rds_cluster.inventory.arn", "aws_rds_cluster.inventory"),
+        "target_arn": const(integ["target_arn"])}),
+    config_resource("aws_rds_cluster.legacy", cluster_expr("legacy-prod", version="5.7.mysql_aurora.2.05.0", window=86400)),
+]}
+write("exclusions.json", plan(rcs, pv, prior=[
+    ("aws_rds_cluster_parameter_group.reporting", planned_resource("aws_rds_cluster_parameter_group.reporting", rp_state)),
+    ("aws_rds_cluster.reporting", planned_resource("aws_rds_cluster.reporting", r_before))], config_root=cfg))

@@ -1,0 +1,1 @@
+window = "s3cr3t-tf-window-tfvars"

@@ -1,0 +1,4 @@
+module "db" {
+  source  = "acme/aurora/aws"
+  version = "1.2.0"
+}

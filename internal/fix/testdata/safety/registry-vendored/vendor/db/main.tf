@@ -1,0 +1,5 @@
+resource "aws_rds_cluster" "this" {
+  cluster_identifier = "vendored"
+  engine             = "aurora-mysql"
+  backtrack_window   = 3600
+}

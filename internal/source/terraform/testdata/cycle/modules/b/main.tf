@@ -1,0 +1,7 @@
+resource "aws_rds_cluster" "b" {
+  engine = "aurora-mysql"
+}
+
+module "back_to_a" {
+  source = "../a"
+}

@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "dev" {
+  engine           = "aurora-mysql"
+  backtrack_window = 0
+}

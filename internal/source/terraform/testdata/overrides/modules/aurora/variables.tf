@@ -1,0 +1,12 @@
+variable "name" {
+  type = string
+}
+
+variable "environment" {
+  type = string
+}
+
+variable "backtrack_window" {
+  type    = number
+  default = 0
+}
