@@ -310,3 +310,23 @@ func FuzzScan(f *testing.F) {
 		compareScans(t, data, 2000)
 	})
 }
+
+func TestDepth(t *testing.T) {
+	for _, tt := range []struct {
+		doc  string
+		max  int
+		want int
+	}{
+		{`[[1]]`, 2, -1},
+		{`[[1]]`, 1, 1},
+		{`{"a": "[[[[", "b": [{}]}`, 3, -1},
+		{`{"a": "[[[[", "b": [{}]}`, 2, 20},
+		{`{"a": "x\"[[[", "b": [{}]}`, 3, -1},
+		{`{"a": [[` + `"\\"` + `, [3]]]}`, 3, 14},
+		{`"unterminated [[[`, 0, -1},
+	} {
+		if got := Depth([]byte(tt.doc), tt.max); got != tt.want {
+			t.Errorf("Depth(%s, %d) = %d, want %d", tt.doc, tt.max, got, tt.want)
+		}
+	}
+}

@@ -81,7 +81,11 @@ func discover(paths []string, root string, sources []Source) discovered {
 			return
 		}
 		if info.Size() > MaxInputBytes {
-			readErr(p, fmt.Errorf("file is %d bytes, above the %d-byte limit", info.Size(), MaxInputBytes))
+			d.inv.Diagnostics = append(d.inv.Diagnostics, model.Diagnostic{
+				Status: model.StatusError, Reason: model.ReasonLimitExceeded, Location: model.Location{File: rel(p), Line: 1, Column: 1},
+				Message: model.T("%s is %d bytes, above the %d-byte limit for one JSON or YAML input: not read.",
+					"%s は %d バイトで、JSON/YAML 入力 1 つの上限 %d バイトを超えているため読み取っていません。", rel(p), info.Size(), MaxInputBytes),
+			})
 			return
 		}
 		data, err := os.ReadFile(p)

@@ -134,7 +134,9 @@ func (t *template) walkDepth(n *node, inCondition bool, depth int) {
 	}
 	switch n.kind {
 	case kindBad:
-		t.diag(model.ReasonParseError, n.pos, *n.bad)
+		if !n.limit { // a limit is reported once, for the file
+			t.diag(model.ReasonParseError, n.pos, *n.bad)
+		}
 		return
 	case kindSeq:
 		for _, v := range n.vals {

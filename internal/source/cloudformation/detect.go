@@ -34,6 +34,9 @@ func IsTemplate(data []byte) (is bool) {
 	if !resourcesKey.Match(data) || !awsTypeValue.Match(data) {
 		return false
 	}
+	if len(data) > maxFileBytes {
+		return true // not parsed here: the scan reports the file's size limit
+	}
 	root, _, _, ok := parseDocument(data)
 	if !ok {
 		return true // looks like one; the scan reports why it does not parse

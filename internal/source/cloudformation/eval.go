@@ -23,9 +23,13 @@ func (s *stack) eval(n *node, w *world, depth int) result {
 	if depth > maxDepth {
 		return invalid(use, model.T("expression nested deeper than %d levels", "式のネストが %d 階層を超えています", maxDepth))
 	}
+	// A literal string counts once per KiB: scanning it costs that much.
+	if !s.b.charge(limSteps, 1+int64(len(n.str)>>10)) {
+		return s.over(limSteps, use)
+	}
 	if w.steps != nil {
 		if *w.steps++; *w.steps > maxSteps {
-			return unknown(use, model.T("the expression is too complex to evaluate (more than %d steps)", "式が複雑すぎて評価できません（%d ステップ超）", maxSteps))
+			return s.overValue(use)
 		}
 	}
 	switch n.kind {
@@ -93,11 +97,16 @@ func (s *stack) evalIntrinsic(fn string, arg, n *node, w *world, depth int) resu
 			}
 			return lift(use, a[1].list, func(items []result) result {
 				parts := make([]string, len(items))
+				size := int64(len(a[0].s)) * int64(max(len(items)-1, 0))
 				for i, it := range items {
 					if !it.isScalar() {
 						return invalid(use, model.T("Fn::Join item %d is not a string", "Fn::Join の要素 %d が文字列ではありません", i))
 					}
 					parts[i] = it.s
+					size += int64(len(it.s))
+				}
+				if !s.b.charge(limBytes, size) {
+					return s.over(limBytes, use)
 				}
 				return knownString(strings.Join(parts, a[0].s), use)
 			})
@@ -112,6 +121,10 @@ func (s *stack) evalIntrinsic(fn string, arg, n *node, w *world, depth int) resu
 				return invalid(use, model.T("Fn::Split takes a non-empty delimiter and a string", "Fn::Split には空でない区切り文字と文字列が必要です"))
 			}
 			out := result{kind: resKnown, sk: kindSeq, use: use}
+			// Every item is charged as an expression evaluated.
+			if !s.b.charge(limSteps, int64(strings.Count(a[1].s, a[0].s))) {
+				return s.over(limSteps, use)
+			}
 			for _, p := range strings.Split(a[1].s, a[0].s) {
 				out.list = append(out.list, knownString(p, use))
 			}
@@ -144,6 +157,9 @@ func (s *stack) evalIntrinsic(fn string, arg, n *node, w *world, depth int) resu
 		return lift(use, []result{v}, func(a []result) result {
 			if !a[0].isScalar() {
 				return invalid(use, model.T("Fn::Base64 takes a string", "Fn::Base64 には文字列が必要です"))
+			}
+			if !s.b.charge(limBytes, int64(base64.StdEncoding.EncodedLen(len(a[0].s)))) {
+				return s.over(limBytes, use)
 			}
 			return knownString(base64.StdEncoding.EncodeToString([]byte(a[0].s)), use)
 		})
@@ -247,11 +263,16 @@ func (s *stack) parentValue(p *paramSlot, w *world, depth int) result {
 	text := r.s
 	if r.sk == kindSeq {
 		parts := make([]string, 0, len(r.list))
+		size := int64(len(r.list))
 		for _, it := range r.list {
 			if !it.isScalar() {
 				return unknown(r.use, model.T("the value passed for parameter %q is not known", "パラメーター %q に渡される値が不明です", p.decl.name))
 			}
 			parts = append(parts, it.s)
+			size += int64(len(it.s))
+		}
+		if !s.b.charge(limBytes, size) {
+			return s.over(limBytes, r.use)
 		}
 		text = strings.Join(parts, ",")
 	} else if !r.isScalar() {
@@ -266,6 +287,9 @@ func (s *stack) parentValue(p *paramSlot, w *world, depth int) result {
 	}
 	out := knownString(text, r.use)
 	if p.decl.isList() {
+		if !s.b.charge(limSteps, int64(strings.Count(text, ","))) {
+			return s.over(limSteps, r.use)
+		}
 		out = result{kind: resKnown, sk: kindSeq, use: r.use}
 		for _, it := range strings.Split(text, ",") {
 			out.list = append(out.list, knownString(strings.TrimSpace(it), r.use))
@@ -413,6 +437,9 @@ func (s *stack) condExpr(n *node, w *world, visiting []string, depth int) result
 	use := s.t.loc(n.pos)
 	if depth > maxDepth {
 		return invalid(use, model.T("condition nested deeper than %d levels", "条件のネストが %d 階層を超えています", maxDepth))
+	}
+	if !s.b.charge(limSteps, 1) {
+		return s.over(limSteps, use)
 	}
 	fn, arg, ok := n.intrinsic()
 	if !ok {

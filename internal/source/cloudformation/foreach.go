@@ -28,10 +28,11 @@ import (
 
 const forEachPrefix = "Fn::ForEach::"
 
-// maxForEachNodes bounds the nodes that loop expansion may create in one
-// template: a loop nested in a loop over long collections is refused with an
-// ERROR at the loop instead of exhausting memory.
-const maxForEachNodes = 200000
+// The nodes that loop expansion may create are bounded (limLoopNodes in
+// limits.go): for a template as it is loaded, and for all the stacks one
+// top-level template nests together. A loop nested in a loop over long
+// collections is refused with a LIMIT_EXCEEDED ERROR at the loop instead of
+// exhausting memory.
 
 // collectionFunc resolves a collection that is not a literal list: the items,
 // or ok=false with why when they are not known.
@@ -41,6 +42,7 @@ type forEachProblem struct {
 	at      pos
 	msg     model.Text
 	unknown bool // the collection is not known (not an error in the template)
+	limit   bool // the expansion hit the limit on loop nodes
 	loop    string
 }
 
@@ -56,7 +58,7 @@ type expander struct {
 	// origin records, for each key generated in Resources, its loop
 	// (nil while expanding the other sections); resources keeps it.
 	origin, resources map[string]*loopOrigin
-	budget            int
+	budget, limit     int64 // nodes left to create, and the bound
 	problems          []forEachProblem
 	// pending is true when some loop was left as written.
 	pending bool
@@ -213,7 +215,9 @@ func (e *expander) loop(name string, at pos, v *node, depth int) (*node, bool) {
 		s := substituter{ident: ident, item: item, e: e}
 		frag := e.expand(s.node(body, depth+1), depth+1)
 		if e.budget < 0 {
-			return bad(at, model.T("%s expands to more than %d template nodes (kumoguard's limit for Fn::ForEach)", "%s の展開結果がテンプレートノード %d 個を超えます（kumoguard の Fn::ForEach の上限）", name, maxForEachNodes))
+			e.problems = append(e.problems, forEachProblem{at: at, limit: true, loop: name,
+				msg: model.T("%s expands to more than %d template nodes (kumoguard's limit for Fn::ForEach)", "%s の展開結果がテンプレートノード %d 個を超えます（kumoguard の Fn::ForEach の上限）", name, e.limit)})
+			return nil, false
 		}
 		if frag == nil || frag.kind != kindMap {
 			return nil, false
@@ -293,8 +297,8 @@ func alnum(s string) string {
 
 // expandLoops expands the loops of a freshly loaded template whose
 // collections are literal lists; loops over parameters stay pending.
-func (t *template) expandLoops() {
-	e := &expander{budget: maxForEachNodes}
+func (t *template) expandLoops(nodes int64) {
+	e := &expander{budget: nodes, limit: nodes}
 	if !e.hasLoops(t.root.get("Resources"), 0) && !e.hasLoops(t.root.get("Conditions"), 0) && !e.hasLoops(t.root.get("Outputs"), 0) {
 		return
 	}
@@ -302,7 +306,10 @@ func (t *template) expandLoops() {
 	t.pendingLoops, t.loopOrigin = e.pending, e.resources
 	for _, p := range e.problems {
 		t.loopWhy[p.loop] = p.msg
-		if !p.unknown {
+		switch {
+		case p.limit:
+			t.diags = append(t.diags, limitDiag(t.loc(p.at), t.res(), model.T("template nodes created by Fn::ForEach (%d for this file)", "Fn::ForEach で生成するテンプレートのノード数（このファイルで %d）", nodes)))
+		case !p.unknown:
 			t.diag(model.ReasonInvalidValue, p.at, p.msg)
 		}
 	}
@@ -316,7 +323,11 @@ func (s *stack) expandStackLoops() {
 	if !t.pendingLoops {
 		return
 	}
-	e := &expander{budget: maxForEachNodes, resolve: func(coll *node) ([]string, model.Text, bool) {
+	left := limits[limLoopNodes].perRoot
+	if s.b != nil {
+		left = max(s.b.share[limLoopNodes]-s.b.spent[limLoopNodes], 0)
+	}
+	e := &expander{budget: left, limit: left, resolve: func(coll *node) ([]string, model.Text, bool) {
 		r := s.evalValue(coll)
 		if r.kind == resKnown && r.sk == kindSeq {
 			items := make([]string, 0, len(r.list))
@@ -338,6 +349,7 @@ func (s *stack) expandStackLoops() {
 		return nil, why, false
 	}}
 	root := e.expandRoot(t.root)
+	s.b.charge(limLoopNodes, left-e.budget)
 	nt := &template{file: t.file, abs: t.abs, root: root, params: t.params, paramOrder: t.paramOrder, conditions: map[string]*node{},
 		condPos: map[string]pos{}, resources: map[string]*resource{}, dups: t.dups, pendingLoops: e.pending, loopWhy: map[string]model.Text{},
 		loopOrigin: e.resources}
@@ -345,6 +357,11 @@ func (s *stack) expandStackLoops() {
 		nt.loopWhy[p.loop] = p.msg
 		if p.unknown {
 			continue // reported by walk, with the clusters it hides
+		}
+		if p.limit && s.b != nil {
+			s.b.hit = true
+			s.over(limLoopNodes, t.loc(p.at))
+			continue
 		}
 		s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonInvalidValue, Location: t.loc(p.at),
 			Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "Fn::ForEach", Address: s.address + p.loop}, Message: p.msg})

@@ -81,11 +81,19 @@ func (s *stack) evalSub(arg *node, use model.Location, w *world, depth int) resu
 		}
 	}
 	r := lift(use, args, func(a []result) result {
-		var b strings.Builder
+		var size int64
 		for i, x := range a {
 			if x.kind == resNoValue || !x.isScalar() {
 				return invalid(use, model.T("Fn::Sub variable ${%s} is not a string", "Fn::Sub の変数 ${%s} が文字列ではありません", parts[i].text))
 			}
+			size += int64(len(x.s))
+		}
+		if !s.b.charge(limBytes, size) {
+			return s.over(limBytes, use)
+		}
+		var b strings.Builder
+		b.Grow(int(size))
+		for _, x := range a {
 			b.WriteString(x.s)
 		}
 		return knownString(b.String(), use)

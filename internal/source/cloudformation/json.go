@@ -16,6 +16,8 @@ import (
 type jsonReader struct {
 	dec   *jsonpos.Decoder
 	lines *jsonpos.Lines
+	// deepAt is the offset of the value nested deeper than maxDepth.
+	deepAt int
 }
 
 // parseJSON parses a JSON template. On a syntax error it returns the
@@ -30,6 +32,9 @@ func parseJSON(data []byte) (*node, pos, model.Text, bool) {
 				err = e
 			}
 		}
+	}
+	if errors.Is(err, errTooDeep) {
+		return nil, r.pos(r.deepAt), depthText(), false
 	}
 	if err != nil {
 		var de *duplicateKeyError
@@ -67,6 +72,7 @@ var errTooDeep = errors.New("nesting too deep")
 func (r *jsonReader) fromToken(tok json.Token, off int, depth int) (*node, error) {
 	p := r.pos(off)
 	if depth > maxDepth {
+		r.deepAt = off
 		return nil, errTooDeep
 	}
 	switch v := tok.(type) {

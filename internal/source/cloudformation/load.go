@@ -71,6 +71,10 @@ func (t *template) loc(p pos) model.Location {
 	return model.Location{File: t.file, Line: int(p.line), Column: int(p.col)}
 }
 
+func (t *template) res() model.Resource {
+	return model.Resource{Kind: model.SourceCloudFormation, Type: "AWS::CloudFormation::Template", Address: t.file}
+}
+
 func (t *template) diag(reason model.Reason, p pos, msg model.Text) {
 	t.diags = append(t.diags, model.Diagnostic{Status: model.StatusError, Reason: reason, Location: t.loc(p),
 		Resource: model.Resource{Kind: model.SourceCloudFormation, Type: "AWS::CloudFormation::Template", Address: t.file},
@@ -95,14 +99,39 @@ func parseDocument(data []byte) (*node, pos, model.Text, bool) {
 }
 
 func parseDocumentDups(data []byte) (*node, []dupKey, pos, model.Text, bool) {
+	d := parseDocumentFull(data)
+	return d.n, d.dups, d.p, d.msg, d.ok
+}
+
+// parsed is a parsed document: the tree and the duplicate keys, or where
+// and why parsing failed (limit: because a limit of kumoguard was hit);
+// hits are the limits hit inside a tree that was still built.
+type parsed struct {
+	n     *node
+	dups  []dupKey
+	p     pos
+	msg   model.Text
+	ok    bool
+	limit bool
+	hits  []limitHit
+}
+
+// limitHit is a per-file limit hit while building a tree: the part beyond
+// it is a bad node.
+type limitHit struct {
+	p    pos
+	what model.Text
+}
+
+func parseDocumentFull(data []byte) parsed {
 	if looksLikeJSON(data) {
 		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 		n, p, msg, ok := parseJSON(data)
 		if !ok {
-			return nil, nil, p, msg, false
+			return parsed{p: p, msg: msg, limit: msg.EN == depthText().EN}
 		}
 		splitGetAttStrings(n, 1, 0)
-		return n, nil, pos{}, model.Text{}, true
+		return parsed{n: n, ok: true}
 	}
 	return parseYAML(data)
 }
@@ -111,15 +140,29 @@ func parseDocumentDups(data []byte) (*node, []dupKey, pos, model.Text, bool) {
 // and always returns a template; a file that does not parse is broken, with a
 // PARSE_ERROR diagnostic naming the line and column.
 func loadTemplate(data []byte, file, abs string) (t *template) {
+	return loadTemplateBudget(data, file, abs, limits[limLoopNodes].perRoot)
+}
+
+// loadTemplateBudget is loadTemplate with a bound on the nodes Fn::ForEach
+// expansion may create while loading.
+func loadTemplateBudget(data []byte, file, abs string, loopNodes int64) (t *template) {
 	t = &template{file: file, abs: abs, params: map[string]*paramDecl{}, conditions: map[string]*node{},
 		condPos: map[string]pos{}, resources: map[string]*resource{}, loopWhy: map[string]model.Text{}}
 	// The YAML library is trusted, not proven: a panic inside the parser
 	// becomes a parse error for this file, and the scan goes on.
-	root, dups, p, msg, ok := parseDocumentSafe(data)
-	t.dups = dups
-	if !ok {
+	d := parseDocumentSafe(data)
+	root := d.n
+	t.dups = d.dups
+	for _, h := range d.hits {
+		t.diags = append(t.diags, limitDiag(t.loc(h.p), t.res(), h.what))
+	}
+	if !d.ok {
 		t.broken = true
-		t.diag(model.ReasonParseError, p, msg)
+		if d.limit {
+			t.diags = append(t.diags, limitDiag(t.loc(d.p), t.res(), bi("%s; the file was not parsed", "%s。このファイルは解析していません", d.msg)))
+			return t
+		}
+		t.diag(model.ReasonParseError, d.p, d.msg)
 		return t
 	}
 	t.root = root
@@ -128,7 +171,7 @@ func loadTemplate(data []byte, file, abs string) (t *template) {
 		t.diag(model.ReasonParseError, root.pos, model.T("the template is a %s (expected a mapping with Resources)", "テンプレートが %s です（Resources を持つマッピングが必要です）", root.kind))
 		return t
 	}
-	t.expandLoops()
+	t.expandLoops(loopNodes)
 	t.readSections(true)
 	return t
 }
@@ -183,8 +226,8 @@ func (t *template) expectMap(section string, v *node) bool {
 	if v.kind == kindMap {
 		return true
 	}
-	if v.kind == kindNull {
-		return false
+	if v.kind == kindNull || v.kind == kindBad && v.limit {
+		return false // a limit hit there is reported once, for the file
 	}
 	t.diag(model.ReasonParseError, v.pos, model.T("%s is %s (expected a mapping)", "%s が %s です（マッピングが必要です）", section, v.describe()))
 	return false

@@ -8,7 +8,9 @@ import (
 )
 
 // maxNesting bounds nested-stack depth (CloudFormation itself has no fixed
-// limit, but real templates rarely go beyond a few levels).
+// limit, but real templates rarely go beyond a few levels). The number of
+// stack instances is bounded too (limStacks in limits.go): nested stacks
+// 10 wide and 8 deep would be 10^8 of them.
 const maxNesting = 10
 
 func isNestedStackType(t string) bool {
@@ -88,12 +90,19 @@ func (s *stack) child(r *resource) *stack {
 		}
 	}
 	if s.depth+1 > maxNesting {
-		s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonReferenceError, Location: s.t.loc(at), Resource: res,
-			Message: model.T("Nested stack %s is more than %d levels deep; kumoguard stops there.", "ネストされたスタック %s は %d 階層を超えています。kumoguard はそこで停止します。", address, maxNesting)})
+		s.diags = append(s.diags, limitDiag(s.t.loc(at), res, model.T("nested stack depth (%d levels); nested stack %s is not evaluated", "ネストされたスタックの深さ（%d 階層）。ネストされたスタック %s は評価していません", maxNesting, address)))
+		return nil
+	}
+	if !s.b.charge(limStacks, 1) {
+		s.over(limStacks, s.t.loc(at))
 		return nil
 	}
 	t := s.sc.template(abs)
 	if t == nil {
+		if d := fileTooLarge(s.sc.rel(abs), "AWS::CloudFormation::Template", s.sc.loadErr(abs)); d != nil {
+			s.diags = append(s.diags, *d)
+			return nil
+		}
 		s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonReferenceError, Location: s.t.loc(at), Resource: res,
 			Message: model.T("Nested stack %s refers to template %s, which cannot be read.", "ネストされたスタック %s はテンプレート %s を参照していますが、読み取れません。", address, s.sc.rel(abs))})
 		return nil
@@ -102,7 +111,7 @@ func (s *stack) child(r *resource) *stack {
 		return nil // the template's own parse error is reported once, for the file
 	}
 	c := &stack{t: t, sc: s.sc, address: address + "/", rootFile: s.rootFile, region: s.region, parent: s, parentRes: r,
-		depth: s.depth + 1, children: map[string]*stack{}, notes: append([]model.Text{}, s.notes...)}
+		depth: s.depth + 1, children: map[string]*stack{}, notes: append([]model.Text{}, s.notes...), b: s.b}
 	c.slots = make(map[string]*paramSlot, len(t.params))
 	var passed *node
 	if r.props != nil {

@@ -56,8 +56,10 @@ type pos struct{ line, col int32 }
 // whatever the template was written in.
 type node struct {
 	kind nodeKind
-	pos  pos
-	str  string // scalar text
+	// limit is set on a bad node that a limit of kumoguard stopped.
+	limit bool
+	pos   pos
+	str   string // scalar text
 	// Mapping: keys (with their positions) and values in source order.
 	keys   []string
 	keyPos []pos

@@ -1,7 +1,6 @@
 package cloudformation
 
 import (
-	"os"
 	"strings"
 
 	"github.com/kumoguard/kumoguard/internal/model"
@@ -23,14 +22,25 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 			Remediation: model.T(`Write the file as [{"ParameterKey": "Env", "ParameterValue": "prod"}] or {"Parameters": {"Env": "prod"}}.`,
 				`ファイルは [{"ParameterKey": "Env", "ParameterValue": "prod"}] または {"Parameters": {"Env": "prod"}} の形式で記述してください。`)}}
 	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
+	if d := fileTooLarge(file, "ParameterFile", err); d != nil {
+		return nil, []model.Diagnostic{*d}
+	}
 	if err != nil {
 		return nil, []model.Diagnostic{{Status: model.StatusError, Reason: model.ReasonReadError, Resource: res, Location: model.Location{File: file},
 			Message: model.T("cannot read parameter file: %v", "パラメーターファイルを読み取れません：%v", err)}}
 	}
-	root, _, p, msg, ok := parseDocumentSafe(data)
-	if !ok {
-		return nil, fail(model.ReasonParseError, p, bi("parameter file: %s", "パラメーターファイル：%s", msg))
+	d := parseDocumentSafe(data)
+	root := d.n
+	if len(d.hits) > 0 || d.limit {
+		p, what := d.p, d.msg
+		if len(d.hits) > 0 {
+			p, what = d.hits[0].p, d.hits[0].what
+		}
+		return nil, []model.Diagnostic{limitDiag(model.Location{File: file, Line: int(p.line), Column: int(p.col)}, res, bi("%s; the file was not used", "%s。このファイルは使用していません", what))}
+	}
+	if !d.ok {
+		return nil, fail(model.ReasonParseError, d.p, bi("parameter file: %s", "パラメーターファイル：%s", d.msg))
 	}
 	loc := func(p pos) model.Location { return model.Location{File: file, Line: int(p.line), Column: int(p.col)} }
 	out := map[string]givenValue{}
@@ -85,13 +95,13 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 }
 
 // parseDocumentSafe is parseDocument that turns a parser panic into an error.
-func parseDocumentSafe(data []byte) (n *node, dups []dupKey, p pos, msg model.Text, ok bool) {
+func parseDocumentSafe(data []byte) (d parsed) {
 	defer func() {
 		if r := recover(); r != nil {
-			n, dups, p, msg, ok = nil, nil, pos{1, 1}, model.T("the file could not be parsed (parser failure: %v)", "ファイルを解析できませんでした（パーサーの失敗：%v）", r), false
+			d = parsed{p: pos{1, 1}, msg: model.T("the file could not be parsed (parser failure: %v)", "ファイルを解析できませんでした（パーサーの失敗：%v）", r)}
 		}
 	}()
-	return parseDocumentDups(data)
+	return parseDocumentFull(data)
 }
 
 // parseFlag reads --parameter Key=Value.

@@ -120,23 +120,50 @@ func addCandidate(cands []result, r result) []result {
 // joinWhy combines reasons, without repeating one.
 func joinWhy(parts ...model.Text) model.Text {
 	var uniq []model.Text
+	var seen map[string]bool
+	more := 0
 	for _, p := range parts {
 		if p.IsZero() {
 			continue
 		}
 		dup := false
-		for _, u := range uniq {
-			if u.EN == p.EN {
-				dup = true
-				break
+		if seen != nil {
+			dup = seen[p.EN]
+		} else {
+			for _, u := range uniq {
+				if u.EN == p.EN {
+					dup = true
+					break
+				}
 			}
 		}
-		if !dup {
-			uniq = append(uniq, p)
+		if dup {
+			continue
 		}
+		if len(uniq) == maxReasons {
+			// A value built from thousands of unknown parts (a Fn::Join of
+			// them) names the first few: the text stays readable and its
+			// size bounded.
+			if seen == nil {
+				seen = make(map[string]bool, len(uniq))
+				for _, u := range uniq {
+					seen[u.EN] = true
+				}
+			}
+			seen[p.EN] = true
+			more++
+			continue
+		}
+		uniq = append(uniq, p)
+	}
+	if more > 0 {
+		uniq = append(uniq, model.T("and %d other reasons", "ほか %d 件の理由", more))
 	}
 	return model.Join(model.T("; ", "。"), uniq...)
 }
+
+// maxReasons bounds the reasons one unknown value names.
+const maxReasons = 20
 
 // lift applies f to every combination of the possible values of args. Any
 // fork or invalid argument is returned as it is; an open unknown argument

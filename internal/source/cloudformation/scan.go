@@ -9,7 +9,6 @@ package cloudformation
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -37,8 +36,13 @@ type scanner struct {
 	rootAbs string
 	given   map[string]givenValue
 
+	// share is each top-level template's budget, allow the scan's
+	// (limits.go).
+	share, allow [numLimits]int64
+
 	mu    sync.Mutex
 	cache map[string]*template // by absolute path; nil when unreadable
+	errs  map[string]error     // why a cached nil could not be read
 	order []string             // absolute paths in load order
 }
 
@@ -53,13 +57,25 @@ func (sc *scanner) rel(abs string) string {
 
 // load reads and checks one template file; nil when it cannot be read.
 func (sc *scanner) load(abs string) (*template, error) {
-	data, err := os.ReadFile(abs)
+	return sc.loadWith(abs, sc.share[limLoopNodes])
+}
+
+// loadWith is load with a bound on the nodes Fn::ForEach creates.
+func (sc *scanner) loadWith(abs string, loopNodes int64) (*template, error) {
+	data, err := readBounded(abs)
 	if err != nil {
 		return nil, err
 	}
-	t := loadTemplate(data, sc.rel(abs), abs)
+	t := loadTemplateBudget(data, sc.rel(abs), abs, loopNodes)
 	t.check()
 	return t, nil
+}
+
+// loadErr is why the template at abs could not be read.
+func (sc *scanner) loadErr(abs string) error {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.errs[abs]
 }
 
 // template returns the template at abs, loading it on first use.
@@ -70,11 +86,17 @@ func (sc *scanner) template(abs string) *template {
 	if ok {
 		return t
 	}
-	t, _ = sc.load(abs)
+	t, err := sc.load(abs)
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if prev, ok := sc.cache[abs]; ok {
 		return prev
+	}
+	if err != nil {
+		if sc.errs == nil {
+			sc.errs = map[string]error{}
+		}
+		sc.errs[abs] = err
 	}
 	sc.cache[abs] = t
 	sc.order = append(sc.order, abs)
@@ -101,6 +123,7 @@ func Load(ctx context.Context, files []string, o Options) model.Inventory {
 		}
 	}
 	sc.given, inv.Diagnostics = sc.readGivenParameters()
+	sc.share, sc.allow = shares(files)
 
 	// 1. Load every file, in parallel. A template without nested stacks is
 	// evaluated right away and its tree dropped (most templates: this keeps
@@ -116,6 +139,7 @@ func Load(ctx context.Context, files []string, o Options) model.Inventory {
 		diags    []model.Diagnostic
 		clusters []model.Cluster
 		evalDiag []model.Diagnostic
+		b        *budget
 		dup      bool
 	}
 	ls := make([]loaded, len(files))
@@ -146,7 +170,7 @@ func Load(ctx context.Context, files []string, o Options) model.Inventory {
 		}
 		l.diags, l.broken = t.diags, t.broken
 		if !t.broken && !t.hasNestedStacks() {
-			l.clusters, l.evalDiag = sc.evaluate(t)
+			l.clusters, l.evalDiag, l.b = sc.evaluate(t, sc.share)
 			return
 		}
 		l.t = t
@@ -210,15 +234,60 @@ func Load(ctx context.Context, files []string, o Options) model.Inventory {
 	// 3. Evaluate the kept top-level templates, in parallel.
 	parallel(len(ls), func(i int) {
 		if l := &ls[i]; isRoot[i] && l.t != nil && !l.t.broken {
-			l.clusters, l.evalDiag = sc.evaluate(l.t)
+			l.clusters, l.evalDiag, l.b = sc.evaluate(l.t, sc.share)
 		}
 	})
+
+	// 3b. Top-level templates that ran out of their share are evaluated
+	// again with what the others left, in equal parts (never less than they
+	// had, at most perRoot), so that a large real template among many small
+	// ones is not starved and the result does not depend on order.
+	var used [numLimits]int64
+	var again []int
+	for i := range ls {
+		if b := ls[i].b; isRoot[i] && b != nil {
+			if b.hit {
+				again = append(again, i)
+				continue
+			}
+			for k := range used {
+				used[k] += b.spent[k]
+			}
+		}
+	}
+	if len(again) > 0 {
+		var share [numLimits]int64
+		more := false
+		for k := range share {
+			left := (sc.allow[k] - used[k]) / int64(len(again))
+			share[k] = min(limits[k].perRoot, max(left, sc.share[k]))
+			more = more || share[k] > sc.share[k]
+		}
+		if more {
+			parallel(len(again), func(j int) {
+				l := &ls[again[j]]
+				t := l.t
+				if t == nil {
+					if t, _ = sc.loadWith(l.abs, share[limLoopNodes]); t != nil {
+						l.diags = t.diags
+					}
+				}
+				if t != nil && !t.broken {
+					l.clusters, l.evalDiag, l.b = sc.evaluate(t, share)
+				}
+			})
+		}
+	}
 
 	// 4. Template problems (once per file), then evaluation problems.
 	counted := map[string]bool{}
 	for i := range ls {
 		l := &ls[i]
 		if l.dup {
+			continue
+		}
+		if d := fileTooLarge(l.file, "AWS::CloudFormation::Template", l.err); d != nil {
+			inv.Diagnostics = append(inv.Diagnostics, *d)
 			continue
 		}
 		if l.err != nil {
@@ -274,7 +343,8 @@ func (t *template) hasNestedStacks() bool {
 // evaluate evaluates one top-level template and the stacks it nests. A
 // failure inside kumoguard (a bug: the fuzz target exists to find them) is
 // reported as an ERROR on the template instead of ending the scan.
-func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []model.Diagnostic) {
+func (sc *scanner) evaluate(t *template, share [numLimits]int64) (clusters []model.Cluster, diags []model.Diagnostic, b *budget) {
+	b = &budget{share: share, allow: sc.allow}
 	defer func() {
 		if r := recover(); r != nil {
 			clusters = nil
@@ -283,7 +353,7 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 				Message:  model.T("kumoguard failed while evaluating this template (%v); please report it with the template", "このテンプレートの評価中に kumoguard が失敗しました（%v）。テンプレートを添えて報告してください", r)})
 		}
 	}()
-	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}}
+	s := &stack{t: t, sc: sc, rootFile: t.file, region: sc.o.Region, children: map[string]*stack{}, b: b}
 	s.newTopSlots(sc.given)
 	s.expandStackLoops()
 	n := 0
@@ -293,7 +363,7 @@ func (sc *scanner) evaluate(t *template) (clusters []model.Cluster, diags []mode
 		}
 	}
 	clusters = s.walk(make([]model.Cluster, 0, n), &diags)
-	return clusters, diags
+	return clusters, diags, b
 }
 
 // walk collects the clusters of a stack and of its nested stacks.

@@ -26,6 +26,9 @@ type stack struct {
 	notes    []model.Text
 	depth    int
 	children map[string]*stack
+	// b is the budget of the top-level template's evaluation, shared by
+	// every stack it nests.
+	b *budget
 	// reported collects the problems found while evaluating this stack that
 	// are not attached to a cluster value (invalid parameter values).
 	diags []model.Diagnostic

@@ -54,53 +54,69 @@ func badNode(p pos, t model.Text) *node {
 	return &node{kind: kindBad, pos: p, bad: &t}
 }
 
+// limitNode is the bad node of what a limit stopped: reported once, for
+// the file, by loadTemplate.
+func limitNode(p pos, t model.Text) *node {
+	n := badNode(p, t)
+	n.limit = true
+	return n
+}
+
 // parseYAML parses a YAML template: exactly one document, whose errors name
 // the line and column where the parser stopped.
-func parseYAML(data []byte) (*node, []dupKey, pos, model.Text, bool) {
+func parseYAML(data []byte) parsed {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	l, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithUniqueKeys(false))
 	if err != nil {
-		return nil, nil, pos{1, 1}, model.T("invalid YAML: %s", "YAML が不正です：%s", err.Error()), false
+		return parsed{p: pos{1, 1}, msg: model.T("invalid YAML: %s", "YAML が不正です：%s", err.Error())}
 	}
 	var doc yaml.Node
 	if err := l.Load(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil, pos{1, 1}, emptyDocument(), false
+			return parsed{p: pos{1, 1}, msg: emptyDocument()}
 		}
-		p, msg := yamlError(err)
-		return nil, nil, p, msg, false
+		return yamlError(err)
 	}
 	var next yaml.Node
 	switch err := l.Load(&next); {
 	case err == nil:
-		return nil, nil, pos{int32(next.Line), int32(next.Column)}, model.T("more than one YAML document (CloudFormation reads exactly one)", "YAML ドキュメントが複数あります（CloudFormation は 1 つだけ読みます）"), false
+		return parsed{p: pos{int32(next.Line), int32(next.Column)}, msg: model.T("more than one YAML document (CloudFormation reads exactly one)", "YAML ドキュメントが複数あります（CloudFormation は 1 つだけ読みます）")}
 	case !errors.Is(err, io.EOF):
-		p, msg := yamlError(err)
-		return nil, nil, p, msg, false
+		return yamlError(err)
 	}
 	body := &doc
 	if doc.Kind == yaml.DocumentNode {
 		if len(doc.Content) == 0 {
-			return nil, nil, pos{1, 1}, emptyDocument(), false
+			return parsed{p: pos{1, 1}, msg: emptyDocument()}
 		}
 		body = doc.Content[0]
 	}
 	if body.Kind == yaml.ScalarNode && body.ShortTag() == "!!null" && body.Style&yaml.TaggedStyle == 0 {
-		return nil, nil, pos{1, 1}, emptyDocument(), false
+		return parsed{p: pos{1, 1}, msg: emptyDocument()}
 	}
 	c := converter{src: data}
-	return c.convert(body, 0, "", ""), c.dups, pos{}, model.Text{}, true
+	n := c.convert(body, 0, "", "")
+	return parsed{n: n, dups: c.dups, ok: true, hits: c.hits}
 }
 
 func emptyDocument() model.Text {
 	return model.T("empty document (expected a template mapping with Resources)", "空のドキュメントです（Resources を持つテンプレートのマッピングが必要です）")
 }
 
-// yamlError turns a parser error into a position and a message.
-func yamlError(err error) (pos, model.Text) {
+// yamlError turns a parser error into a position and a message. The
+// parser's own bound on nesting (10,000 levels) is reported as the limit
+// it is.
+func yamlError(err error) parsed {
 	p, msg := pos{1, 1}, err.Error()
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
+		if strings.Contains(le.Message, "exceeded max depth") {
+			pp := pos{1, 1}
+			if le.Mark.Line > 0 {
+				pp = pos{int32(le.Mark.Line), int32(max(le.Mark.Column, 1))}
+			}
+			return parsed{p: pp, msg: depthText(), limit: true}
+		}
 		msg = le.Message
 		if le.Mark.Line > 0 {
 			p = pos{int32(le.Mark.Line), int32(max(le.Mark.Column, 1))}
@@ -109,7 +125,7 @@ func yamlError(err error) (pos, model.Text) {
 			msg = fmt.Sprintf("%s (%s at %d:%d)", msg, le.ContextMsg, le.ContextMark.Line, le.ContextMark.Column)
 		}
 	}
-	return p, model.T("invalid YAML: %s", "YAML が不正です：%s", msg)
+	return parsed{p: p, msg: model.T("invalid YAML: %s", "YAML が不正です：%s", msg)}
 }
 
 // converter turns a YAML node tree into template nodes.
@@ -122,6 +138,13 @@ type converter struct {
 	// its anchor, so that a "billion laughs" document is refused.
 	nodes int
 	dups  []dupKey
+	// lastLine, lastCol and lastOff are the position offset last converted.
+	lastLine, lastCol int32
+	lastOff           int
+	// hits are the limits hit (once each): the parts beyond them are bad
+	// nodes.
+	hits           []limitHit
+	deep, tooLarge bool
 }
 
 type anchored struct {
@@ -203,8 +226,15 @@ func (c *converter) offset(p pos) (int, bool) {
 	if p.line < 1 || int(p.line) > len(c.lines) || p.col < 1 {
 		return 0, false
 	}
-	off := c.lines[p.line-1]
-	for i := int32(1); i < p.col; i++ {
+	off, i := c.lines[p.line-1], int32(1)
+	// Nodes come in document order: on a long line (a flow collection of
+	// thousands of tagged nodes), carry on from the previous position
+	// instead of counting characters from the line's start each time.
+	if c.lastLine == p.line && c.lastCol <= p.col && c.lastCol > 0 {
+		off, i = c.lastOff, c.lastCol
+	}
+	defer func() { c.lastLine, c.lastCol, c.lastOff = p.line, i, off }()
+	for ; i < p.col; i++ {
 		if off >= len(c.src) || c.src[off] == '\n' {
 			return 0, false
 		}
@@ -214,8 +244,12 @@ func (c *converter) offset(p pos) (int, bool) {
 	return off, true
 }
 
-func (c *converter) tooLarge(p pos) *node {
-	return badNode(p, model.T("the document is too large (more than %d nodes with YAML aliases expanded)", "ドキュメントが大きすぎます（YAML エイリアス展開後に %d ノード超）", maxNodes))
+func (c *converter) tooLargeNode(p pos) *node {
+	if !c.tooLarge {
+		c.tooLarge = true
+		c.hits = append(c.hits, limitHit{p: p, what: nodesText()})
+	}
+	return limitNode(p, model.T("the document is too large (more than %d nodes with YAML aliases expanded)", "ドキュメントが大きすぎます（YAML エイリアス展開後に %d ノード超）", maxNodes))
 }
 
 // convert turns n into a node. section and entry are the top-level key and
@@ -227,10 +261,14 @@ func (c *converter) convert(n *yaml.Node, depth int, section, entry string) *nod
 	p := c.nodePos(n)
 	c.nodes++
 	if c.nodes > maxNodes {
-		return c.tooLarge(p)
+		return c.tooLargeNode(p)
 	}
 	if depth > maxDepth {
-		return badNode(p, model.T("nesting deeper than %d levels", "ネストが %d 階層を超えています", maxDepth))
+		if !c.deep {
+			c.deep = true
+			c.hits = append(c.hits, limitHit{p: p, what: depthText()})
+		}
+		return limitNode(p, model.T("nesting deeper than %d levels", "ネストが %d 階層を超えています", maxDepth))
 	}
 	if n.Kind == yaml.AliasNode {
 		a, ok := c.anchors[n.Alias]
@@ -239,7 +277,7 @@ func (c *converter) convert(n *yaml.Node, depth int, section, entry string) *nod
 		}
 		c.nodes += a.size
 		if c.nodes > maxNodes {
-			return c.tooLarge(p)
+			return c.tooLargeNode(p)
 		}
 		return a.n
 	}

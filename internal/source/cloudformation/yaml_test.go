@@ -271,7 +271,7 @@ func TestForEach(t *testing.T) {
 		doc := "Resources:\n  Fn::ForEach::Outer:\n    - A\n    - " + list + "\n    - Fn::ForEach::Inner:\n        - B\n        - " + list + "\n        - Q${A}x${B}:\n            Type: AWS::SQS::Queue\n            Properties: {QueueName: !Sub \"${A}-${B}\", Tags: [{Key: a, Value: b}]}\n" +
 			"  Db:\n    Type: AWS::RDS::DBCluster\n    Properties: {Engine: aurora-mysql, BacktrackWindow: 86400}\n"
 		inv := scanFiles(t, map[string]string{"t.yaml": doc}, Options{})
-		if d := errorAt(inv, "t.yaml:2:3"); d == nil || !strings.Contains(d.Message.EN, "expands to more than") {
+		if d := errorAt(inv, "t.yaml:2:3"); d == nil || d.Reason != model.ReasonLimitExceeded || !strings.Contains(d.Message.EN, "created by Fn::ForEach") {
 			t.Errorf("\n%s", dumpInventory(inv))
 		}
 		if findCluster(t, inv, "Db").BacktrackWindow.V != 86400 {

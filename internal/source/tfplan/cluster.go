@@ -262,17 +262,20 @@ func (r *reader) linkGlobals() map[*entry][]link {
 // through the configuration's references to aws_rds_cluster in the same
 // module instance, or through a known value equal to key(cluster).
 func (r *reader) clustersFor(from *entry, name string, key func(*entry) string) []*entry {
+	if r.links > maxLinks {
+		return nil // the limit is reported once, where it was hit
+	}
 	var out []*entry
 	seen := map[*entry]bool{}
 	if from.config != nil {
 		if expr := from.config.Expressions[name]; expr != nil && expr.ExpressionData != nil {
 			for _, ref := range expr.References {
-				rr, ok := parseAddress(ref)
+				rr, ok := r.parseRef(ref)
 				if !ok || !rr.managed || rr.typ != typeCluster || rr.module != "" {
 					continue
 				}
-				for _, c := range r.clustersIn {
-					if c.ref.module == from.ref.module && c.ref.name == rr.name && (!rr.hasKey || rr.key == c.ref.key) && !seen[c] {
+				for _, c := range r.clustersNamed(from.ref.module, rr.name) {
+					if (!rr.hasKey || rr.key == c.ref.key) && !seen[c] {
 						seen[c] = true
 						out = append(out, c)
 					}
@@ -281,15 +284,23 @@ func (r *reader) clustersFor(from *entry, name string, key func(*entry) string) 
 		}
 	}
 	if len(out) > 0 {
-		return out
+		return r.limitLinks(from, out)
 	}
 	if v, _, ok := r.knownString(from, name); ok && v != "" {
-		for _, c := range r.clustersIn {
-			if key(c) == v && !seen[c] {
+		for _, c := range r.clustersWithValue(name, key, v) {
+			if !seen[c] {
 				seen[c] = true
 				out = append(out, c)
 			}
 		}
+	}
+	return r.limitLinks(from, out)
+}
+
+// limitLinks returns out, or nothing once the limit on links is exceeded.
+func (r *reader) limitLinks(from *entry, out []*entry) []*entry {
+	if !r.chargeLinks(from, len(out)) {
+		return nil
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kumoguard/kumoguard/internal/model"
@@ -23,6 +24,16 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[null,{"type":"aws_rds_cluster","change":null}]}`))
 	f.Add([]byte(`{"format_version":"1.2","planned_values":{"root_module":{"child_modules":[null,{"resources":[null]}]}}}`))
+	// The shapes of the limits (limits_test.go), small: each must end in a
+	// LIMIT_EXCEEDED ERROR at a file and line, never a crash.
+	f.Add([]byte(planJSON([]string{okChange}, `,"x":`+strings.Repeat("[", maxJSONDepth+1)+strings.Repeat("]", maxJSONDepth+1))))
+	deep := `{"resources":[{"address":"aws_rds_cluster.x","mode":"managed","type":"aws_rds_cluster","name":"x","values":{}}]}`
+	for i := 0; i <= maxModuleDepth; i++ {
+		deep = `{"child_modules":[` + deep + `]}`
+	}
+	f.Add([]byte(planJSON([]string{okChange}, `,"planned_values":{"root_module":`+deep+`}`)))
+	f.Add([]byte(planJSON([]string{okChange, rcJSON("aws_rds_cluster_instance.i", "aws_rds_cluster_instance", `["create"]`, `null`, `{"instance_class":"db.r5.large"}`, `{}`)},
+		`,"configuration":{"root_module":{"resources":[{"address":"aws_rds_cluster_instance.i","mode":"managed","type":"aws_rds_cluster_instance","name":"i","expressions":{"cluster_identifier":{"references":["aws_rds_cluster.ok","aws_rds_cluster.ok[0]","x"]}}}]}}`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_ = IsPlan(data)
 		inv := load("plan.json", data)
@@ -44,6 +55,9 @@ func FuzzLoad(f *testing.F) {
 			}
 			if d.Location.Line < 1 {
 				t.Fatalf("diagnostic without line: %+v", d)
+			}
+			if d.Reason == model.ReasonLimitExceeded && (d.Status != model.StatusError || d.Location.File == "") {
+				t.Fatalf("a limit finding must be an ERROR at a file: %+v", d)
 			}
 			check("diagnostic", d.Location)
 		}

@@ -71,6 +71,15 @@ type reader struct {
 
 	clusters []model.Cluster
 	diags    []model.Diagnostic
+
+	// hits are the limits hit (limits.go); links counts the links
+	// clustersFor made; refs memoizes parseAddress of configuration
+	// references, and byName and byValue index clustersIn.
+	hits    []limitHit
+	links   int
+	refs    map[string]parsedRef
+	byName  map[string][]*entry
+	byValue map[string]map[string][]*entry
 }
 
 func newReader(file string, ix *positionIndex, plan *tfjson.Plan) *reader {
@@ -155,6 +164,7 @@ const maxModuleDepth = 100
 
 func (r *reader) collectPlanned(m *tfjson.StateModule, path []any, depth int) {
 	if depth > maxModuleDepth {
+		r.hitLimit(path, moduleDepthText())
 		return
 	}
 	for j, res := range m.Resources {
@@ -198,7 +208,13 @@ func (r *reader) collectPlanned(m *tfjson.StateModule, path []any, depth int) {
 
 func (r *reader) add(e *entry) {
 	if _, dup := r.byAddr[e.addr]; dup {
-		r.dupes = append(r.dupes, e)
+		if len(r.dupes) < maxEntries {
+			r.dupes = append(r.dupes, e)
+		}
+		return
+	}
+	if len(r.byAddr) >= maxEntries {
+		r.hitLimit(e.path, entriesText())
 		return
 	}
 	r.byAddr[e.addr] = e

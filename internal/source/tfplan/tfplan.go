@@ -133,6 +133,10 @@ func load(file string, data []byte) model.Inventory {
 	}
 	data = normalizeEncoding(data)
 	ix := newPositionIndex(file, data)
+	if d, ok := fileLimits(file, ix, data); !ok {
+		inv.Diagnostics = append(inv.Diagnostics, d)
+		return inv
+	}
 
 	if i := jsonpos.NextToken(data, 0); i >= len(data) || data[i] != '{' {
 		if i >= len(data) {
@@ -180,6 +184,7 @@ func load(file string, data []byte) model.Inventory {
 	}
 	r.mapClusters()
 	inv.Clusters = r.clusters
+	inv.Diagnostics = append(inv.Diagnostics, r.limitDiags()...)
 	inv.Diagnostics = append(inv.Diagnostics, r.diags...)
 	inv.Coverage[CoverageKey] = 1
 	return inv
