@@ -152,11 +152,7 @@ func runScan(b *testing.B, moto *testenv.Moto, accounts, clusters int) {
 		},
 	})
 	defer fake.Close()
-	b.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	b.Setenv("AWS_REGION", "us-east-1")
-	b.Setenv("AWS_CONFIG_FILE", "/nonexistent/kumoguard-bench")
-	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kumoguard-bench")
+	testenv.SetFakeCredentials(b)
 
 	var lastCalls map[string]int
 	var lastInv struct{ scanned, clusters int }

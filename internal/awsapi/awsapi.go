@@ -85,6 +85,7 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg.HTTPClient = ClosedBodySafe(cfg.HTTPClient)
 	return Configure(cfg, o)
 }
 

@@ -22,10 +22,7 @@ func TestMain(m *testing.M) { testenv.MotoMain(m) }
 
 // cleanEnv gives the standard chain static test credentials and nothing else.
 func cleanEnv(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent/kumoguard-test")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kumoguard-test")
+	testenv.SetFakeCredentials(t)
 	for _, k := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_MAX_ATTEMPTS", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_RDS"} {
 		t.Setenv(k, "")
 	}

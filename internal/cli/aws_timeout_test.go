@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -20,12 +19,7 @@ func runAWSWithin(t *testing.T, ctx context.Context, dir string, args ...string)
 	t.Helper()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C",
-		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent"}
-	if v := os.Getenv("AWS_CA_BUNDLE"); v != "" {
-		cmd.Env = append(cmd.Env, "AWS_CA_BUNDLE="+v)
-	}
+	cmd.Env = testenv.SubprocessEnv(t)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -49,7 +43,7 @@ func runAWSWithin(t *testing.T, ctx context.Context, dir string, args ...string)
 func TestAWSCommandsGiveUpOnSilentEndpoint(t *testing.T) {
 	silent := testenv.SilentEndpoint(t)
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-absent"), dir)
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-absent"), dir)
 	common := []string{"--endpoint-url", silent, "--call-timeout", "1s"}
 	for _, tt := range []struct {
 		name string

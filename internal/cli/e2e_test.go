@@ -14,6 +14,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/report"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // The end-to-end tests build the real binary once and run it the way users
@@ -35,7 +36,7 @@ func TestMain(m *testing.M) {
 	if err := build.Run(); err != nil {
 		panic("building kumoguard: " + err.Error())
 	}
-	code := m.Run()
+	code := testenv.RunWithMoto(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -13,33 +13,11 @@ import (
 	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestFixDiffWriteRescanIdempotent(t *testing.T) {
 	for _, fixture := range []string{"tf-absent", "tf-variable-default", "tf-module-argument", "cfn-yaml-absent", "cfn-json-value"} {
 		t.Run(fixture, func(t *testing.T) {
 			dir := t.TempDir()
-			copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", fixture), dir)
+			testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", fixture), dir)
 			before := snapshotTree(t, dir)
 
 			if r := run(t, dir, "scan", "iac", "."); r.code != 1 {
@@ -87,7 +65,7 @@ func TestFixDiffWriteRescanIdempotent(t *testing.T) {
 
 func TestFixRefusesClusterThatExistsWithoutBacktrack(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-plan-existing"), dir)
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-plan-existing"), dir)
 	before := snapshotTree(t, dir)
 	r := run(t, dir, "fix", ".", "--write")
 	if r.code != 0 || !strings.Contains(r.stdout, "not changed: aws_rds_cluster.legacy") || !strings.Contains(r.stdout, "kumoguard runbook") {
@@ -121,7 +99,7 @@ func TestFixCheckAWSRefusesLiveClusterWithoutBacktrack(t *testing.T) {
 	api := rds.NewFromConfig(testenv.Config(mo.URL, "eu-west-1"))
 	ctx := testenv.WithTimeout(t, 30*time.Second)
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-absent"), dir)
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-absent"), dir)
 	common := []string{"fix", ".", "--check-aws", "--region", "eu-west-1", "--endpoint-url", mo.URL}
 
 	// Not in AWS yet: the window is added.
@@ -149,7 +127,7 @@ func TestFixCheckAWSRefusesLiveClusterWithoutBacktrack(t *testing.T) {
 // refused until --allow-outside-root.
 func TestFixStaysInsideTheRepository(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "safety", "outside-local"), dir)
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "safety", "outside-local"), dir)
 	if err := os.Mkdir(filepath.Join(dir, "repo", ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}

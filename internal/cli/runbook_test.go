@@ -18,7 +18,7 @@ import (
 
 func TestRunbookForIaCFinding(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-plan-existing"), dir)
+	testenv.CopyTree(t, filepath.Join(repoRoot(t), "internal", "fix", "testdata", "patch", "tf-plan-existing"), dir)
 	r := run(t, dir, "runbook", "--iac", ".", "--resource", "aws_rds_cluster.legacy", "--lang", "ja", "--min-window", "48h")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -39,12 +39,7 @@ func runAWS(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C",
-		"AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing", "AWS_MAX_ATTEMPTS=1",
-		"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent"}
-	if v := os.Getenv("AWS_CA_BUNDLE"); v != "" {
-		cmd.Env = append(cmd.Env, "AWS_CA_BUNDLE="+v)
-	}
+	cmd.Env = testenv.SubprocessEnv(t, "AWS_MAX_ATTEMPTS=1")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -58,17 +53,12 @@ func runAWS(t *testing.T, dir string, args ...string) result {
 	return result{code, out.String(), errb.String()}
 }
 
-// startMoto starts a moto_server for this test, or skips without one.
+// startMoto returns the package's moto_server, wiped for this test, or
+// skips without one.
 func startMoto(t *testing.T) *testenv.Moto {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: no moto_server")
-	}
-	mo, err := testenv.StartMoto()
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(mo.Stop)
+	mo := testenv.SharedMoto(t)
+	mo.Reset(t)
 	return mo
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // TestFixNeverAddsWindowToExcludedClusters: clusters that enhanced binlog or
@@ -24,7 +25,7 @@ func TestFixNeverAddsWindowToExcludedClusters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			copyDir(t, filepath.FromSlash(tc.from), dir)
+			testenv.CopyTree(t, filepath.FromSlash(tc.from), dir)
 			inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
 			excluded := 0
 			for _, f := range fs {

@@ -9,6 +9,7 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 	"github.com/kumoguard/kumoguard/internal/source/terraform"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // scanTF scans one Terraform directory with paths relative to root.
@@ -48,7 +49,7 @@ func TestFixEditsOnlyWhatItMay(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			copyDir(t, filepath.Join("testdata", "safety", tc.fixture), dir)
+			testenv.CopyTree(t, filepath.Join("testdata", "safety", tc.fixture), dir)
 			if tc.setup != nil {
 				tc.setup(t, dir)
 			}
@@ -88,7 +89,7 @@ func TestFixEditsOnlyWhatItMay(t *testing.T) {
 // root is patched in its target; the link stays a link.
 func TestFixWritesThroughSymlink(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, filepath.Join("testdata", "safety", "symlink"), filepath.Join(dir, "root"))
+	testenv.CopyTree(t, filepath.Join("testdata", "safety", "symlink"), filepath.Join(dir, "root"))
 	link := filepath.Join(dir, "root", "app", "main.tf")
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
 		t.Fatal(err)
@@ -121,7 +122,7 @@ func TestFixWritesThroughSymlink(t *testing.T) {
 // only, never in the module body.
 func TestSharedModuleVariableGoesToTheCaller(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, filepath.Join("testdata", "safety", "shared-engine"), dir)
+	testenv.CopyTree(t, filepath.Join("testdata", "safety", "shared-engine"), dir)
 	body := filepath.Join(dir, "modules", "cluster", "main.tf")
 	if err := os.WriteFile(body, []byte(`variable "name" {
   type = string

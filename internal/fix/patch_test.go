@@ -1,7 +1,6 @@
 package fix
 
 import (
-	"flag"
 	"fmt"
 	"os/exec"
 
@@ -15,9 +14,8 @@ import (
 	"github.com/kumoguard/kumoguard/internal/source/cloudformation"
 	"github.com/kumoguard/kumoguard/internal/source/terraform"
 	"github.com/kumoguard/kumoguard/internal/source/tfplan"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // scanCase loads a fixture directory with the real sources, the way
 // `kumoguard scan iac` does, and evaluates it with the real policy.
@@ -57,44 +55,7 @@ func scanCase(t testing.TB, dir string, min int64) (model.Inventory, []model.Fin
 	return inv, policy.Evaluate(inv, policy.Options{MinWindowSeconds: min})
 }
 
-func copyDir(t testing.TB, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the output:\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
-}
+func golden(t *testing.T, path, got string) { testenv.Golden(t, path, []byte(got)) }
 
 func TestPatchFixturesRescanToPass(t *testing.T) {
 	cases := []struct {
@@ -130,7 +91,7 @@ func TestPatchFixturesRescanToPass(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			copyDir(t, filepath.Join("testdata", "patch", tc.name), dir)
+			testenv.CopyTree(t, filepath.Join("testdata", "patch", tc.name), dir)
 			fmtCleanBefore := strings.HasPrefix(tc.name, "tf-") && terraformFmtClean(t, dir)
 			inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
 			res, err := Patches(fs, inv, PatchOptions{Root: dir})
@@ -219,7 +180,7 @@ func applyWithTools(t *testing.T, fixture string, res Result) {
 			continue
 		}
 		dir := t.TempDir()
-		copyDir(t, fixture, dir)
+		testenv.CopyTree(t, fixture, dir)
 		if tool[0] == "git" {
 			if b, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
 				t.Fatalf("git init: %v\n%s", err, b)
@@ -327,7 +288,7 @@ func applyUnified(d, before string) (string, error) {
 
 func TestAttachEditsForSARIF(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, filepath.Join("testdata", "patch", "tf-attribute"), dir)
+	testenv.CopyTree(t, filepath.Join("testdata", "patch", "tf-attribute"), dir)
 	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
 	rems := Enrich(fs)
 	res, err := Patches(fs, inv, PatchOptions{Root: dir})
@@ -357,7 +318,7 @@ func TestAttachEditsForSARIF(t *testing.T) {
 
 func TestForReportAttachesEditsWithoutWriting(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, filepath.Join("testdata", "patch", "cfn-yaml-absent"), dir)
+	testenv.CopyTree(t, filepath.Join("testdata", "patch", "cfn-yaml-absent"), dir)
 	before, _ := os.ReadFile(filepath.Join(dir, "template.yaml"))
 	inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
 	rems := ForReport(fs, inv, dir, true)
@@ -404,7 +365,7 @@ func TestAutomaticMeansApplied(t *testing.T) {
 		automatic bool
 	}{{"tf-plan-existing", false}, {"tf-attribute", true}} {
 		dir := t.TempDir()
-		copyDir(t, filepath.Join("testdata", "patch", tc.fixture), dir)
+		testenv.CopyTree(t, filepath.Join("testdata", "patch", tc.fixture), dir)
 		inv, fs := scanCase(t, dir, model.DefaultMinWindowSeconds)
 		rems := ForReport(fs, inv, dir, false)
 		seen := 0

@@ -238,25 +238,30 @@ type Resolution struct {
 }
 
 // Resolver gives each region's backtrack price once per scan. With a Price
-// List client it asks the API (one lookup per region, cached for the scan);
-// after the first API error it stops calling and uses the built-in table for
-// every region, saying why. Without a client it is the built-in table.
+// List client it asks the API; without one it is the built-in table.
+//
+// Concurrency (safe for concurrent use): lookups run one at a time (the
+// Price List API is one endpoint for every region, so nothing is lost by
+// queueing), and each region is looked up at most once: a caller asking for
+// a region another caller is resolving waits for that answer. After the
+// first API error (AccessDenied, throttling after the SDK's retries, a
+// timeout) no further GetProducts call is made: every region not yet
+// resolved uses the built-in table and says why. Serialising is what makes
+// "no call after an error" hold when regions are scanned in parallel; with
+// one lock per region, two regions could both call after an AccessDenied.
 type Resolver struct {
 	client GetProductsAPI
+	// turn is the one lookup slot: a lookup holds it while calling the API.
+	turn chan struct{}
 
 	mu      sync.Mutex
-	regions map[string]*regionPrice
+	regions map[string]Resolution
 	apiErr  error
-}
-
-type regionPrice struct {
-	once sync.Once
-	res  Resolution
 }
 
 // NewResolver returns a per-scan resolver; a nil client uses the table only.
 func NewResolver(client GetProductsAPI) *Resolver {
-	return &Resolver{client: client, regions: map[string]*regionPrice{}}
+	return &Resolver{client: client, turn: make(chan struct{}, 1), regions: map[string]Resolution{}}
 }
 
 // BacktrackPrice resolves region's price (safe for concurrent use).
@@ -265,15 +270,34 @@ func (r *Resolver) BacktrackPrice(ctx context.Context, region string) Resolution
 		p, ok := BacktrackPrice(region)
 		return Resolution{Price: p, Known: ok}
 	}
-	r.mu.Lock()
-	rp, ok := r.regions[region]
-	if !ok {
-		rp = &regionPrice{}
-		r.regions[region] = rp
+	if res, ok := r.cached(region); ok {
+		return res
 	}
+	select {
+	case r.turn <- struct{}{}:
+	case <-ctx.Done():
+		// Given up while another region's lookup ran: not the API's
+		// failure, so neither recorded nor cached; this caller falls back.
+		p, ok := BacktrackPrice(region)
+		return Resolution{Price: p, Known: ok, APIError: fmt.Errorf("waiting for the Price List lookup of another region: %w", ctx.Err())}
+	}
+	defer func() { <-r.turn }()
+	// Another caller may have resolved region while this one waited.
+	if res, ok := r.cached(region); ok {
+		return res
+	}
+	res := r.resolve(ctx, region)
+	r.mu.Lock()
+	r.regions[region] = res
 	r.mu.Unlock()
-	rp.once.Do(func() { rp.res = r.resolve(ctx, region) })
-	return rp.res
+	return res
+}
+
+func (r *Resolver) cached(region string) (Resolution, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res, ok := r.regions[region]
+	return res, ok
 }
 
 // APIError is the first Price List API failure of the scan (nil if none).

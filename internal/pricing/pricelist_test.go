@@ -1,6 +1,7 @@
 package pricing_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -211,6 +212,66 @@ func TestResolver(t *testing.T) {
 			t.Errorf("GetProducts calls = %d, want 1: no call after the first AccessDenied", n)
 		}
 	})
+	// Regions scanned in parallel: lookups run one at a time, each region
+	// once, and after an AccessDenied no further call is made. With one
+	// sync.Once per region (the old resolver) several regions called the
+	// API concurrently and each got its own AccessDenied. The fake's
+	// latency only widens the window in which concurrent calls would
+	// overlap; no assertion depends on timing.
+	for _, deny := range []bool{false, true} {
+		t.Run(fmt.Sprintf("many goroutines, many regions, deny=%v", deny), func(t *testing.T) {
+			regions := []string{"us-east-1", "ap-northeast-1", "eu-west-2", "eu-west-1", "us-west-2", "ap-south-1", "sa-east-1", "ca-central-1"}
+			fake := testenv.NewFakeAWS("", testenv.FakeOptions{
+				PriceList: &testenv.FakePriceList{Products: []testenv.FakePriceListProduct{usEast1, tokyo, london}},
+				Deny:      func(_, _, action string) bool { return deny && action == "pricing:GetProducts" },
+				Latency:   5 * time.Millisecond,
+			})
+			t.Cleanup(fake.Close)
+			r := pricing.NewResolver(pricing.NewPriceListClient(testenv.Config(fake.URL, "us-east-1")))
+			var wg sync.WaitGroup
+			got := make([][]pricing.Resolution, len(regions))
+			for i, region := range regions {
+				got[i] = make([]pricing.Resolution, 6)
+				for j := range got[i] {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						got[i][j] = r.BacktrackPrice(ctx, region)
+					}()
+				}
+			}
+			wg.Wait()
+			calls := fake.Calls()["pricing:GetProducts"]
+			switch {
+			case deny && calls != 1:
+				t.Errorf("GetProducts calls = %d, want 1: none after the first AccessDenied", calls)
+			case !deny && calls != len(regions):
+				t.Errorf("GetProducts calls = %d, want %d (one per region)", calls, len(regions))
+			}
+			if n := fake.MaxInFlight(); n != 1 {
+				t.Errorf("%d GetProducts calls ran at once, want one lookup at a time", n)
+			}
+			for i, region := range regions {
+				for _, res := range got[i] {
+					if res != got[i][0] {
+						t.Errorf("%s: callers got different answers: %+v and %+v", region, res, got[i][0])
+					}
+				}
+				res, listed := got[i][0], region == "us-east-1" || region == "ap-northeast-1" || region == "eu-west-2"
+				switch {
+				case deny && (res.APIError == nil || res.FromPriceList || res.Known != (region == "us-east-1")):
+					t.Errorf("%s: want the table's answer with the API error, got %+v", region, res)
+				case !deny && listed && (!res.Known || !res.FromPriceList || res.APIError != nil):
+					t.Errorf("%s: want the Price List's price, got %+v", region, res)
+				case !deny && !listed && (res.Known || res.Missing == "" || res.APIError != nil):
+					t.Errorf("%s: no product, want unknown with why, got %+v", region, res)
+				}
+			}
+			if deny && (r.APIError() == nil || !strings.Contains(r.APIError().Error(), "AccessDenied")) {
+				t.Errorf("APIError() = %v, want the AccessDenied", r.APIError())
+			}
+		})
+	}
 	t.Run("no client is the table", func(t *testing.T) {
 		if res := pricing.NewResolver(nil).BacktrackPrice(ctx, "us-east-1"); !res.Known || res.FromPriceList || res.Price.USDPerMillionRecordHours != 0.012 {
 			t.Errorf("got %+v", res)

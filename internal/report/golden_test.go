@@ -2,17 +2,13 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // goldenCase is one rendering checked against testdata/golden/<name>.
 type goldenCase struct {
@@ -92,40 +88,9 @@ func TestGolden(t *testing.T) {
 				t.Errorf("output does not end with a newline")
 			}
 			path := filepath.Join("testdata", "golden", c.name)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./internal/report -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from golden file %s (run go test ./internal/report -update after checking the change):\n%s",
-					c.format, path, firstDiff(string(want), string(got)))
-			}
+			testenv.Golden(t, path, got)
 		})
 	}
-}
-
-// firstDiff shows the first differing line.
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\n want: " + w + "\n  got: " + g
-		}
-	}
-	return "(no line differs)"
 }
 
 func TestFormatsRegistered(t *testing.T) {

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
@@ -44,31 +43,50 @@ var (
 //
 //	func TestMain(m *testing.M) { testenv.MotoMain(m) }
 //
-// With -short, or when moto_server is not on PATH, no server is started and
-// SharedMoto skips the tests that need it.
-func MotoMain(m *testing.M) {
-	code := func() int {
-		// flag parsing happens in m.Run; testing.Short needs it first.
-		if !isShort() {
-			mo, err := StartMoto()
-			if err != nil {
-				sharedSkipMsg = err.Error()
-			} else {
-				shared = mo
-				defer mo.Stop()
-			}
+// With -short, when fuzzing (the coordinator kills fuzz workers, which would
+// leave their servers running), or when moto_server is not on PATH, no
+// server is started and SharedMoto skips the tests that need it.
+func MotoMain(m *testing.M) { os.Exit(RunWithMoto(m)) }
+
+// RunWithMoto is MotoMain for a TestMain that has its own setup and
+// teardown around the tests: it starts the package's moto_server, runs m
+// and stops the server, returning m.Run's exit code.
+func RunWithMoto(m *testing.M) int {
+	// flag parsing happens in m.Run; testing.Short needs it first.
+	switch {
+	case hasArg("-test.short", "-test.short=true", "-short"):
+		sharedSkipMsg = "-short: moto_server not started"
+	case hasArgPrefix("-test.fuzz", "-fuzz="):
+		sharedSkipMsg = "fuzzing: moto_server not started"
+	default:
+		mo, err := StartMoto()
+		if err != nil {
+			sharedSkipMsg = err.Error()
 		} else {
-			sharedSkipMsg = "-short: moto_server not started"
+			shared = mo
+			defer mo.Stop()
 		}
-		return m.Run()
-	}()
-	os.Exit(code)
+	}
+	return m.Run()
 }
 
-func isShort() bool {
+func hasArg(names ...string) bool {
 	for _, a := range os.Args[1:] {
-		if a == "-test.short" || a == "-test.short=true" || a == "-short" {
-			return true
+		for _, n := range names {
+			if a == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasArgPrefix(prefixes ...string) bool {
+	for _, a := range os.Args[1:] {
+		for _, p := range prefixes {
+			if strings.HasPrefix(a, p) {
+				return true
+			}
 		}
 	}
 	return false
@@ -204,7 +222,7 @@ func Config(endpoint, region string) aws.Config {
 		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
 		BaseEndpoint: aws.String(endpoint),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-		HTTPClient:   awshttp.NewBuildableClient(),
+		HTTPClient:   HTTPClient(),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,17 +99,33 @@ func TestScanCancelGivesPartialReport(t *testing.T) {
 	moto := testenv.SharedMoto(t)
 	moto.Reset(t)
 	now := time.Now().UTC()
-	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{Synthetic: synthFleet(3, now), Latency: 40 * time.Millisecond})
-	defer fake.Close()
-	scanEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// Cancel when the second region's first RDS call arrives: with one
+	// worker the first region is then complete and six are not started,
+	// whatever the machine's speed (a fixed sleep left none scanned under
+	// -race on a loaded machine).
+	var mu sync.Mutex
+	rdsRegions := map[string]bool{}
+	observe := func(_, region, action string) bool {
+		if strings.HasPrefix(action, "rds:") {
+			mu.Lock()
+			rdsRegions[region] = true
+			if len(rdsRegions) == 2 {
+				cancel()
+			}
+			mu.Unlock()
+		}
+		return false
+	}
+	fake := testenv.NewFakeAWS(moto.URL, testenv.FakeOptions{Synthetic: synthFleet(3, now), Latency: 40 * time.Millisecond, Deny: observe})
+	defer fake.Close()
+	scanEnv(t)
 	s, err := NewScanner(ctx, Options{EndpointURL: fake.URL, Concurrency: 1,
 		Regions: []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-northeast-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { time.Sleep(300 * time.Millisecond); cancel() }()
 	inv, err := s.Scan(ctx)
 	if err != nil {
 		t.Fatal(err)

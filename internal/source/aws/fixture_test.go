@@ -130,14 +130,4 @@ func createOrg(t *testing.T, ctx context.Context, moto string, n int) []string {
 
 // scanEnv points the standard credential chain at static test credentials
 // and away from any local AWS configuration.
-func scanEnv(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent/kumoguard-test-config")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kumoguard-test-credentials")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-}
+func scanEnv(t *testing.T) { testenv.SetFakeCredentials(t) }

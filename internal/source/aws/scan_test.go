@@ -1,12 +1,9 @@
 package awssource
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -286,8 +283,6 @@ func TestScanOrganization(t *testing.T) {
 	})
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
 // checkGolden compares the findings (without volatile fields) with
 // testdata/<name>; -update rewrites it.
 func checkGolden(t *testing.T, name string, fs []model.Finding) {
@@ -313,30 +308,7 @@ func checkGolden(t *testing.T, name string, fs []model.Finding) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if !bytes.Equal(want, got) {
-		wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-		for i := 0; i < len(wl) && i < len(gl); i++ {
-			if wl[i] != gl[i] {
-				t.Fatalf("%s differs at line %d:\n want: %s\n  got: %s\n(go test -update rewrites it)", path, i+1, wl[i], gl[i])
-			}
-		}
-		t.Fatalf("%s differs in length (go test -update rewrites it)", path)
-	}
+	testenv.Golden(t, filepath.Join("testdata", name), append(got, '\n'))
 }
 
 func keys[V any](m map[string]V) []string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 const examplesRoot = "../../../examples/cloudformation"
@@ -72,22 +73,7 @@ func TestExamplesGolden(t *testing.T) {
 				}
 			}
 			got := strings.ReplaceAll(b.String(), "../../../examples/cloudformation/", "")
-			golden := filepath.Join("testdata", "golden", tt.name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the scan (go test -update rewrites it):\n%s", golden, got)
-			}
+			testenv.Golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), []byte(got))
 		})
 	}
 }

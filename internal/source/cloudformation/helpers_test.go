@@ -1,7 +1,6 @@
 package cloudformation
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,8 +11,6 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // evalTime is the fixed evaluation time of policy in tests.
 var evalTime = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)

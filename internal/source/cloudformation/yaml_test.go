@@ -2,7 +2,6 @@ package cloudformation
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // TestYAMLTemplatesGolden scans templates written the way real ones are, each
@@ -57,21 +57,7 @@ func TestYAMLTemplatesGolden(t *testing.T) {
 	}
 }
 
-func compareGolden(t *testing.T, golden, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the scan (go test -update rewrites it):\n%s", golden, got)
-	}
-}
+func compareGolden(t *testing.T, golden, got string) { testenv.Golden(t, golden, []byte(got)) }
 
 // TestShortTagsOnEveryNodeKind: every short-form tag becomes its long form
 // on a scalar, a sequence, a mapping and an empty node, block or flow.

@@ -1,14 +1,11 @@
 package terraform
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
+	"github.com/kumoguard/kumoguard/internal/testenv"
+)
 
 // TestGolden scans each fixture and compares the whole inventory (values,
 // states, locations, provenance, diagnostics) with its golden file.
@@ -56,42 +53,7 @@ func TestGolden(t *testing.T) {
 			for _, p := range tt.paths {
 				paths = append(paths, filepath.Join("testdata", p))
 			}
-			got := render(Scan(paths, o))
-			golden := filepath.Join("testdata", "golden", tt.name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("inventory differs from %s (run go test -update and review the diff):\n%s", golden, diffLines(string(want), got))
-			}
+			testenv.Golden(t, filepath.Join("testdata", "golden", tt.name+".golden"), []byte(testenv.RenderInventory(Scan(paths, o))))
 		})
 	}
-}
-
-func diffLines(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("- " + wl + "\n+ " + gl + "\n")
-		}
-	}
-	return b.String()
 }

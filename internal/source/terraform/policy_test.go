@@ -8,6 +8,7 @@ import (
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // TestPolicyOnFixtures runs the real policy on what this source builds, to
@@ -80,7 +81,7 @@ func TestSecretsNeverInModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := string(b) + render(inv)
+	out := string(b) + testenv.RenderInventory(inv)
 	fs := policy.Evaluate(inv, policy.Options{})
 	fb, _ := json.Marshal(fs)
 	out += string(fb)

@@ -1,12 +1,12 @@
 package terraform
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // TestExclusionsGolden: parameter groups (static and dynamic parameter
@@ -15,17 +15,7 @@ import (
 // those out of scope.
 func TestExclusionsGolden(t *testing.T) {
 	inv := Scan([]string{filepath.Join("testdata", "exclusions")}, Options{Root: "testdata"})
-	got := render(inv)
-	golden := filepath.Join("testdata", "golden", "exclusions.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else if want, err := os.ReadFile(golden); err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	} else if got != string(want) {
-		t.Errorf("inventory differs from %s:\n%s", golden, diffLines(string(want), got))
-	}
+	testenv.Golden(t, filepath.Join("testdata", "golden", "exclusions.golden"), []byte(testenv.RenderInventory(inv)))
 
 	want := map[string]struct {
 		status model.Status

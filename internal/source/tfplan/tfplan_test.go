@@ -3,7 +3,6 @@ package tfplan
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +14,8 @@ import (
 	"github.com/kumoguard/kumoguard/internal/fix"
 	"github.com/kumoguard/kumoguard/internal/model"
 	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // loadFixture reads testdata/name with the scan root at testdata, so
 // locations name the bare file.
@@ -561,40 +559,23 @@ func TestSensitiveAttributeNotRead(t *testing.T) {
 	}
 }
 
-// TestGolden compares the complete inventory of every fixture with
-// testdata/golden/<fixture>.golden.json (go test -update rewrites them).
+// TestGolden compares the complete inventory of every fixture (the shared
+// golden rendering) and its findings (JSON) with
+// testdata/golden/<fixture>.golden (go test -update rewrites them).
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.json")
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
 			inv, _ := loadFixture(t, name)
-			findings := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
-			fix.Enrich(findings) // the remediation text users see
-			got, err := json.MarshalIndent(struct {
-				Inventory model.Inventory
-				Findings  []model.Finding
-			}{inv, findings}, "", "  ")
+			fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
+			fix.Enrich(fs) // the remediation text users see
+			findings, err := json.MarshalIndent(fs, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".json")+".golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(bytes.TrimSpace(want), bytes.TrimSpace(got)) {
-				t.Errorf("inventory differs from %s (run go test -update and review the diff)", golden)
-			}
+			got := testenv.RenderInventory(inv) + "-- findings --\n" + string(findings) + "\n"
+			testenv.Golden(t, filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".json")+".golden"), []byte(got))
 		})
 	}
 }

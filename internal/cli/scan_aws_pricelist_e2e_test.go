@@ -1,4 +1,4 @@
-package awssource_test
+package cli_test
 
 import (
 	"bytes"
@@ -59,11 +59,7 @@ func TestCLIScanAWSPriceList(t *testing.T) {
 		t.Cleanup(f.Close)
 		return f
 	}
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent/kumoguard-test")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kumoguard-test")
+	testenv.SetFakeCredentials(t)
 	dir := t.TempDir()
 
 	type finding struct {

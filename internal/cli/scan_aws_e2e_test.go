@@ -1,4 +1,4 @@
-package awssource_test
+package cli_test
 
 import (
 	"bytes"
@@ -46,11 +46,7 @@ func TestCLIScanAWS(t *testing.T) {
 		Deny: func(account, region, action string) bool { return action == "sts:AssumeRole" && account == denied },
 	})
 	defer fake.Close()
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent/kumoguard-test")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/kumoguard-test")
+	testenv.SetFakeCredentials(t)
 	dir := t.TempDir()
 	t.Chdir(dir)
 
