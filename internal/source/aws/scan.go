@@ -26,12 +26,12 @@ import (
 
 // Coverage keys in model.Inventory.Coverage.
 const (
-	CoverageScanned  = "account_regions_scanned"
-	CoverageFailed   = "account_regions_failed"
-	CoverageSkipped  = "account_regions_skipped"
+	CoverageScanned = "account_regions_scanned"
+	CoverageFailed  = "account_regions_failed"
+	CoverageSkipped = "account_regions_skipped"
 	// CoveragePartial counts account-regions scanned in part: a call the
 	// verdicts rest on (DescribeDBInstances, DescribeGlobalClusters) failed.
-	CoveragePartial = "account_regions_partial"
+	CoveragePartial  = "account_regions_partial"
 	CoverageAccounts = "accounts"
 	CoverageClusters = "clusters"
 )
