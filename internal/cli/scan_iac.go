@@ -8,23 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kumoguard/kumoguard/internal/awsapi"
 	"github.com/kumoguard/kumoguard/internal/report"
 	"github.com/kumoguard/kumoguard/internal/scan"
 )
 
 // accountIDPattern is an AWS account ID: twelve digits.
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
-
-// partitionOf is the AWS partition of a Region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
 
 func init() { scanCommands = append(scanCommands, newScanIaCCommand) }
 
@@ -88,7 +78,7 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 		if !accountIDPattern.MatchString(f.accountID) || f.region == "" {
 			return usageErr("--format asff: findings from code need the account and Region they are imported into: add --account-id 123456789012 --region ap-northeast-1")
 		}
-		s.reporter = report.ASFFWith(report.ASFFDefaults{Account: f.accountID, Region: f.region, Partition: partitionOf(f.region)})
+		s.reporter = report.ASFFWith(report.ASFFDefaults{Account: f.accountID, Region: f.region, Partition: awsapi.Partition(f.region)})
 	}
 	// Ctrl-C or SIGTERM stops reading; what was read is still reported.
 	ctx, stop := signalContext(cmd)

@@ -18,23 +18,11 @@ import (
 
 // limitDiag is the ERROR finding for a limit hit at l.
 func limitDiag(l model.Location, res model.Resource, what model.Text) model.Diagnostic {
-	where := l.String()
-	if where == "" {
-		where = "?"
-	}
-	return model.Diagnostic{
-		Status:   model.StatusError,
-		Reason:   model.ReasonLimitExceeded,
-		Location: l,
-		Resource: res,
-		Message: model.Text{
-			EN: fmt.Sprintf("kumoguard stopped evaluating at %s: the input exceeds the limit on %s. What depends on it was not evaluated.", where, what.EN),
-			JA: fmt.Sprintf("kumoguard は %s で評価を打ち切りました。入力が上限（%s）を超えています。これに依存するものは評価されていません。", where, what.JA),
-		},
-		Remediation: model.T("Check %s: a real configuration stays far below this limit. If it is intended, split it into smaller modules or files.",
-			"%s を確認してください。実際の構成はこの上限より十分小さいはずです。意図したものであれば、小さなモジュールやファイルに分割してください。", where),
-	}
+	return model.LimitDiagnostic(l, res, what, limitAdvice)
 }
+
+// limitAdvice says how a real input stays below a limit (%s: where).
+var limitAdvice = model.Text{EN: "Check %s: a real configuration stays far below this limit. If it is intended, split it into smaller modules or files.", JA: "%s を確認してください。実際の構成はこの上限より十分小さいはずです。意図したものであれば、小さなモジュールやファイルに分割してください。"}
 
 // limitHit records, once per location and limit, that a limit was hit while
 // evaluating this root module.
