@@ -28,7 +28,7 @@ func addIaCInputFlags(cmd *cobra.Command, f *iacInputFlags) {
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable as name=value, highest precedence (repeatable)")
 	fl.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter as Key=Value (repeatable)")
 	fl.StringArrayVar(&f.parameterFiles, "parameter-file", nil, `CloudFormation parameter file: [{"ParameterKey":..,"ParameterValue":..}] or {"Parameters":{..}} (repeatable)`)
-	fl.StringVar(&f.region, "region", "", "AWS Region for AWS::Region in CloudFormation templates")
+	fl.StringVar(&f.region, "region", "", "AWS Region for AWS::Region in CloudFormation templates (and, with --format asff, of the findings)")
 }
 
 // loadIaC reads the paths through the scan pipeline's one walk and sources
