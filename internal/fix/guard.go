@@ -215,28 +215,20 @@ func writeTarget(abs string, o PatchOptions) (string, *model.Text) {
 // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Managing.Backtrack.html),
 // an engine kumoguard cannot tell, or a cluster this fix does not cover
 // (another module call, another root, a suppressed finding).
-func sharedBy(p *planned, inv model.Inventory, kind model.SourceKind) []model.Text {
+func sharedBy(p *planned, users clusterUsers, kind model.SourceKind) []model.Text {
 	if p.change.module != "" {
 		return nil // a module call's own argument changes that call only
 	}
 	var out []model.Text
 	seen := map[string]bool{}
-	for _, c := range inv.Clusters {
-		if c.Source != kind {
-			continue
-		}
-		uses := false
-		if p.change.insert {
-			uses = c.Location.File == p.change.Location.File && c.Location.Line == p.change.Location.Line
-		} else {
-			for _, o := range c.BacktrackWindow.Provenance {
-				if o.Location.File == p.change.Location.File && o.Location.Line == p.change.Location.Line && o.Location.Column == p.change.Location.Column {
-					uses = true
-				}
-			}
-		}
+	l := p.change.Location
+	k := useKey{kind: kind, file: l.File, line: l.Line, column: l.Column}
+	if p.change.insert {
+		k = useKey{kind: kind, insert: true, file: l.File, line: l.Line}
+	}
+	for _, c := range users[k] {
 		key := c.Root + "\x00" + c.Address
-		if !uses || seen[key] {
+		if seen[key] {
 			continue
 		}
 		seen[key] = true
@@ -276,4 +268,36 @@ func sharedRefusal(p *planned, others []model.Text) model.Text {
 		model.Text{EN: fmt.Sprintf("Not changed: %s (%s) is shared with other clusters, and changing it would change them as well:", p.change.What.EN, where),
 			JA: fmt.Sprintf("変更しませんでした：%s（%s）は他のクラスターと共有されており、変更するとそれらも変わります：", p.change.What.JA, where)},
 		list, model.T(".", "。"), how)
+}
+
+// useKey is a place a cluster's window is defined (a provenance step) or
+// would be inserted (the resource block's line).
+type useKey struct {
+	kind         model.SourceKind
+	insert       bool
+	file         string
+	line, column int
+}
+
+// clusterUsers lists, for every place, the clusters whose window uses it.
+type clusterUsers map[useKey][]*model.Cluster
+
+// indexUsers indexes the inventory once per patch, so checking who shares
+// a definition does not walk every cluster for every edit.
+func indexUsers(inv model.Inventory) clusterUsers {
+	out := clusterUsers{}
+	for i := range inv.Clusters {
+		c := &inv.Clusters[i]
+		out[useKey{kind: c.Source, insert: true, file: c.Location.File, line: c.Location.Line}] = append(
+			out[useKey{kind: c.Source, insert: true, file: c.Location.File, line: c.Location.Line}], c)
+		seen := map[useKey]bool{}
+		for _, o := range c.BacktrackWindow.Provenance {
+			k := useKey{kind: c.Source, file: o.Location.File, line: o.Location.Line, column: o.Location.Column}
+			if !seen[k] {
+				seen[k] = true
+				out[k] = append(out[k], c)
+			}
+		}
+	}
+	return out
 }

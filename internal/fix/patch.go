@@ -134,6 +134,7 @@ type planned struct {
 func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Result, error) {
 	var res Result
 	existing := existingWithoutBacktrack(inv)
+	calls := moduleCalls{}
 	byKey := map[string]*planned{}
 	var order []string
 	refused := map[string]bool{}
@@ -194,7 +195,7 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 		// it, rather than the module's default changing for every caller.
 		if has && def.Kind == model.OriginVariableDefault && c != nil && f.Resource.Kind == model.SourceTerraform {
 			if mod, ok := singleModule(f.Resource.Address); ok {
-				if file, line, found := findModuleCall(o.Root, c.Root, mod); found {
+				if file, line, found := calls.find(o.Root, c.Root, mod); found {
 					p.file = file
 					p.change.Kind, p.change.Name, p.change.module, p.change.insert = model.OriginModuleArgument, def.Name, mod, true
 					p.change.Location = model.Location{File: file, Line: line, Column: 1}
@@ -260,9 +261,10 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 	// A definition other clusters share is edited only when every one of
 	// them is an Aurora MySQL cluster this fix covers.
 	kept := order[:0:0]
+	users := indexUsers(inv)
 	for _, k := range order {
 		p := byKey[k]
-		if others := sharedBy(p, inv, p.kind); len(others) > 0 {
+		if others := sharedBy(p, users, p.kind); len(others) > 0 {
 			why := sharedRefusal(p, others)
 			for _, a := range p.change.Addresses {
 				res.Refusals = append(res.Refusals, Refusal{Address: a, Location: p.change.Location, Why: why})
@@ -608,6 +610,27 @@ func singleModule(addr string) (string, bool) {
 
 // findModuleCall finds the .tf file of the root module rootRel (relative to
 // the scan root) that calls module mod, and the line of the call.
+// moduleCalls remembers findModuleCall's answers for one Patches call: a
+// module shared by many clusters of one root is looked up once, not once per
+// finding (each lookup reads and parses the root's files).
+type moduleCalls map[[3]string]moduleCall
+
+type moduleCall struct {
+	file  string
+	line  int
+	found bool
+}
+
+func (m moduleCalls) find(scanRoot, rootRel, mod string) (string, int, bool) {
+	k := [3]string{scanRoot, rootRel, mod}
+	if c, ok := m[k]; ok {
+		return c.file, c.line, c.found
+	}
+	file, line, found := findModuleCall(scanRoot, rootRel, mod)
+	m[k] = moduleCall{file, line, found}
+	return file, line, found
+}
+
 func findModuleCall(scanRoot, rootRel, mod string) (string, int, bool) {
 	dir := filepath.Join(scanRoot, filepath.FromSlash(rootRel))
 	entries, err := os.ReadDir(dir)
