@@ -77,18 +77,20 @@ type FakeAWS struct {
 	up   *url.URL
 	opts FakeOptions
 
-	mu       sync.Mutex
-	calls    map[string]int // "rds:DescribeDBClusters" → count
-	keyAcct  map[string]string
-	rdsCalls atomic.Int64
-	inFlight atomic.Int64
-	maxIn    atomic.Int64
+	mu    sync.Mutex
+	calls map[string]int // "rds:DescribeDBClusters" → count
+	// throttled counts the calls answered Throttling, per action.
+	throttled map[string]int
+	keyAcct   map[string]string
+	rdsCalls  atomic.Int64
+	inFlight  atomic.Int64
+	maxIn     atomic.Int64
 }
 
 // NewFakeAWS starts the fake on a free loopback port. upstream is moto's URL
 // ("" when only Synthetic RDS and ListRegions are used).
 func NewFakeAWS(upstream string, opts FakeOptions) *FakeAWS {
-	f := &FakeAWS{opts: opts, calls: map[string]int{}, keyAcct: map[string]string{}}
+	f := &FakeAWS{opts: opts, calls: map[string]int{}, throttled: map[string]int{}, keyAcct: map[string]string{}}
 	if upstream != "" {
 		u, err := url.Parse(upstream)
 		if err != nil {
@@ -110,6 +112,17 @@ func (f *FakeAWS) Calls() map[string]int {
 	defer f.mu.Unlock()
 	out := make(map[string]int, len(f.calls))
 	for k, v := range f.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// Throttled returns how many calls of each action were answered Throttling.
+func (f *FakeAWS) Throttled() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.throttled))
+	for k, v := range f.throttled {
 		out[k] = v
 	}
 	return out
@@ -226,6 +239,9 @@ func (f *FakeAWS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.service == "rds" && f.opts.ThrottleEvery > 0 && f.rdsCalls.Add(1)%int64(f.opts.ThrottleEvery) == 0 {
+		f.mu.Lock()
+		f.throttled[iam]++
+		f.mu.Unlock()
 		f.writeError(w, q, 400, "Throttling", "Rate exceeded")
 		return
 	}
