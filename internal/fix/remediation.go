@@ -14,7 +14,7 @@ import (
 func Remediate(f model.Finding) model.Remediation {
 	res := f.Resolution
 	if res == nil {
-		return model.Remediation{Path: pathOf(f.Status), Summary: f.Remediation}
+		return model.Remediation{Path: model.DefaultPath(f.Status), Summary: f.Remediation}
 	}
 	c := f.Cluster
 	if f.Status == model.StatusPass {
@@ -51,23 +51,12 @@ func Remediate(f model.Finding) model.Remediation {
 	}
 	r := model.Remediation{Path: res.Path, Summary: advice(f, *res)}
 	if r.Path == "" {
-		r.Path = pathOf(f.Status)
+		r.Path = model.DefaultPath(f.Status)
 	}
 	if f.Status == model.StatusNotApplicable && r.Summary.IsZero() {
 		r.Summary = model.T("Nothing to do: backtrack does not apply to this resource.", "対応は不要です：このリソースにはバックトラックが適用されません。")
 	}
 	return r
-}
-
-// pathOf is the way out of a verdict that carries no decision of its own.
-func pathOf(s model.Status) model.RemediationPath {
-	switch s {
-	case model.StatusPass, model.StatusNotApplicable:
-		return model.PathNone
-	case model.StatusFail:
-		return model.PathManual
-	}
-	return model.PathFixInput
 }
 
 func targetOf(f model.Finding) target {

@@ -168,3 +168,16 @@ const (
 	// BasisPrior: the window the cluster has now (a plan would set it to 0).
 	BasisPrior TargetBasis = "prior"
 )
+
+// DefaultPath is the way out of a verdict that carries no decision of its
+// own: nothing for PASS and NOT_APPLICABLE, manual for FAIL, fixing the
+// input for UNKNOWN and ERROR.
+func DefaultPath(s Status) RemediationPath {
+	switch s {
+	case StatusPass, StatusNotApplicable:
+		return PathNone
+	case StatusFail:
+		return PathManual
+	}
+	return PathFixInput
+}

@@ -33,7 +33,7 @@ func diagnosticFinding(d model.Diagnostic) model.Finding {
 		Resource:   d.Resource,
 		Location:   d.Location,
 		Message:    d.Message,
-		Resolution: &model.Resolution{Path: defaultPath(status), Step: model.StepFixInput, Advice: d.Remediation, Actual: -1},
+		Resolution: &model.Resolution{Path: model.DefaultPath(status), Step: model.StepFixInput, Advice: d.Remediation, Actual: -1},
 	}
 	if f.Resolution.Advice.IsZero() {
 		f.Resolution.Advice = KGBT000.Help

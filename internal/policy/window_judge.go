@@ -21,24 +21,13 @@ type outcome struct {
 func (o outcome) finding() *model.Finding {
 	res := o.resolution
 	if res.Path == "" {
-		res.Path = defaultPath(o.status)
+		res.Path = model.DefaultPath(o.status)
 	}
 	if res.Actual == 0 {
 		res.Actual = -1
 	}
 	return &model.Finding{Status: o.status, Reason: o.reason, Message: o.message,
 		Location: o.where, Notes: o.notes, Details: o.details, Resolution: &res}
-}
-
-// defaultPath is the way out of a verdict whose rule named none.
-func defaultPath(s model.Status) model.RemediationPath {
-	switch s {
-	case model.StatusPass, model.StatusNotApplicable:
-		return model.PathNone
-	case model.StatusFail:
-		return model.PathManual
-	}
-	return model.PathFixInput
 }
 
 // windowAttr is the name users write the window under in each source.

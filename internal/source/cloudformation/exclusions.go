@@ -164,23 +164,3 @@ func (s *stack) markIntegration(id string, r *resource, own map[string]*model.Cl
 	target.ZeroETL.V++
 	target.ZeroETLIntegrations = appendUnique(target.ZeroETLIntegrations, name)
 }
-
-// referencedResource returns the logical ID of a resource of type typ that
-// an expression refers to by Ref or Fn::GetAtt, or "".
-func (s *stack) referencedResource(n *node, typ string) string {
-	fn, arg, ok := n.intrinsic()
-	if !ok {
-		return ""
-	}
-	id := ""
-	switch {
-	case fn == "Ref" && arg.kind == kindString:
-		id = arg.str
-	case fn == "Fn::GetAtt" && arg.kind == kindSeq && len(arg.vals) == 2 && arg.vals[0].kind == kindString:
-		id = arg.vals[0].str
-	}
-	if r, ok := s.t.resources[id]; ok && r.typ == typ {
-		return id
-	}
-	return ""
-}

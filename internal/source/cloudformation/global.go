@@ -63,8 +63,12 @@ func (s *stack) markGlobalMembers(clusters []model.Cluster, first int) {
 }
 
 // referencedCluster returns the logical ID of the DBCluster an expression
-// refers to by Ref or Fn::GetAtt, or "".
-func (s *stack) referencedCluster(n *node) string {
+// refers to, or "".
+func (s *stack) referencedCluster(n *node) string { return s.referencedResource(n, clusterType) }
+
+// referencedResource returns the logical ID of a resource of type typ that
+// an expression refers to by Ref, Fn::GetAtt or a one-variable Fn::Sub, or "".
+func (s *stack) referencedResource(n *node, typ string) string {
 	fn, arg, ok := n.intrinsic()
 	if !ok {
 		return ""
@@ -80,7 +84,7 @@ func (s *stack) referencedCluster(n *node) string {
 			id, _, _ = strings.Cut(parts[0].text, ".")
 		}
 	}
-	if r, ok := s.t.resources[id]; ok && r.typ == clusterType {
+	if r, ok := s.t.resources[id]; ok && r.typ == typ {
 		return id
 	}
 	return ""
