@@ -2,7 +2,6 @@ package fix
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -74,38 +73,19 @@ func moduleNames(addr string) []string {
 // moduleSource reads the source argument of the call of module mod in the
 // .tf files of dir.
 func moduleSource(dir, mod string) (string, bool) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	b, ok := moduleBlock(dirBlocks(dir), mod)
+	if !ok {
 		return "", false
 	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			continue
-		}
-		body, err := parseHCL(src, e.Name())
-		if err != nil {
-			continue
-		}
-		for _, b := range body.Blocks {
-			if b.Type != "module" || len(b.Labels) != 1 || b.Labels[0] != mod {
-				continue
-			}
-			a := b.Body.Attributes["source"]
-			if a == nil {
-				return "", false
-			}
-			v, diags := a.Expr.Value(nil)
-			if diags.HasErrors() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
-				return "", false
-			}
-			return v.AsString(), true
-		}
+	a := b.block.Body.Attributes["source"]
+	if a == nil {
+		return "", false
 	}
-	return "", false
+	v, diags := a.Expr.Value(nil)
+	if diags.HasErrors() || v.Type() != cty.String || !v.IsKnown() || v.IsNull() {
+		return "", false
+	}
+	return v.AsString(), true
 }
 
 var registryAddress = regexp.MustCompile(`^([a-zA-Z0-9.-]+/)?[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]+(//.*)?$`)

@@ -632,25 +632,9 @@ func (m moduleCalls) find(scanRoot, rootRel, mod string) (string, int, bool) {
 }
 
 func findModuleCall(scanRoot, rootRel, mod string) (string, int, bool) {
-	dir := filepath.Join(scanRoot, filepath.FromSlash(rootRel))
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	b, ok := moduleBlock(dirBlocks(filepath.Join(scanRoot, filepath.FromSlash(rootRel))), mod)
+	if !ok {
 		return "", 0, false
 	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil || !hasModuleCall(src, e.Name(), mod) {
-			continue
-		}
-		body, _ := parseHCL(src, e.Name())
-		for _, b := range body.Blocks {
-			if b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod {
-				return path.Join(filepath.ToSlash(rootRel), e.Name()), b.TypeRange.Start.Line, true
-			}
-		}
-	}
-	return "", 0, false
+	return path.Join(filepath.ToSlash(rootRel), b.file), b.block.TypeRange.Start.Line, true
 }

@@ -169,20 +169,6 @@ func hclInsertModuleArgument(s *source, mod, name string, value int64) (edit, er
 	}, fmt.Sprintf("%s: no module %q block", file, mod), name, value)
 }
 
-// hasModuleCall reports whether a file calls module mod.
-func hasModuleCall(src []byte, file, mod string) bool {
-	body, err := parseHCL(src, file)
-	if err != nil {
-		return false
-	}
-	for _, b := range body.Blocks {
-		if b.Type == "module" && len(b.Labels) == 1 && b.Labels[0] == mod {
-			return true
-		}
-	}
-	return false
-}
-
 // hclInsertAttribute adds name = value to the first top-level block match
 // accepts. The line goes after the block's last attribute before any nested
 // block, with that attribute's indentation, and its "=" aligned with it when

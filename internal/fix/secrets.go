@@ -1,8 +1,6 @@
 package fix
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -256,26 +254,9 @@ func yamlValueSpan(s *source, key, v *yaml.Node, nextLine int) (span, bool) {
 // = true in the .tf files of dir (for a tfvars file in that directory).
 func sensitiveVariables(dir string) map[string]bool {
 	out := map[string]bool{}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return out
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			continue
-		}
-		body, err := parseHCL(src, e.Name())
-		if err != nil {
-			continue
-		}
-		for _, b := range body.Blocks {
-			if b.Type == "variable" && len(b.Labels) == 1 && hclSensitive(b.Body) {
-				out[b.Labels[0]] = true
-			}
+	for _, b := range dirBlocks(dir) {
+		if b.block.Type == "variable" && len(b.block.Labels) == 1 && hclSensitive(b.block.Body) {
+			out[b.block.Labels[0]] = true
 		}
 	}
 	return out
