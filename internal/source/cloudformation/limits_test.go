@@ -2,16 +2,15 @@ package cloudformation
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // okTemplate is a valid template every adversarial tree also holds: its
@@ -208,22 +207,6 @@ func TestSharesDoNotStarveLargeTemplates(t *testing.T) {
 	}
 }
 
-// peakRSS is the process's peak resident set size in bytes (VmHWM), 0 when
-// /proc is not there.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
 // BenchmarkAdversarial measures each adversarial shape beside a valid
 // template (target: any input of at most 1 MB in under 5 s and 1 GB on the
 // 2-core CI machine). peak-heap-MB is the largest heap in use during the
@@ -246,7 +229,7 @@ func BenchmarkAdversarial(b *testing.B) {
 			}
 			sort.Strings(paths)
 			runtime.GC()
-			stop, peak := sampleHeap()
+			stop, peak := testenv.SampleHeap()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -259,33 +242,7 @@ func BenchmarkAdversarial(b *testing.B) {
 			stop()
 			b.ReportMetric(float64(size), "input-bytes")
 			b.ReportMetric(float64(*peak)/(1<<20), "peak-heap-MB")
-			b.ReportMetric(peakRSS()/(1<<20), "peak-rss-MB")
+			b.ReportMetric(testenv.PeakRSS()/(1<<20), "peak-rss-MB")
 		})
 	}
-}
-
-// sampleHeap samples runtime.MemStats.HeapInuse every 10 ms until stop is
-// called, keeping the largest value.
-func sampleHeap() (stop func(), peak *uint64) {
-	peak = new(uint64)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > *peak {
-				*peak = ms.HeapInuse
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() { close(done); <-finished }, peak
 }

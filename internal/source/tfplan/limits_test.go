@@ -2,14 +2,13 @@ package tfplan
 
 import (
 	"fmt"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+
+	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
 // okChange is a valid cluster every adversarial plan also holds: it must
@@ -137,22 +136,6 @@ func TestLimitFileSize(t *testing.T) {
 	}
 }
 
-// peakRSS is the process's peak resident set size in bytes (VmHWM), 0 when
-// /proc is not there.
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
 // BenchmarkAdversarial measures each adversarial plan (target: any input
 // of at most 1 MB in under 5 s and 1 GB on the 2-core CI machine).
 // peak-heap-MB is the largest heap in use during the runs (sampled every
@@ -163,7 +146,7 @@ func BenchmarkAdversarial(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			data := []byte(tt.plan())
 			runtime.GC()
-			stop, peak := sampleHeap()
+			stop, peak := testenv.SampleHeap()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -175,33 +158,7 @@ func BenchmarkAdversarial(b *testing.B) {
 			stop()
 			b.ReportMetric(float64(len(data)), "input-bytes")
 			b.ReportMetric(float64(*peak)/(1<<20), "peak-heap-MB")
-			b.ReportMetric(peakRSS()/(1<<20), "peak-rss-MB")
+			b.ReportMetric(testenv.PeakRSS()/(1<<20), "peak-rss-MB")
 		})
 	}
-}
-
-// sampleHeap samples runtime.MemStats.HeapInuse every 10 ms until stop is
-// called, keeping the largest value.
-func sampleHeap() (stop func(), peak *uint64) {
-	peak = new(uint64)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > *peak {
-				*peak = ms.HeapInuse
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() { close(done); <-finished }, peak
 }
