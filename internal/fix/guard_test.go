@@ -185,3 +185,25 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestWriteRefusesALinkPlantedAfterTheScan: a file replaced by a symbolic
+// link between the patch and the write is not written through.
+func TestWriteRefusesALinkPlantedAfterTheScan(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim.tf")
+	if err := os.WriteFile(victim, []byte("# not ours\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(dir, "main.tf")
+	if err := os.Symlink(victim, abs); err != nil {
+		t.Fatal(err)
+	}
+	fc := FileChange{Path: "main.tf", Abs: abs, Before: []byte("a"), After: []byte("b")}
+	if err := fc.Write(); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("write through a planted link: %v", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "# not ours\n" {
+		t.Errorf("the link's target was changed: %q", b)
+	}
+}

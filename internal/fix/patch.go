@@ -393,13 +393,11 @@ func fileKind(file string, src []byte) string {
 // change was computed, and checked to be under the root), and the target is
 // what is replaced.
 func (fc FileChange) Write() error {
+	// Abs is the file the patch was computed for, symbolic links already
+	// resolved and checked against the root. A link there now was put there
+	// since the scan, and might lead anywhere: refuse.
 	if li, err := os.Lstat(fc.Abs); err == nil && li.Mode()&os.ModeSymlink != 0 {
-		// Became a link since the change was computed: write through it.
-		real, err := filepath.EvalSymlinks(fc.Abs)
-		if err != nil {
-			return err
-		}
-		fc.Abs = real
+		return fmt.Errorf("%s became a symbolic link since it was scanned; not written (scan and fix again)", fc.Abs)
 	}
 	info, err := os.Stat(fc.Abs)
 	if err != nil {
