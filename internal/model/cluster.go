@@ -116,6 +116,9 @@ type Cluster struct {
 	// Instances are the live cluster's DB instances, writer first, then by
 	// identifier (live only; InstanceClasses holds their classes).
 	Instances []Instance `json:",omitempty"`
+	// Drills is the drill evidence found for this cluster; nil when no
+	// evidence directory or store was consulted (KG-BT-004 is then not run).
+	Drills *DrillEvidence `json:",omitempty"`
 
 	// Suppressions written next to the resource in the source (inline comments,
 	// CloudFormation Metadata).

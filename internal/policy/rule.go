@@ -53,11 +53,17 @@ type Options struct {
 	MinWindowSeconds int64
 	// Now is the evaluation time (for suppressions and live windows).
 	Now time.Time
+	// DrillMaxAge is how old the newest verified successful drill may be
+	// (KG-BT-004); 0 means DefaultDrillMaxAge.
+	DrillMaxAge time.Duration
 }
+
+// DefaultDrillMaxAge is KG-BT-004's default: a drill every 90 days.
+const DefaultDrillMaxAge = 90 * 24 * time.Hour
 
 // DefaultOptions returns the policy defaults.
 func DefaultOptions() Options {
-	return Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: time.Now().UTC()}
+	return Options{MinWindowSeconds: model.DefaultMinWindowSeconds, Now: time.Now().UTC(), DrillMaxAge: DefaultDrillMaxAge}
 }
 
 var registry = map[string]*Rule{}
