@@ -39,7 +39,7 @@ func addAWSFlags(cmd *cobra.Command, f *awsFlags, u awsFlagsUsage) {
 		fl.StringVar(&f.region, "region", "", u.prefix+u.region)
 	}
 	fl.StringVar(&f.endpointURL, "endpoint-url", "", u.prefix+"send every AWS call to this endpoint (emulators such as moto)")
-	fl.DurationVar(&f.callTimeout, "call-timeout", awsapi.DefaultCallTimeout,
+	durationVar(fl, &f.callTimeout, "call-timeout", awsapi.DefaultCallTimeout,
 		u.prefix+"give up on each AWS API call (each page, each poll of a wait) after this long, retries included")
 }
 

@@ -19,6 +19,8 @@ type iacInputFlags struct {
 	parameters     []string
 	parameterFiles []string
 	region         string
+	skipDirs       []string
+	skipFiles      []string
 }
 
 func addIaCInputFlags(cmd *cobra.Command, f *iacInputFlags) {
@@ -29,6 +31,9 @@ func addIaCInputFlags(cmd *cobra.Command, f *iacInputFlags) {
 	fl.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter as Key=Value (repeatable)")
 	fl.StringArrayVar(&f.parameterFiles, "parameter-file", nil, `CloudFormation parameter file: [{"ParameterKey":..,"ParameterValue":..}] or {"Parameters":{..}} (repeatable)`)
 	fl.StringVar(&f.region, "region", "", "AWS Region for AWS::Region in CloudFormation templates (and, with --format asff, of the findings)")
+	fl.StringArrayVar(&f.skipDirs, "skip-dirs", nil, `directories not scanned, as globs relative to --root: "legacy", "envs/*/old", "**/testdata" (repeatable; also .kumoguardignore)`)
+	fl.StringArrayVar(&f.skipFiles, "skip-files", nil, `files not scanned, as globs relative to --root: "*.sample.yaml", "envs/dev/*.json" (repeatable)`)
+	_ = cmd.RegisterFlagCompletionFunc("region", completeRegions)
 }
 
 // loadIaC reads the paths through the scan pipeline's one walk and sources
@@ -51,8 +56,18 @@ func loadIaC(ctx context.Context, args []string, f *iacInputFlags) (model.Invent
 	if root, err = filepath.Abs(root); err != nil {
 		return model.Inventory{}, "", fatalErr("%v", err)
 	}
+	if info, err := os.Stat(root); err != nil || !info.IsDir() {
+		return model.Inventory{}, "", usageErr(msg("--root %s: no such directory", "--root %s：ディレクトリがありません"), f.root)
+	}
+	skip, err := f.pathFilter(root)
+	if err != nil {
+		return model.Inventory{}, "", err
+	}
 	in := scan.IaC{Paths: args, Options: scan.Options{Root: root, VarFiles: f.varFiles, Vars: f.vars, Env: os.Environ(),
 		Parameters: f.parameters, ParameterFiles: f.parameterFiles, Region: f.region}}
+	if !skip.empty() {
+		in.Options.Skip = skip.skip
+	}
 	if err := in.Check(); err != nil {
 		return model.Inventory{}, "", usageErr("%v", err)
 	}
@@ -60,5 +75,22 @@ func loadIaC(ctx context.Context, args []string, f *iacInputFlags) (model.Invent
 	if err != nil {
 		return model.Inventory{}, "", usageErr("%v", err)
 	}
-	return inv, root, nil
+	return filterInventory(inv, skip), root, nil
+}
+
+// pathFilter is --skip-dirs, --skip-files and the root's .kumoguardignore.
+func (f *iacInputFlags) pathFilter(root string) (pathFilter, error) {
+	if err := checkGlobs("--skip-dirs", f.skipDirs); err != nil {
+		return pathFilter{}, err
+	}
+	if err := checkGlobs("--skip-files", f.skipFiles); err != nil {
+		return pathFilter{}, err
+	}
+	p, err := readIgnoreFile(root)
+	if err != nil {
+		return p, err
+	}
+	p.dirs = append(p.dirs, f.skipDirs...)
+	p.files = append(p.files, f.skipFiles...)
+	return p, nil
 }

@@ -51,8 +51,8 @@ Validation, cutover, rollback and decommission are human steps: "kumoguard runbo
 	fl.StringVar(&f.minWindow, "min-window", "", "target window of the new cluster: 24h, 86400s, 1d (default 24h, at most 72h)")
 	fl.StringVar(&f.configPath, "config", "", "kumoguard.yaml (default ./kumoguard.yaml when present)")
 	fl.BoolVar(&f.apply, "apply", false, "perform the plan (default: print it and change nothing)")
-	fl.DurationVar(&f.pollInterval, "poll-interval", 30*time.Second, "how often to poll while waiting")
-	fl.DurationVar(&f.timeout, "timeout", 2*time.Hour, "give up waiting after this long (run again to resume)")
+	durationVar(fl, &f.pollInterval, "poll-interval", 30*time.Second, "how often to poll while waiting")
+	durationVar(fl, &f.timeout, "timeout", 2*time.Hour, "give up waiting after this long (run again to resume)")
 	return cmd
 }
 

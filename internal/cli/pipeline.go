@@ -23,22 +23,43 @@ import (
 // reportFlags are the flags every scan command shares: what to check, how to
 // report, when to fail.
 type reportFlags struct {
-	format       string
+	format string
+	// output is the file --format goes to (-o FILE); outputs are the values
+	// of -o, FORMAT=FILE ones each one more report of the same scan.
 	output       string
+	outputs      []string
 	failOn       string
 	minWindow    string
 	configPath   string
 	allowPartial bool
+	selectFlags
+	baseline       string
+	createBaseline string
 }
 
 func addReportFlags(cmd *cobra.Command, r *reportFlags) {
 	f := cmd.Flags()
-	f.StringVarP(&r.format, "format", "f", "table", "report format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&r.output, "output", "o", "", "write the report to this file (\"-\": standard output); devices, FIFOs and symlink targets are written as they are")
+	f.StringVarP(&r.format, "format", "f", "table", "report format on standard output (or the bare -o FILE): "+strings.Join(report.Formats(), ", "))
+	f.StringArrayVarP(&r.outputs, "output", "o", nil, "FORMAT=FILE: also write this format to FILE (repeatable: -o sarif=kumoguard.sarif -o json=report.json); "+
+		"a bare FILE takes --format's report instead of standard output (\"-\": standard output); devices, FIFOs and symlink targets are written as they are")
 	f.StringVar(&r.failOn, "fail-on", "", "comma-separated statuses that make the exit code 1: FAIL, UNKNOWN, ERROR, or none (default FAIL)")
 	f.StringVar(&r.minWindow, "min-window", "", "minimum target backtrack window: 24h, 86400s, 1d (default 24h, at most 72h)")
 	f.StringVar(&r.configPath, "config", "", "kumoguard.yaml with settings and suppressions (default ./kumoguard.yaml when present)")
 	f.BoolVar(&r.allowPartial, "allow-partial", false, "exit by --fail-on alone even when the scan is incomplete (default: exit 3 when anything in scope could not be evaluated)")
+	f.StringVar(&r.baseline, "baseline", "", "a previous JSON report: report only the findings that are new or changed since (by fingerprint and status)")
+	f.StringVar(&r.createBaseline, "create-baseline", "", "write this scan's JSON report to FILE, to be given to --baseline later")
+	addSelectFlags(cmd, &r.selectFlags)
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(report.Formats()...))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", completeFailOn)
+	_ = cmd.RegisterFlagCompletionFunc("min-window", fixedCompletion("24h", "48h", "72h", "1d", "2d", "3d"))
+}
+
+// outputSpec is one report a scan writes: a format, where (empty: standard
+// output) and its reporter.
+type outputSpec struct {
+	format   string
+	path     string
+	reporter report.Reporter
 }
 
 // settings is what the flags and kumoguard.yaml resolve to.
@@ -51,6 +72,36 @@ type settings struct {
 	suppressions []config.Suppression
 	reporter     report.Reporter
 	format       string
+	// extra are the FORMAT=FILE outputs, written after the main one.
+	extra     []outputSpec
+	selection selection
+	baseline  *baselineSet
+}
+
+// wants reports whether any output of the scan is in format.
+func (s settings) wants(format string) bool {
+	if s.format == format {
+		return true
+	}
+	for _, o := range s.extra {
+		if o.format == format {
+			return true
+		}
+	}
+	return false
+}
+
+// setReporter replaces the reporter of every output in format (ASFF needs
+// the scan's account and Region).
+func (s *settings) setReporter(format string, r report.Reporter) {
+	if s.format == format {
+		s.reporter = r
+	}
+	for i := range s.extra {
+		if s.extra[i].format == format {
+			s.extra[i].reporter = r
+		}
+	}
 }
 
 func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error) {
@@ -105,6 +156,17 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		return s, usageErr("--format: %v", err)
 	}
 	s.format = strings.ToLower(r.format)
+	if err := r.splitOutputs(&s); err != nil {
+		return s, err
+	}
+	if s.selection, err = r.selectFlags.resolve(); err != nil {
+		return s, err
+	}
+	if r.baseline != "" {
+		if s.baseline, err = readBaseline(r.baseline); err != nil {
+			return s, err
+		}
+	}
 	if r.output == "" || r.output == "-" {
 		tty := false
 		if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -123,19 +185,74 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 	return s, nil
 }
 
+// splitOutputs sorts the -o values: FORMAT=FILE (FORMAT a known format)
+// adds an output; anything else is the file --format goes to, as before
+// -o was repeatable. Two bare files, or one file named twice, are errors.
+func (r *reportFlags) splitOutputs(s *settings) error {
+	if len(r.outputs) == 0 {
+		return nil // r.output set directly (fix, runbook, migrate, tests)
+	}
+	r.output = ""
+	seen := map[string]bool{}
+	for _, v := range r.outputs {
+		name, file, ok := strings.Cut(v, "=")
+		var rep report.Reporter
+		if ok && name != "" && file != "" {
+			rep, _ = report.ByName(name)
+		}
+		if rep == nil {
+			if r.output != "" {
+				return usageErr(msg("--output: %q and %q both take --format's report; name the format of the others as FORMAT=FILE (formats: %s)",
+					"--output：%q と %q の両方が --format のレポートの出力先になっています。ほかは FORMAT=FILE の形で形式を指定してください（形式：%s）"),
+					r.output, v, strings.Join(report.Formats(), ", "))
+			}
+			r.output, file = v, v
+		} else {
+			s.extra = append(s.extra, outputSpec{format: strings.ToLower(name), path: file, reporter: rep})
+		}
+		if file != "-" && seen[file] {
+			return usageErr(msg("--output: %s is named twice", "--output：%s が 2 回指定されています"), file)
+		}
+		seen[file] = true
+	}
+	return nil
+}
+
+// failOnValues are the values --fail-on accepts.
+var failOnValues = []string{"FAIL", "UNKNOWN", "ERROR", "none"}
+
+func completeFailOn(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	prefix := ""
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	var out []string
+	for _, v := range failOnValues {
+		if prefix != "" && v == "none" {
+			continue
+		}
+		out = append(out, prefix+v)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// parseFailOn reads --fail-on: FAIL, UNKNOWN and ERROR in any combination,
+// or none alone. Anything else is rejected naming only those values.
 func parseFailOn(v string) (map[model.Status]bool, error) {
 	out := map[model.Status]bool{}
-	for _, part := range strings.Split(v, ",") {
+	expected := msg("expected FAIL, UNKNOWN and ERROR, comma-separated, or none alone", "FAIL、UNKNOWN、ERROR をカンマ区切りで、または none だけを指定してください")
+	parts := strings.Split(v, ",")
+	for _, part := range parts {
 		part = strings.TrimSpace(part)
 		if strings.EqualFold(part, "none") || strings.EqualFold(part, "never") {
+			if len(parts) > 1 {
+				return nil, fmt.Errorf(msg("%q cannot be combined with statuses (%s)", "%q はほかの状態と併用できません（%s）"), part, expected)
+			}
 			continue
 		}
 		st, err := model.ParseStatus(part)
-		if err != nil {
-			return nil, err
-		}
-		if st == model.StatusPass || st == model.StatusNotApplicable {
-			return nil, fmt.Errorf("%s cannot fail a scan (expected FAIL, UNKNOWN, ERROR or none)", st)
+		if err != nil || st == model.StatusPass || st == model.StatusNotApplicable {
+			return nil, fmt.Errorf(msg("%q cannot fail a scan (%s)", "%q ではスキャンを失敗にできません（%s）"), part, expected)
 		}
 		out[st] = true
 	}
@@ -144,29 +261,57 @@ func parseFailOn(v string) (map[model.Status]bool, error) {
 
 // scanSettings are the pipeline's settings for a scan made with s.
 func (s settings) scanSettings() scan.Settings {
+	edits := report.NeedsOf(s.format).Edits
+	for _, o := range s.extra {
+		edits = edits || report.NeedsOf(o.format).Edits
+	}
 	return scan.Settings{Policy: s.policy, Suppressions: s.suppressions,
-		Edits: report.NeedsOf(s.format).Edits, Tool: model.Tool{Name: "kumoguard", Version: ToolVersion()}}
+		Edits: edits, Tool: model.Tool{Name: "kumoguard", Version: ToolVersion()}}
 }
 
 // emit writes the report and returns the exit error: 130 for an
 // interrupted scan, 3 for an incomplete one (unless --allow-partial), 1 when
 // unsuppressed findings reach --fail-on.
-func (r *reportFlags) emit(cmd *cobra.Command, s settings, rep model.Report) error {
+func (r *reportFlags) emit(cmd *cobra.Command, s settings, full model.Report) error {
+	rep := s.selection.checked(full)
+	if r.createBaseline != "" {
+		if err := writeBaseline(r.createBaseline, cmd.OutOrStdout(), rep); err != nil {
+			return fatalErr(msg("writing %s: %v", "%s を書き込めませんでした：%v"), r.createBaseline, err)
+		}
+		if !s.selection.quiet {
+			fmt.Fprintf(cmd.ErrOrStderr(), msg("wrote the baseline %s (%d findings)", "ベースライン %s を書き出しました（検出結果 %d 件）")+"\n", r.createBaseline, len(rep.Findings))
+		}
+	}
+	if s.baseline != nil {
+		var known int
+		rep, known = s.baseline.newOrChanged(rep)
+		if !s.selection.quiet {
+			fmt.Fprintf(cmd.ErrOrStderr(), msg("baseline %s: %d findings unchanged since, not reported", "ベースライン %s：変化のない検出結果 %d 件は報告していません")+"\n", s.baseline.path, known)
+		}
+	}
+	shown := s.selection.shown(rep, s.failOn)
 	opts := report.Options{Lang: s.lang, Color: s.color, Width: s.width, RootLabel: rootLabel(rep.Scan.Root)}
-	if r.output == "" {
-		w := bufio.NewWriter(cmd.OutOrStdout())
-		if err := s.reporter(w, rep, opts); err != nil {
-			return fatalErr("writing %s report: %v", s.format, err)
+	outs := append([]outputSpec{{format: s.format, path: r.output, reporter: s.reporter}}, s.extra...)
+	for i, o := range outs {
+		if o.path == "" {
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			if err := o.reporter(w, shown, opts); err != nil {
+				return fatalErr(msg("writing %s report: %v", "%s レポートを書き込めませんでした：%v"), o.format, err)
+			}
+			if err := w.Flush(); err != nil {
+				return fatalErr(msg("writing report: %v", "レポートを書き込めませんでした：%v"), err)
+			}
+			continue
 		}
-		if err := w.Flush(); err != nil {
-			return fatalErr("writing report: %v", err)
+		oo := opts
+		if i > 0 {
+			oo.Color, oo.Width = false, 0 // extra files get neither colour nor the terminal's width
 		}
-	} else {
-		if err := writeOutput(r.output, cmd.OutOrStdout(), func(w io.Writer) error { return s.reporter(w, rep, opts) }); err != nil {
-			return fatalErr("writing %s: %v", r.output, err)
+		if err := writeOutput(o.path, cmd.OutOrStdout(), func(w io.Writer) error { return o.reporter(w, shown, oo) }); err != nil {
+			return fatalErr(msg("writing %s: %v", "%s を書き込めませんでした：%v"), o.path, err)
 		}
-		if r.output != "-" {
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", summaryLine(rep, s.lang, r.output))
+		if o.path != "-" && !s.selection.quiet {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", summaryLine(rep, s.lang, o.path))
 		}
 	}
 	code := exitCode(rep, s.failOn, r.allowPartial)

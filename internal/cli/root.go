@@ -42,6 +42,7 @@ Messages are in English or Japanese (--lang ja, default from LANG).`,
 	}
 	root.SetVersionTemplate("kumoguard {{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.lang, "lang", "", "language of messages: en or ja (default from LC_ALL/LC_MESSAGES/LANG)")
+	_ = root.RegisterFlagCompletionFunc("lang", fixedCompletion("en", "ja"))
 	root.PersistentFlags().BoolVar(&g.noColor, "no-color", false, "never colour the table output (NO_COLOR is honoured too)")
 
 	scan := &cobra.Command{
@@ -71,6 +72,7 @@ func Execute() int {
 
 // Run runs kumoguard with the given arguments and streams; used by main and tests.
 func Run(args []string, stdout, stderr io.Writer) int {
+	uiLang = langFromArgs(args)
 	cmd := NewRootCommand()
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
@@ -86,6 +88,6 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		return ee.Code
 	}
-	fmt.Fprintln(stderr, "kumoguard:", err)
+	fmt.Fprintln(stderr, "kumoguard:", translateCobraError(err.Error()))
 	return ExitFatal
 }

@@ -70,12 +70,13 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	addAWSFlags(cmd, &f.aws, awsFlagsUsage{region: "Region of the calls that are not per Region: STS, Organizations, account:ListRegions (default from the profile or AWS_REGION, else us-east-1)"})
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.regions, "regions", nil, "comma-separated regions, or \"all\" (default: the regions enabled for each account)")
+	_ = cmd.RegisterFlagCompletionFunc("regions", completeRegionList)
 	fl.StringSliceVar(&f.accounts, "accounts", nil, "comma-separated account IDs to scan (with --org: only these members)")
 	fl.BoolVar(&f.org, "org", false, "scan every active account of the AWS Organization (needs --role-name)")
 	fl.StringVar(&f.roleName, "role-name", "", "role assumed in each scanned account: arn:aws:iam::ACCOUNT:role/ROLE-NAME")
 	fl.StringVar(&f.externalID, "external-id", "", "external ID for the role's trust policy")
 	fl.IntVar(&f.concurrency, "concurrency", scan.AWSDefaultConcurrency, "account-regions scanned at once")
-	fl.DurationVar(&f.lookback, "lookback", scan.AWSDefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
+	durationVar(fl, &f.lookback, "lookback", scan.AWSDefaultLookback, "CloudWatch look-back period for KG-BT-003: 7d, 168h, 604800s")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
 	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
@@ -91,8 +92,12 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if f.concurrency < 1 {
 		return usageErr("--concurrency must be at least 1")
 	}
-	if f.lookback < time.Minute {
-		return usageErr("--lookback must be at least 1m")
+	lookback := f.lookback
+	if lookback < time.Minute {
+		return usageErr("%s", msg("--lookback must be at least 1m", "--lookback は 1 分以上にしてください"))
+	}
+	if err := checkRegions(f.regions); err != nil {
+		return err
 	}
 	ao, err := f.aws.options("")
 	if err != nil {
@@ -103,7 +108,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	defer stop()
 
 	var progress io.Writer
-	if fh, ok := cmd.ErrOrStderr().(*os.File); ok {
+	if fh, ok := cmd.ErrOrStderr().(*os.File); ok && !s.selection.quiet {
 		progress = scan.AWSProgress(fh)
 	}
 	now := s.policy.Now
@@ -111,7 +116,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 		Profile: ao.Profile, Region: ao.Region, EndpointURL: ao.EndpointURL, CallTimeout: ao.CallTimeout,
 		Org: f.org, RoleName: f.roleName, ExternalID: f.externalID,
 		Accounts: f.accounts, Regions: f.regions,
-		Concurrency: f.concurrency, Lookback: f.lookback,
+		Concurrency: f.concurrency, Lookback: lookback,
 		Now: func() time.Time { return now }, Progress: progress,
 		PriceList: f.priceList,
 	})
@@ -122,7 +127,9 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if err != nil {
 		return fatalErr("%v", err)
 	}
-	fmt.Fprintln(cmd.ErrOrStderr(), coverageLine(inv.Coverage, s.lang))
+	if !s.selection.quiet {
+		fmt.Fprintln(cmd.ErrOrStderr(), coverageLine(inv.Coverage, s.lang))
+	}
 	if err := scanner.PriceListError(); err != nil {
 		if s.lang == i18n.JA {
 			fmt.Fprintf(cmd.ErrOrStderr(), "警告：AWS Price List API が使えないため、組み込み料金表（us-east-1 のみ）を使いました：%v\n", err)
@@ -135,9 +142,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	// to the caller in ASFF and Security Hub.
 	home, _ := scanner.ConfigFor("", "")
 	defaults := report.ASFFDefaults{Account: scanner.CallerAccount(), Region: home.Region}
-	if s.format == "asff" {
-		s.reporter = report.ASFFWith(defaults)
-	}
+	s.setReporter("asff", report.ASFFWith(defaults))
 	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "aws", Started: started})
 	finishErr := f.emit(cmd, s, rep)
 	var ee *ExitError

@@ -74,11 +74,12 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	}
 	// Security Hub needs an account, a Region and a product ARN on every
 	// finding; code has none of its own, so the user names them.
-	if s.format == "asff" {
+	if s.wants("asff") {
 		if !accountIDPattern.MatchString(f.accountID) || f.region == "" {
-			return usageErr("--format asff: findings from code need the account and Region they are imported into: add --account-id 123456789012 --region ap-northeast-1")
+			return usageErr("%s", msg("--format asff: findings from code need the account and Region they are imported into: add --account-id 123456789012 --region ap-northeast-1",
+				"--format asff：コードからの検出結果には取り込み先のアカウントとリージョンが必要です。--account-id 123456789012 --region ap-northeast-1 を追加してください"))
 		}
-		s.reporter = report.ASFFWith(report.ASFFDefaults{Account: f.accountID, Region: f.region, Partition: awsapi.Partition(f.region)})
+		s.setReporter("asff", report.ASFFWith(report.ASFFDefaults{Account: f.accountID, Region: f.region, Partition: awsapi.Partition(f.region)}))
 	}
 	// Ctrl-C or SIGTERM stops reading; what was read is still reported.
 	ctx, stop := signalContext(cmd)
@@ -87,8 +88,9 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	if err != nil {
 		return err
 	}
-	if len(inv.Clusters) == 0 && len(inv.Diagnostics) == 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "kumoguard: no Aurora/RDS clusters found in Terraform, plan JSON or CloudFormation under %s\n", strings.Join(args, ", "))
+	if len(inv.Clusters) == 0 && len(inv.Diagnostics) == 0 && !s.selection.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), msg("kumoguard: no Aurora/RDS clusters found in Terraform, plan JSON or CloudFormation under %s\n",
+			"kumoguard：%s の Terraform、プラン JSON、CloudFormation に Aurora/RDS クラスターはありません\n"), strings.Join(args, ", "))
 	}
 	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "iac", Root: root, Started: started})
 	return f.emit(cmd, s, rep)

@@ -32,6 +32,12 @@ type discovered struct {
 // download cache, dependencies and hidden directories are skipped; cdk.out is
 // kept. Symbolic links found by walking are not followed.
 func discover(paths []string, root string, sources []Source) discovered {
+	return discoverSkipping(paths, root, sources, nil)
+}
+
+// discoverSkipping is discover that also skips what skip names (relative
+// to root, slash-separated): --skip-dirs, --skip-files, .kumoguardignore.
+func discoverSkipping(paths []string, root string, sources []Source, skip func(rel string, dir bool) bool) discovered {
 	d := discovered{files: map[model.SourceKind][]File{}}
 	seenDir := map[model.SourceKind]map[string]bool{}
 	rel := func(p string) string {
@@ -134,13 +140,16 @@ func discover(paths []string, root string, sources []Source) discovered {
 				return nil
 			}
 			if e.IsDir() {
-				if path != p && skipDir(e.Name()) {
+				if path != p && (skipDir(e.Name()) || (skip != nil && skip(rel(path), true))) {
 					return fs.SkipDir
 				}
 				return nil
 			}
 			if !e.Type().IsRegular() {
 				return nil // symbolic links are not followed; FIFOs, devices and sockets are no input
+			}
+			if skip != nil && skip(rel(path), false) {
+				return nil
 			}
 			classify(path, false)
 			return nil

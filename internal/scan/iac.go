@@ -54,7 +54,7 @@ func (s IaC) Load(ctx context.Context) (model.Inventory, error) {
 		return model.Inventory{}, err
 	}
 	sources := Sources()
-	d := discover(paths, s.Options.Root, sources)
+	d := discoverSkipping(paths, s.Options.Root, sources, s.Options.Skip)
 	inv := d.inv
 	for _, src := range sources {
 		if files := d.files[src.Kind()]; len(files) > 0 {

@@ -51,6 +51,10 @@ type Options struct {
 	Parameters     []string
 	ParameterFiles []string
 	Region         string
+	// Skip, when set, says which walked files and directories are not read
+	// (--skip-dirs, --skip-files, .kumoguardignore): rel is relative to
+	// Root, slash-separated. Paths named on the command line are read.
+	Skip func(rel string, dir bool) bool
 }
 
 // Loader produces the inventory of one scan: the infrastructure as code
