@@ -9,11 +9,13 @@ import (
 	"github.com/kumoguard/kumoguard/internal/model"
 )
 
-// Table writes findings for a terminal: one aligned row per finding (status,
-// rule, resource, file:line:column, message), grouped by file for IaC and by
+// Table writes findings for a terminal: one aligned row per cluster (status,
+// rule, resource, file:line:column, message of its most severe finding, the
+// cluster's other findings under it), grouped by file for IaC and by
 // account/region for live resources, with the remediation under every FAIL,
-// ERROR and UNKNOWN row, notes under any row, suppressed findings marked with
-// their reason, and a summary line at the end. PASS and N/A rows stay one
+// ERROR and UNKNOWN row (once per cluster when two rules give the same one),
+// notes under any row, suppressed findings marked with their reason, and the
+// counts per finding and per cluster at the end. PASS and N/A rows stay one
 // line each so that what passed, and why something is out of scope, is
 // visible without drowning the failures.
 //
@@ -46,10 +48,12 @@ var statusColor = map[model.Status]string{
 	model.StatusError:         ansiBold + ansiMagenta,
 }
 
-// tableRow is one finding's cells, already cleaned for a terminal.
+// tableRow is one cluster's cells, already cleaned for a terminal: those of
+// its most severe finding, the others listed under it.
 type tableRow struct {
 	status, rule, resource, location, message string
 	finding                                   model.Finding
+	others                                    []model.Finding
 }
 
 func writeTable(w io.Writer, r model.Report, o Options) error {
@@ -70,13 +74,14 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 		location: upper(words.ColLocation.In(lang)), message: upper(words.ColMessage.In(lang))}
 	wStatus, wRule, wResource, wLocation := displayWidth(head.status), displayWidth(head.rule), displayWidth(head.resource), displayWidth(head.location)
 	for i, g := range groups {
-		for _, f := range g.Findings {
+		for _, c := range clusterRows(g.Findings) {
+			f := c[0]
 			msg := f.Message.In(lang)
 			if f.Suppressed != nil {
 				msg = words.SuppressedMark.In(lang) + " " + msg
 			}
 			row := tableRow{status: statusCode(f.Status), rule: terminalText(f.RuleID), resource: terminalText(resourceLabel(f)),
-				location: terminalText(locationLabel(f)), message: terminalText(msg), finding: f}
+				location: terminalText(locationLabel(f)), message: terminalText(msg), finding: f, others: c[1:]}
 			wStatus = max(wStatus, displayWidth(row.status))
 			wRule = max(wRule, displayWidth(row.rule))
 			wResource = max(wResource, displayWidth(row.resource))
@@ -165,32 +170,56 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 		fmt.Fprintln(bw, paint(ansiBold, terminalText(g.Name)))
 		for _, row := range rows[i] {
 			f := row.finding
-			var extra []string
-			if f.Suppressed != nil {
-				extra = append(extra, words.Suppressed.In(lang)+": "+terminalText(suppressionText(f.Suppressed, lang)))
-			} else if needsAction(f) {
-				extra = append(extra, tableFixLines(f, lang)...)
+			// A cluster's remediation is written once even when two of
+			// its rules give the same one (a disabled cluster fails
+			// KG-BT-001 and KG-BT-002 with one way out).
+			seenFix := map[string]bool{}
+			extrasOf := func(f model.Finding) []string {
+				var extra []string
+				if f.Suppressed != nil {
+					extra = append(extra, words.Suppressed.In(lang)+": "+terminalText(suppressionText(f.Suppressed, lang)))
+				} else if needsAction(f) {
+					for _, l := range tableFixLines(f, lang) {
+						if !seenFix[l] {
+							seenFix[l] = true
+							extra = append(extra, l)
+						}
+					}
+				}
+				for _, n := range f.Notes {
+					extra = append(extra, words.Note.In(lang)+": "+terminalText(n.In(lang)))
+				}
+				return extra
 			}
-			for _, n := range f.Notes {
-				extra = append(extra, words.Note.In(lang)+": "+terminalText(n.In(lang)))
-			}
-			if f.Suppressed != nil {
+			dim := func(f model.Finding) string {
 				// A suppressed finding is shown whole but dimmed: it is
 				// there, accepted, and not counted.
+				if f.Suppressed != nil {
+					return ansiDim
+				}
+				return ""
+			}
+			if f.Suppressed != nil {
 				for _, l := range lines(row.status, row) {
 					fmt.Fprintln(bw, paint(ansiDim, l))
 				}
-				for _, e := range extra {
-					for _, l := range continuation(e) {
-						fmt.Fprintln(bw, paint(ansiDim, l))
-					}
-				}
-				continue
+			} else {
+				fmt.Fprintln(bw, line(paint(statusColor[f.Status], row.status), row))
 			}
-			fmt.Fprintln(bw, line(paint(statusColor[f.Status], row.status), row))
-			for _, e := range extra {
+			for _, e := range extrasOf(f) {
 				for _, l := range continuation(e) {
-					fmt.Fprintln(bw, l)
+					fmt.Fprintln(bw, paint(dim(f), l))
+				}
+			}
+			for _, o := range row.others {
+				head := terminalText(o.RuleID) + " " + statusCode(o.Status) + ": " + terminalText(o.Message.In(lang))
+				if o.Suppressed != nil {
+					head = words.SuppressedMark.In(lang) + " " + head
+				}
+				for _, e := range append([]string{head}, extrasOf(o)...) {
+					for _, l := range continuation(e) {
+						fmt.Fprintln(bw, paint(dim(o), l))
+					}
 				}
 			}
 		}
@@ -204,7 +233,118 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 	} else {
 		fmt.Fprintln(bw, summaryLine(r, lang, paint))
 	}
+	if cl := clusterSummaryLine(r, lang); cl != "" {
+		fmt.Fprintln(bw, cl)
+	}
 	return bw.Flush()
+}
+
+// inputRuleID is the rule of findings about the scan's input (files that do
+// not parse, accounts that could not be read) rather than about a cluster.
+const inputRuleID = "KG-BT-000"
+
+// clusterKey is the identity of the resource a finding judges, "" for a
+// finding about no resource.
+func clusterKey(f model.Finding) string {
+	r := f.Resource
+	if r.Address == "" && r.ARN == "" && r.Name == "" {
+		return ""
+	}
+	return strings.Join([]string{string(r.Kind), r.Root, r.Type, r.Address, r.Name, r.Account, r.Region, r.ARN}, "\x00")
+}
+
+// clusterRows gathers findings by the resource they judge, in the order
+// resources first appear; each row starts with its most severe finding
+// (unsuppressed first), the others in report order.
+func clusterRows(fs []model.Finding) [][]model.Finding {
+	var rows [][]model.Finding
+	index := map[string]int{}
+	for _, f := range fs {
+		k := clusterKey(f)
+		if i, ok := index[k]; ok && k != "" {
+			rows[i] = append(rows[i], f)
+			continue
+		}
+		index[k] = len(rows)
+		rows = append(rows, []model.Finding{f})
+	}
+	for _, row := range rows {
+		best := 0
+		for i, f := range row {
+			if clusterRank(f) > clusterRank(row[best]) {
+				best = i
+			}
+		}
+		if best > 0 {
+			f := row[best]
+			copy(row[1:best+1], row[:best])
+			row[0] = f
+		}
+	}
+	return rows
+}
+
+// clusterRank orders a cluster's findings: unsuppressed before suppressed,
+// then FAIL, ERROR, UNKNOWN, PASS, NOT_APPLICABLE.
+func clusterRank(f model.Finding) int {
+	rank := map[model.Status]int{model.StatusFail: 5, model.StatusError: 4, model.StatusUnknown: 3, model.StatusPass: 2, model.StatusNotApplicable: 1}[f.Status]
+	if f.Suppressed == nil {
+		rank += 10
+	}
+	return rank
+}
+
+// clusterStatus is a cluster's status: that of its most severe unsuppressed
+// finding, or "" when every finding is suppressed.
+func clusterStatus(row []model.Finding) model.Status {
+	if row[0].Suppressed != nil {
+		return ""
+	}
+	return row[0].Status
+}
+
+// clusterCounts counts the clusters the findings judge, by status; findings
+// about the input alone (KG-BT-000) are no cluster. suppressed counts the
+// clusters whose every finding is suppressed.
+func clusterCounts(fs []model.Finding) (total int, by map[model.Status]int, suppressed int) {
+	by = map[model.Status]int{}
+	for _, row := range clusterRows(fs) {
+		cluster := false
+		for _, f := range row {
+			if f.RuleID != inputRuleID {
+				cluster = true
+			}
+		}
+		if !cluster {
+			continue
+		}
+		total++
+		if st := clusterStatus(row); st != "" {
+			by[st]++
+		} else {
+			suppressed++
+		}
+	}
+	return total, by, suppressed
+}
+
+// clusterSummaryLine is "Clusters: 7 · FAIL 3 · PASS 2 · N/A 1 · suppressed 1":
+// each cluster counted once, by its most severe unsuppressed finding.
+func clusterSummaryLine(r model.Report, lang string) string {
+	total, by, suppressed := clusterCounts(r.Findings)
+	if total == 0 {
+		return ""
+	}
+	parts := []string{fmt.Sprintf("%d", total)}
+	for _, st := range []model.Status{model.StatusFail, model.StatusError, model.StatusUnknown, model.StatusPass, model.StatusNotApplicable} {
+		if by[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", statusCode(st), by[st]))
+		}
+	}
+	if suppressed > 0 {
+		parts = append(parts, fmt.Sprintf(words.ClustersSuppressed.In(lang), suppressed))
+	}
+	return words.Clusters.In(lang) + ": " + strings.Join(parts, " · ")
 }
 
 // tableHeading is the first line: tool, scan kind, root, policy minimum.

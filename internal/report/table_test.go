@@ -42,9 +42,10 @@ func cjkWidth(s string) int {
 	return n
 }
 
-// TestTableColumnsAligned checks, in both languages, that every finding
+// TestTableColumnsAligned checks, in both languages, that every cluster's
 // row starts its RULE, RESOURCE and MESSAGE cells at the same display column,
-// Japanese text included.
+// Japanese text included, and that the cluster's other findings are listed
+// under it.
 func TestTableColumnsAligned(t *testing.T) {
 	r := fixtureReport()
 	for _, lang := range []string{"en", "ja"} {
@@ -52,7 +53,19 @@ func TestTableColumnsAligned(t *testing.T) {
 		lines := strings.Split(out, "\n")
 		ruleCol, resCol, msgCol := -1, -1, -1
 		rows := 0
-		for _, f := range r.Findings {
+		var primaries []model.Finding
+		for _, g := range groupFindings(r.Findings, lang) {
+			for _, c := range clusterRows(g.Findings) {
+				primaries = append(primaries, c[0])
+				for _, o := range c[1:] {
+					want := o.RuleID + " " + statusCode(o.Status) + ": "
+					if !strings.Contains(out, want) {
+						t.Errorf("%s: %s of %s is not listed under its cluster", lang, o.RuleID, resourceLabel(o))
+					}
+				}
+			}
+		}
+		for _, f := range primaries {
 			msg := terminalText(f.Message.In(lang))
 			var line string
 			for _, l := range lines {
@@ -79,8 +92,8 @@ func TestTableColumnsAligned(t *testing.T) {
 				t.Errorf("%s: row %q has columns at %d/%d/%d, others at %d/%d/%d", lang, line, rc, sc, mc, ruleCol, resCol, msgCol)
 			}
 		}
-		if rows != len(r.Findings) {
-			t.Errorf("%s: %d rows for %d findings", lang, rows, len(r.Findings))
+		if rows != len(primaries) || rows >= len(r.Findings) {
+			t.Errorf("%s: %d rows for %d clusters (%d findings)", lang, rows, len(primaries), len(r.Findings))
 		}
 	}
 }
@@ -142,5 +155,41 @@ func TestTableEmpty(t *testing.T) {
 	out := string(render(t, "table", model.Report{}, Options{Lang: "ja"}))
 	if !strings.Contains(out, "検出結果はありません。") || !strings.Contains(out, "集計: PASS 0 · FAIL 0") {
 		t.Errorf("empty table:\n%s", out)
+	}
+}
+
+// TestTableOneRowPerCluster: a disabled cluster fails KG-BT-001 and
+// KG-BT-002 with the same way out; the table shows one row and one
+// remediation, and counts one failing cluster.
+func TestTableOneRowPerCluster(t *testing.T) {
+	res := model.Resource{Kind: model.SourceTerraform, Type: "aws_rds_cluster", Address: "aws_rds_cluster.db"}
+	loc := model.Location{File: "main.tf", Line: 3, Column: 1}
+	fix := model.T("Set backtrack_window = 86400 when the cluster is created.", "作成時に backtrack_window = 86400 を設定します。")
+	other := model.Resource{Kind: model.SourceTerraform, Type: "aws_rds_cluster", Address: "aws_rds_cluster.ok"}
+	r := model.Report{Scan: model.ScanInfo{Kind: "iac"}, Findings: []model.Finding{
+		{RuleID: "KG-BT-001", Status: model.StatusFail, Resource: res, Location: loc, Message: model.T("disabled", "無効"), Remediation: fix},
+		{RuleID: "KG-BT-002", Status: model.StatusFail, Resource: res, Location: loc, Message: model.T("below the minimum", "最小値未満"), Remediation: fix},
+		{RuleID: "KG-BT-001", Status: model.StatusPass, Resource: other, Location: loc, Message: model.T("enabled", "有効")},
+		{RuleID: "KG-BT-002", Status: model.StatusPass, Resource: other, Location: loc, Message: model.T("meets", "満たす")},
+		{RuleID: "KG-BT-000", Status: model.StatusError, Resource: model.Resource{Address: "bad.tf:1:1"}, Location: model.Location{File: "bad.tf", Line: 1, Column: 1}, Message: model.T("parse error", "構文エラー")},
+	}}
+	r.Summary = model.Summarize(r.Findings)
+	tests := []struct {
+		lang, want string
+		count      int
+	}{
+		{"en", "  FAIL    KG-BT-001", 1},
+		{"en", "Fix: Set backtrack_window = 86400", 1},
+		{"en", "↳ KG-BT-002 FAIL: below the minimum", 1},
+		{"en", "↳ KG-BT-002 PASS: meets", 1},
+		{"en", "Clusters: 2 · FAIL 1 · PASS 1\n", 1},
+		{"ja", "クラスター: 2 · FAIL 1 · PASS 1\n", 1},
+		{"ja", "対処: 作成時に", 1},
+	}
+	for _, tt := range tests {
+		out := string(render(t, "table", r, Options{Lang: tt.lang}))
+		if got := strings.Count(out, tt.want); got != tt.count {
+			t.Errorf("%s: %q appears %d times, want %d:\n%s", tt.lang, tt.want, got, tt.count, out)
+		}
 	}
 }

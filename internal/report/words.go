@@ -12,6 +12,7 @@ var words = struct {
 
 	Fix, Note, Suppressed, SuppressedMark, Until, Never, At model.Text
 	Summary, SuppressedNotCounted, NoFindings               model.Text
+	Clusters, ClustersSuppressed                            model.Text
 	GroupAccountRegion, GroupAccount, GroupNoLocation       model.Text
 	Scan, ScanIaC, ScanAWS, Root, MinWindow                 model.Text
 
@@ -49,6 +50,8 @@ var words = struct {
 	Summary:              model.T("Summary", "集計"),
 	SuppressedNotCounted: tmpl("suppressed %d (not counted above)", "抑制 %d 件（上記の件数に含まず）"),
 	NoFindings:           model.T("No findings.", "検出結果はありません。"),
+	Clusters:             model.T("Clusters", "クラスター"),
+	ClustersSuppressed:   tmpl("suppressed %d", "抑制 %d"),
 
 	GroupAccountRegion: tmpl("account %s / %s", "アカウント %s / %s"),
 	GroupAccount:       tmpl("account %s", "アカウント %s"),
