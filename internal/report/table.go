@@ -173,23 +173,26 @@ func writeTable(w io.Writer, r model.Report, o Options) error {
 			// A cluster's remediation is written once even when two of
 			// its rules give the same one (a disabled cluster fails
 			// KG-BT-001 and KG-BT-002 with one way out).
-			seenFix := map[string]bool{}
+			// So are a suppression of both and a note both carry.
+			seen := map[string]bool{}
 			extrasOf := func(f model.Finding) []string {
 				var extra []string
 				if f.Suppressed != nil {
 					extra = append(extra, words.Suppressed.In(lang)+": "+terminalText(suppressionText(f.Suppressed, lang)))
 				} else if needsAction(f) {
-					for _, l := range tableFixLines(f, lang) {
-						if !seenFix[l] {
-							seenFix[l] = true
-							extra = append(extra, l)
-						}
-					}
+					extra = append(extra, tableFixLines(f, lang)...)
 				}
 				for _, n := range f.Notes {
 					extra = append(extra, words.Note.In(lang)+": "+terminalText(n.In(lang)))
 				}
-				return extra
+				out := extra[:0]
+				for _, l := range extra {
+					if !seen[l] {
+						seen[l] = true
+						out = append(out, l)
+					}
+				}
+				return out
 			}
 			dim := func(f model.Finding) string {
 				// A suppressed finding is shown whole but dimmed: it is
