@@ -70,3 +70,53 @@ func ParseIgnoreComment(comment string, loc Location) (sups []Suppression, found
 	}
 	return sups, true, nil
 }
+
+// Checkov's backtrack check CKV_AWS_326, "Ensure that RDS Aurora Clusters
+// have backtracking enabled", is what KG-BT-001 checks: a Checkov skip of it is honoured as a
+// suppression of KG-BT-001, so that teams moving from Checkov keep their
+// decisions (https://www.checkov.io/2.Basics/Suppressing%20and%20Skipping%20Policies.html).
+const (
+	CheckovBacktrackCheck = "CKV_AWS_326"
+	CheckovBacktrackRule  = "KG-BT-001"
+	// CheckovSkipDirective marks a Checkov skip comment; Bridgecrew's older
+	// spelling "bridgecrew:skip=" is read too.
+	CheckovSkipDirective = "checkov:skip="
+)
+
+// checkovSkipPattern is Checkov's own comment pattern: the check ID, then
+// an optional ":" and the reason up to the end of the line.
+var checkovSkipPattern = regexp.MustCompile(`(?:checkov|bridgecrew):skip=[ \t]*([A-Za-z0-9_]+)(?:[ \t]*:([^\n]*))?`)
+
+// HasCheckovSkip reports whether a file's text may hold a Checkov skip.
+func HasCheckovSkip(src []byte) bool {
+	return strings.Contains(string(src), "checkov:skip=") || strings.Contains(string(src), "bridgecrew:skip=")
+}
+
+// ParseCheckovSkipComment reads Checkov skips ("#checkov:skip=CKV_AWS_326:the
+// reason") from one comment and returns a suppression of KG-BT-001 for each
+// skip of CKV_AWS_326; skips of other Checkov checks are none of kumoguard's
+// business. Checkov does not require a reason; one without gets a reason that
+// says so.
+func ParseCheckovSkipComment(comment string, loc Location) []Suppression {
+	var out []Suppression
+	for _, m := range checkovSkipPattern.FindAllStringSubmatch(comment, -1) {
+		if s, ok := CheckovSkip(m[1], m[2], "inline", loc); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// CheckovSkip is the suppression a Checkov skip of checkID with comment
+// stands for (a comment's skip, or CloudFormation's Metadata.checkov.skip
+// entry {id, comment}); ok is false when checkID is not CKV_AWS_326.
+func CheckovSkip(checkID, comment, source string, loc Location) (Suppression, bool) {
+	if !strings.EqualFold(strings.TrimSpace(checkID), CheckovBacktrackCheck) {
+		return Suppression{}, false
+	}
+	reason := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(comment), "*/"))
+	if reason == "" {
+		reason = "checkov:skip=" + CheckovBacktrackCheck + " (Checkov skip without a reason)"
+	}
+	return Suppression{RuleID: CheckovBacktrackRule, Reason: reason, Source: source, Location: loc}, true
+}

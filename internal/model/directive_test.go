@@ -80,3 +80,32 @@ func TestSuppressionActiveAt(t *testing.T) {
 		t.Error("a suppression without until must be active")
 	}
 }
+
+func TestParseCheckovSkipComment(t *testing.T) {
+	loc := Location{File: "main.tf", Line: 4, Column: 3}
+	tests := []struct {
+		comment string
+		reasons []string // one KG-BT-001 suppression per reason
+	}{
+		{"#checkov:skip=CKV_AWS_326:nightly rebuild from snapshot", []string{"nightly rebuild from snapshot"}},
+		{"# checkov:skip=CKV_AWS_326: legacy, OPS-12 ", []string{"legacy, OPS-12"}},
+		{"// bridgecrew:skip=CKV_AWS_326:old spelling", []string{"old spelling"}},
+		{"/* checkov:skip=ckv_aws_326:block comment */", []string{"block comment"}},
+		{"#checkov:skip=CKV_AWS_326", []string{"checkov:skip=CKV_AWS_326 (Checkov skip without a reason)"}},
+		{"#checkov:skip=CKV_AWS_128:IAM auth not used", nil},
+		{"#checkov:skip=CKV_AWS_3260:not ours", nil},
+		{"# kumoguard:ignore KG-BT-001 reason=\"x\"", nil},
+	}
+	for _, tt := range tests {
+		got := ParseCheckovSkipComment(tt.comment, loc)
+		if len(got) != len(tt.reasons) {
+			t.Errorf("%q: %d suppressions, want %d", tt.comment, len(got), len(tt.reasons))
+			continue
+		}
+		for i, s := range got {
+			if s.RuleID != "KG-BT-001" || s.Reason != tt.reasons[i] || s.Source != "inline" || s.Location != loc || s.Until != nil {
+				t.Errorf("%q: got %+v, want KG-BT-001 reason %q", tt.comment, s, tt.reasons[i])
+			}
+		}
+	}
+}

@@ -194,7 +194,7 @@ func (s *stack) buildCluster(r *resource) (model.Cluster, bool) {
 	c.ServerlessV2 = toValue("ServerlessV2ScalingConfiguration", v, ok, convPresent, false)
 
 	s.readCreation(r, &c)
-	c.Suppressions = s.readSuppressions(r)
+	c.Suppressions = append(s.readSuppressions(r), s.readCheckovSkips(r)...)
 	return c, true
 }
 

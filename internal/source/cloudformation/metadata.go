@@ -77,3 +77,38 @@ func (s *stack) readSuppressions(r *resource) []model.Suppression {
 	}
 	return out
 }
+
+// readCheckovSkips reads Checkov's skips in the resource's Metadata, as
+// Checkov writes them
+// (https://www.checkov.io/2.Basics/Suppressing%20and%20Skipping%20Policies.html):
+//
+//	Metadata:
+//	  checkov:
+//	    skip:
+//	      - id: CKV_AWS_326
+//	        comment: nightly rebuild from snapshot
+//
+// A skip of CKV_AWS_326 (Checkov's backtrack check) suppresses KG-BT-001
+// with that comment as the reason; other checks and shapes kumoguard does
+// not recognise are left to Checkov.
+func (s *stack) readCheckovSkips(r *resource) []model.Suppression {
+	skip := r.metadata.get("checkov").get("skip")
+	if skip == nil || skip.kind != kindSeq {
+		return nil
+	}
+	var out []model.Suppression
+	for _, e := range skip.vals {
+		id := e.get("id")
+		if id == nil || !id.isScalar() {
+			continue
+		}
+		comment := ""
+		if c := e.get("comment"); c != nil && c.isScalar() && c.kind != kindNull {
+			comment = c.str
+		}
+		if sup, ok := model.CheckovSkip(id.str, comment, "metadata", s.t.loc(e.pos)); ok {
+			out = append(out, sup)
+		}
+	}
+	return out
+}

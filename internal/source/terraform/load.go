@@ -297,7 +297,7 @@ func (s *scanner) loadFile(m *moduleDef, path string) []*topBlock {
 		meter(sb)
 	}
 	sf := &sourceFile{rel: rel}
-	if !isJSON && bytes.Contains(src, []byte(model.IgnoreDirective)) {
+	if !isJSON && (bytes.Contains(src, []byte(model.IgnoreDirective)) || model.HasCheckovSkip(src)) {
 		sf.comments = indexComments(src, rel)
 	}
 	m.files = append(m.files, sf)

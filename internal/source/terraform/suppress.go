@@ -111,5 +111,16 @@ func (root *rootModule) suppressions(r *resourceDecl) []model.Suppression {
 		}
 		out = append(out, sups...)
 	}
+	// Checkov reads its skips inside the resource's block
+	// (https://www.checkov.io/2.Basics/Suppressing%20and%20Skipping%20Policies.html).
+	if sb, ok := r.body.(*hclsyntax.Body); ok {
+		for line := r.decl.Start.Line; line <= sb.SrcRange.End.Line; line++ {
+			for _, c := range r.file.comments.byStartLine[line] {
+				l := loc(c.rng)
+				l.EndLine, l.EndColumn = 0, 0
+				out = append(out, model.ParseCheckovSkipComment(c.text, l)...)
+			}
+		}
+	}
 	return out
 }
