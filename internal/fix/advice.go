@@ -99,7 +99,7 @@ func reduceWrites(f model.Finding, target, actual, minimum int64) model.Text {
 		return model.T(
 			"Reduce the cluster's write volume (batch or move bulk writes) so that Aurora can keep %s of change records; lowering the target is not a way out, since it is already at or below the policy minimum of %s. Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",
 			"クラスターの書き込み量を減らし（一括書き込みをまとめる・移す）、Aurora が %s 分の変更レコードを保持できるようにしてください。ターゲットは既にポリシーの最小値 %s 以下のため、下げることは解決になりません。BacktrackWindowAlert を監視し、RDS-EVENT-0131 を購読してください。",
-			model.FormatDuration(target), model.FormatDuration(minimum))
+			model.Duration(target), model.Duration(minimum))
 	}
 	return model.T(
 		"Reduce the cluster's write volume (batch or move bulk writes), or, if it stays at or above the policy minimum, lower the target to what the workload sustains so alerts stop: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately (in place, no outage). Watch BacktrackWindowAlert and subscribe to RDS-EVENT-0131.",
@@ -117,5 +117,5 @@ func upgradeEngine(minimum int64) model.Text {
 	}
 	return model.T("Use an engine version that supports backtrack (Aurora MySQL 2.06.0 or later, a version 3 release after 3.02.0 such as the long-term support 3.04 or 3.10, or 8.4) and give the cluster a target window of at least %d seconds (%s) when it is created. A cluster not created yet can change its engine version and window in code; an existing cluster does not gain backtrack by an upgrade, so restore its snapshot into a new cluster on such a version with --backtrack-window and cut over. kumoguard does not write the window into the code while the version does not support it.",
 		"バックトラックに対応したエンジンバージョン（Aurora MySQL 2.06.0 以降、3.02.0 より後のバージョン 3 のリリース（長期サポートの 3.04 や 3.10 など）、または 8.4）を使い、クラスター作成時に %d 秒（%s）以上のターゲットウィンドウを設定してください。未作成のクラスターはコードでエンジンバージョンとウィンドウを変更できます。既存のクラスターはアップグレードしてもバックトラックは有効にならないため、そのバージョンで --backtrack-window を指定してスナップショットを新しいクラスターに復元し、切り替えてください。バージョンが対応していない間、kumoguard はウィンドウをコードに書き込みません。",
-		minimum, model.FormatDuration(minimum))
+		minimum, model.Duration(minimum))
 }

@@ -55,7 +55,7 @@ func cliCreate(t target, engineVersion string, target int64) []model.CLICommand 
 		ver = "<8.0.mysql_aurora.3.x.y>"
 	}
 	return []model.CLICommand{
-		cmd(t, model.T("Create the cluster with a %s target backtrack window.", "ターゲットバックトラックウィンドウ %s でクラスターを作成します。", model.FormatDuration(target)),
+		cmd(t, model.T("Create the cluster with a %s target backtrack window.", "ターゲットバックトラックウィンドウ %s でクラスターを作成します。", model.Duration(target)),
 			"aws rds create-db-cluster --db-cluster-identifier %s --engine aurora-mysql --engine-version %s --master-username admin --manage-master-user-password --backtrack-window %d",
 			shellQuote(t.id), shellQuote(ver), target),
 		describeWindow(t, t.id),
@@ -67,7 +67,7 @@ func cliCreate(t target, engineVersion string, target int64) []model.CLICommand 
 func cliRaise(t target, target int64) []model.CLICommand {
 	return append(accountCheck(t),
 		cmd(t, model.T("Raise the target backtrack window to %d seconds (%s), in place, no outage.",
-			"ターゲットバックトラックウィンドウを %d 秒（%s）にその場で引き上げます（停止なし）。", target, model.FormatDuration(target)),
+			"ターゲットバックトラックウィンドウを %d 秒（%s）にその場で引き上げます（停止なし）。", target, model.Duration(target)),
 			"aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately", shellQuote(t.id), target),
 		describeWindow(t, t.id))
 }

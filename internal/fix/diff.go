@@ -92,7 +92,7 @@ func (c Change) Summary() model.Text {
 	}
 	return model.Text{
 		EN: strings.Join(c.Addresses, ", ") + ": " + c.What.EN + " " + from + " -> " + itoa(c.To) + " (" + model.FormatDuration(c.To) + ") at " + where + "; " + c.Why.EN,
-		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + model.FormatDuration(c.To) + "）、" + where + "。" + c.Why.JA,
+		JA: strings.Join(c.Addresses, "、") + "：" + c.What.JA + " " + fromJA + " → " + itoa(c.To) + "（" + model.Duration(c.To).In("ja") + "）、" + where + "。" + c.Why.JA,
 	}
 }
 

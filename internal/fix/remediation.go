@@ -100,7 +100,7 @@ func setWindow(f model.Finding, c *model.Cluster, t target, target int64) model.
 		TargetWindowSeconds: target,
 		Summary: model.T("The cluster is not created yet, so backtrack can be enabled now: set the target window to %d seconds (%s) before it is created.",
 			"クラスターはまだ作成されていないため、今ならバックトラックを有効化できます。作成前にターゲットウィンドウを %d 秒（%s）に設定してください。",
-			target, model.FormatDuration(target)),
+			target, model.Duration(target)),
 		Console: consoleCreate(target, t.region),
 		CLI:     cliCreate(t, ver, target),
 		IaC:     iacChange(f, target),
@@ -113,7 +113,7 @@ func raise(f model.Finding, t target, target int64, why model.Text) model.Remedi
 		TargetWindowSeconds: target,
 		Summary: model.T("Backtrack is enabled, so the window can be raised in place with no outage: set the target window to %d seconds (%s).",
 			"バックトラックは有効なので、停止なしでその場でウィンドウを引き上げられます。ターゲットウィンドウを %d 秒（%s）にしてください。",
-			target, model.FormatDuration(target)),
+			target, model.Duration(target)),
 		Console: consoleRaise(t.id, t.account, t.region, target),
 		CLI:     cliRaise(t, target),
 		Notes:   []model.Text{model.Join(model.T(" ", ""), model.T("Target:", "目標値："), why)},
@@ -135,7 +135,7 @@ func migrate(f model.Finding, c *model.Cluster, t target, target int64) model.Re
 			"Migrate: snapshot it, restore the snapshot into a new cluster with --backtrack-window %d (%s), validate, cut over, and keep the old cluster until rollback is no longer needed.",
 			"このクラスターはバックトラックなしで存在しており、バックトラックはクラスター作成時にしか有効化できません。modify-db-cluster やクローンでは有効化できず、一度 0 にしたウィンドウは二度と引き上げられません。"+
 				"移行してください：スナップショットを取得し、--backtrack-window %d（%s）を指定して新しいクラスターに復元し、検証・切り替えを行い、ロールバック不要になるまで旧クラスターを残します。",
-			target, model.FormatDuration(target)),
+			target, model.Duration(target)),
 		Console: consoleMigrate(t.id, t.account, t.region, target),
 		CLI:     cliMigrate(t, c, target),
 		Runbook: runbookCommand(f, c),
@@ -179,7 +179,7 @@ func setOrMigrateSummary(target int64, runbook string, automatic bool) model.Tex
 			target, model.FormatDuration(target), byFix.EN, runbook),
 		JA: fmt.Sprintf("このクラスターが未作成なら、ターゲットウィンドウを %d 秒（%s）に設定してください%s。"+
 			"バックトラックなしで既に存在する場合、AWS は変更を拒否し apply は失敗します（バックトラックは作成時にしか有効化できません）。その場合は移行してください（`%s`）。",
-			target, model.FormatDuration(target), byFix.JA, runbook),
+			target, model.Duration(target).In("ja"), byFix.JA, runbook),
 	}
 }
 
@@ -190,7 +190,7 @@ func keep(f model.Finding, prior int64) model.Remediation {
 		TargetWindowSeconds: prior,
 		Summary: model.T("Do not apply: setting the window to 0 disables backtrack for good. Keep the target window at %d seconds (%s) or raise it.",
 			"apply しないでください：ウィンドウを 0 にするとバックトラックは永久に無効になります。ターゲットウィンドウを %d 秒（%s）のまま維持するか、引き上げてください。",
-			prior, model.FormatDuration(prior)),
+			prior, model.Duration(prior)),
 		IaC: iacChange(f, prior),
 	}
 	return r

@@ -151,7 +151,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	// 3. Restore.
 	w.h(2, "3. Restore into a new cluster with backtrack", "3. バックトラックを有効にして新しいクラスターに復元")
 	w.p("Same engine version, subnet group, security groups, cluster parameter group and KMS key as the source. The window is in seconds (%d = %s); the console asks for hours.",
-		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, model.FormatDuration(o.WindowSeconds))
+		"移行元と同じエンジンバージョン、サブネットグループ、セキュリティグループ、クラスターパラメータグループ、KMS キーを指定します。ウィンドウは秒単位です（%d = %s）。コンソールでは時間で指定します。", o.WindowSeconds, model.Duration(o.WindowSeconds))
 	w.code("sh", p.RestoreCommand(), "aws rds wait db-cluster-available --db-cluster-identifier "+shellQuote(nid)+region)
 
 	// 4. Instances.

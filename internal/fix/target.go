@@ -21,7 +21,7 @@ func targetWhy(r model.Resolution) model.Text {
 	if r.Sensitive {
 		switch r.Basis {
 		case model.BasisHours, model.BasisHoursBelowMinimum, model.BasisMaximum:
-			return model.T("the window is a sensitive value; %d s (%s) is the target.", "ウィンドウは sensitive な値です。ターゲットは %d 秒（%s）です。", h, model.FormatDuration(h))
+			return model.T("the window is a sensitive value; %d s (%s) is the target.", "ウィンドウは sensitive な値です。ターゲットは %d 秒（%s）です。", h, model.Duration(h))
 		}
 	}
 	switch r.Basis {
@@ -32,14 +32,14 @@ func targetWhy(r model.Resolution) model.Text {
 	case model.BasisHoursBelowMinimum:
 		return model.T("%d looks like hours written as seconds, but %d h is below the minimum; using the minimum %d s (%s).",
 			"%d は時間のつもりで秒として書かれたようですが、%d 時間は最小値を下回るため、最小値 %d 秒（%s）にします。",
-			cur, cur, min, model.FormatDuration(min))
+			cur, cur, min, model.Duration(min))
 	case model.BasisMaximum:
 		return model.T("%d is above the 259200 s (72 h) AWS accepts; using the maximum 259200.",
 			"%d は AWS が受け付ける 259200 秒（72 時間）を超えています。最大値 259200 にします。", cur)
 	case model.BasisPrior:
-		return model.T("the cluster's current window is %d s (%s).", "クラスターの現在のウィンドウは %d 秒（%s）です。", h, model.FormatDuration(h))
+		return model.T("the cluster's current window is %d s (%s).", "クラスターの現在のウィンドウは %d 秒（%s）です。", h, model.Duration(h))
 	}
-	return model.T("the configured minimum window is %d s (%s).", "設定された最小ウィンドウは %d 秒（%s）です。", min, model.FormatDuration(min))
+	return model.T("the configured minimum window is %d s (%s).", "設定された最小ウィンドウは %d 秒（%s）です。", min, model.Duration(min))
 }
 
 var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=@,+-]+$`)

@@ -10,12 +10,28 @@ type Text struct {
 }
 
 // T formats the same arguments into the English and the Japanese template.
+// An argument that renders itself per language (a Duration, a Text) is
+// given to each template in that template's language.
 func T(en, ja string, args ...any) Text {
 	if len(args) == 0 {
 		return Text{EN: en, JA: ja}
 	}
-	return Text{EN: fmt.Sprintf(en, args...), JA: fmt.Sprintf(ja, args...)}
+	enArgs, jaArgs := args, args
+	copied := false
+	for i, a := range args {
+		if l, ok := a.(localized); ok {
+			if !copied {
+				// Copies: the caller's slice is never changed.
+				enArgs, jaArgs, copied = append([]any(nil), args...), append([]any(nil), args...), true
+			}
+			enArgs[i], jaArgs[i] = l.In("en"), l.In("ja")
+		}
+	}
+	return Text{EN: fmt.Sprintf(en, enArgs...), JA: fmt.Sprintf(ja, jaArgs...)}
 }
+
+// localized is a value that renders itself in a language.
+type localized interface{ In(lang string) string }
 
 // In returns the text in the given language ("ja" or anything else for English).
 func (t Text) In(lang string) string {

@@ -88,3 +88,39 @@ func ParseWindow(s string) (int64, error) {
 	}
 	return sec, nil
 }
+
+// Duration is a number of seconds shown to people: "1m12s" in English,
+// "1 分 12 秒" in Japanese. Given to T, each language gets its own
+// rendering; formatted with %s elsewhere it is the English one.
+type Duration int64
+
+// String is the English rendering (FormatDuration).
+func (d Duration) String() string { return FormatDuration(int64(d)) }
+
+// In renders the duration in a language: FormatDuration in English; in
+// Japanese the units of the AWS Japanese console (時間, 分, 秒), and days
+// (日) beyond the 72-hour backtrack range ("7 日" for a week's look-back).
+func (d Duration) In(lang string) string {
+	if lang != "ja" {
+		return d.String()
+	}
+	sec := int64(d)
+	if sec <= 0 {
+		return strconv.FormatInt(sec, 10) + " 秒"
+	}
+	var parts []string
+	if sec > MaxWindowSeconds && sec >= 86400 {
+		parts = append(parts, strconv.FormatInt(sec/86400, 10)+" 日")
+		sec %= 86400
+	}
+	for _, u := range []struct {
+		n    int64
+		name string
+	}{{3600, "時間"}, {60, "分"}, {1, "秒"}} {
+		if sec >= u.n {
+			parts = append(parts, strconv.FormatInt(sec/u.n, 10)+" "+u.name)
+			sec %= u.n
+		}
+	}
+	return strings.Join(parts, " ")
+}

@@ -36,3 +36,31 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestDurationIn(t *testing.T) {
+	tests := []struct {
+		sec    int64
+		en, ja string
+	}{
+		{72, "1m12s", "1 分 12 秒"},
+		{86400, "24h", "24 時間"},
+		{5400, "1h30m", "1 時間 30 分"},
+		{259200, "72h", "72 時間"},
+		{604800, "168h", "7 日"},
+		{3605, "1h5s", "1 時間 5 秒"},
+	}
+	for _, tt := range tests {
+		d := Duration(tt.sec)
+		if d.In("en") != tt.en || d.String() != tt.en || d.In("ja") != tt.ja {
+			t.Errorf("%d: %q/%q, want %q/%q", tt.sec, d.In("en"), d.In("ja"), tt.en, tt.ja)
+		}
+	}
+	args := []any{Duration(72), 3}
+	got := T("window %s, %d", "ウィンドウ %s、%d", args...)
+	if got.EN != "window 1m12s, 3" || got.JA != "ウィンドウ 1 分 12 秒、3" {
+		t.Errorf("T with a Duration: %+v", got)
+	}
+	if _, ok := args[0].(Duration); !ok {
+		t.Error("T changed the caller's arguments")
+	}
+}

@@ -45,31 +45,31 @@ func checkWindow(c model.Cluster, o Options) *model.Finding {
 			return outcome{status: model.StatusPass, reason: model.ReasonWindowMeetsMinimum, details: d,
 				message: withWindow(c, w, "The target backtrack window %s = %s meets the minimum of %d (%s).",
 					"ターゲットバックトラックウィンドウ %s = %sは最小値 %d（%s）を満たしています。",
-					attr, min, model.FormatDuration(min))}
+					attr, min, model.Duration(min))}
 		case w == 0:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
 				message: model.T("The target backtrack window is 0: backtracking is disabled (see KG-BT-001); the minimum is %d (%s).",
 					"ターゲットバックトラックウィンドウが 0 で、バックトラックが無効です（KG-BT-001 を参照）。最小値は %d（%s）です。",
-					min, model.FormatDuration(min)),
+					min, model.Duration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		case w <= 72 && c.BacktrackWindow.Sensitive:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
 				message: model.T("%s is a sensitive value of 72 seconds or less: if it was meant as hours, the unit is seconds; the minimum is %d (%s).",
 					"%s は 72 秒以下の sensitive な値です。時間のつもりなら単位は秒です。最小値は %d（%s）です。",
-					attr, min, model.FormatDuration(min)),
+					attr, min, model.Duration(min)),
 				resolution: wayOut(c, model.ReasonWindowLikelyHours, w, min)}
 		case w <= 72:
 			// "backtrack_window = 72" meant as hours is 72 seconds.
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowLikelyHours, details: d,
 				message: model.T("%[1]s = %[2]d means %[2]d seconds — did you mean %[3]d for %[2]d hours? The unit is seconds; the minimum is %[4]d (%[5]s).",
 					"%[1]s = %[2]d は %[2]d 秒です。%[2]d 時間のつもりなら %[3]d ではありませんか？単位は秒で、最小値は %[4]d（%[5]s）です。",
-					attr, w, w*3600, min, model.FormatDuration(min)),
+					attr, w, w*3600, min, model.Duration(min)),
 				resolution: wayOut(c, model.ReasonWindowLikelyHours, w, min)}
 		default:
 			return outcome{status: model.StatusFail, reason: model.ReasonWindowBelowMinimum, details: d,
 				message: withWindow(c, w, "The target backtrack window %s = %s is below the minimum of %d (%s).",
 					"ターゲットバックトラックウィンドウ %s = %sは最小値 %d（%s）を下回っています。",
-					attr, min, model.FormatDuration(min)),
+					attr, min, model.Duration(min)),
 				resolution: wayOut(c, model.ReasonWindowBelowMinimum, w, min)}
 		}
 	}))

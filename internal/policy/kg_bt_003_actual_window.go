@@ -130,7 +130,7 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 			model.T("BacktrackWindowAlert could not be read:", "BacktrackWindowAlert を取得できませんでした："), live.WindowAlerts.Why))
 	}
 
-	lookback := model.FormatDuration(live.LookbackSeconds)
+	lookback := model.Duration(live.LookbackSeconds)
 	// A cluster younger than its target window cannot have filled it: the
 	// most it can hold is its age. Records lost even so are still a FAIL;
 	// otherwise the window is filling, and the rule is judged once the
@@ -148,28 +148,28 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 		return outcome{status: model.StatusNotApplicable, reason: model.ReasonWindowStillFilling, details: details, notes: notes,
 			message: model.T("The window is still filling: the cluster was created %s ago, less than its target of %s, and keeps its whole history so far (achieved %s). It is judged from %s, once the cluster is older than its target.",
 				"ウィンドウはまだ蓄積中です：クラスターは %s 前に作成され、ターゲット %s より新しく、これまでの履歴をすべて保持しています（実績 %s）。クラスターがターゲットより古くなる %s から判定します。",
-				model.FormatDuration(age), model.FormatDuration(target), model.FormatDuration(actual), full)}.finding()
+				model.Duration(age), model.Duration(target), model.Duration(actual), full)}.finding()
 	}
 	switch {
 	case actualOK && young && actual+actualWindowTolerance(age) < age:
 		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
 			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), shorter than the cluster's age of %s: change records are already being dropped before the target of %s is reached.",
 				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、クラスターの経過時間 %s より短くなっています。ターゲット %s に達する前から変更レコードが失われています。",
-				model.FormatDuration(actual), model.FormatDuration(age), model.FormatDuration(target)),
+				model.Duration(actual), model.Duration(age), model.Duration(target)),
 			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
 				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
 	case actualOK && !young && actual+actualWindowTolerance(target) < target:
 		return outcome{status: model.StatusFail, reason: model.ReasonActualWindowBelowTarget, details: details, notes: notes,
 			message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), below the target of %s: the cluster cannot be rewound as far as configured.",
 				"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、ターゲット %s を下回っています。設定どおりには巻き戻せません。",
-				model.FormatDuration(actual), model.FormatDuration(target)),
+				model.Duration(actual), model.Duration(target)),
 			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
 				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: actual}}.finding()
 	case alertsOK && alerts > 0:
 		return outcome{status: model.StatusFail, reason: model.ReasonBacktrackWindowAlerts, details: details, notes: notes,
 			message: model.T("BacktrackWindowAlert fired %s times in the last %s: the achieved window fell below the target of %s.",
 				"過去 %[2]s に BacktrackWindowAlert が %[1]s 回発生しました。実際のウィンドウがターゲット %[3]s を下回りました。",
-				formatCount(alerts), lookback, model.FormatDuration(target)),
+				formatCount(alerts), lookback, model.Duration(target)),
 			resolution: model.Resolution{Path: model.PathManual, Step: model.StepReduceWrites, Attribute: windowAttr(c),
 				Window: target, WindowKnown: true, Minimum: o.MinWindowSeconds, Actual: -1}}.finding()
 	case !actualOK:
@@ -190,13 +190,13 @@ func checkActualWindow(c model.Cluster, o Options) *model.Finding {
 			message: model.Join(sentenceSep,
 				model.T("The achieved backtrack window is %s now (meeting the target of %s), but BacktrackWindowAlert over the last %s could not be read, so kumoguard cannot tell whether the window held:",
 					"実際のバックトラックウィンドウは現在 %s（ターゲット %s を満たす）ですが、過去 %s の BacktrackWindowAlert を取得できなかったため、ウィンドウが維持されていたか判断できません：",
-					model.FormatDuration(actual), model.FormatDuration(target), lookback), why),
+					model.Duration(actual), model.Duration(target), lookback), why),
 			resolution: model.Resolution{Path: model.PathFixInput, Step: model.StepGrantMetrics}}.finding()
 	}
 	return outcome{status: model.StatusPass, reason: model.ReasonActualWindowMeetsTarget, details: details, notes: notes,
 		message: model.T("The achieved backtrack window is %s (now − EarliestBacktrackTime), meeting the target of %s.",
 			"実際のバックトラックウィンドウは %s（現在時刻 − EarliestBacktrackTime）で、ターゲット %s を満たしています。",
-			model.FormatDuration(actual), model.FormatDuration(target))}.finding()
+			model.Duration(actual), model.Duration(target))}.finding()
 }
 
 func valueOrNil(v float64, ok bool) any {

@@ -124,7 +124,7 @@ func judgeKnown(c model.Cluster, w, min int64, where model.Location, judge func(
 // variable or a NoEcho parameter. The first %s of each format is followed by
 // the window's %s; args fill the rest.
 func withWindow(c model.Cluster, w int64, en, ja string, first any, args ...any) model.Text {
-	shown := model.Text{EN: fmt.Sprintf("%d (%s)", w, model.FormatDuration(w)), JA: fmt.Sprintf("%d（%s）", w, model.FormatDuration(w))}
+	shown := model.T("%d (%s)", "%d（%s）", w, model.Duration(w))
 	if c.BacktrackWindow.Sensitive {
 		shown = model.T("(sensitive value)", "（sensitive な値）")
 	}

@@ -198,7 +198,7 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 		add(words.HTMLDuration, durationOf(r.Scan.Duration).Round(time.Millisecond).String())
 	}
 	if r.Scan.MinWindow > 0 {
-		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), model.FormatDuration(r.Scan.MinWindow), r.Scan.MinWindow))
+		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), model.Duration(r.Scan.MinWindow).In(lang), r.Scan.MinWindow))
 	}
 	if len(r.Scan.Coverage) > 0 {
 		keys := make([]string, 0, len(r.Scan.Coverage))

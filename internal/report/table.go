@@ -367,7 +367,7 @@ func tableHeading(r model.Report, o Options, lang string) string {
 		parts = append(parts, words.Root.In(lang)+" "+terminalText(root))
 	}
 	if r.Scan.MinWindow > 0 {
-		parts = append(parts, words.MinWindow.In(lang)+" "+model.FormatDuration(r.Scan.MinWindow))
+		parts = append(parts, words.MinWindow.In(lang)+" "+model.Duration(r.Scan.MinWindow).In(lang))
 	}
 	return strings.Join(parts, " · ")
 }
