@@ -92,9 +92,9 @@ func alreadyHasBacktrack(id string, window, target int64) model.Text {
 	if window >= target {
 		return model.T("kumoguard: %s already has backtrack with a window of %d s (%s), at least the target %d s (%s): nothing to do.",
 			"kumoguard: %s は既にバックトラックが有効で、ウィンドウ %d 秒（%s）はターゲット %d 秒（%s）以上です。対応は不要です。",
-			id, window, model.FormatDuration(window), target, model.FormatDuration(target))
+			id, window, model.Duration(window), target, model.Duration(target))
 	}
 	return model.T("kumoguard: %s already has backtrack (window %d s, %s): no migration needed; raise the window in place, with no outage: aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately",
 		"kumoguard: %s は既にバックトラックが有効です（ウィンドウ %d 秒、%s）。移行は不要で、停止なしでその場でウィンドウを引き上げます：aws rds modify-db-cluster --db-cluster-identifier %s --backtrack-window %d --apply-immediately",
-		id, window, model.FormatDuration(window), id, target)
+		id, window, model.Duration(window), id, target)
 }

@@ -63,7 +63,7 @@ func consoleRaise(id, account, region string, target int64) []model.Text {
 			"[Backtrack (バックトラック)] セクションで [Target Backtrack window (ターゲットバックトラックウィンドウ)] を %s 時間（%d 秒）に設定します。",
 			model.FormatHours(target), target),
 		model.T("Choose Continue. Under Scheduling of Modifications choose Apply immediately (no outage), then choose Modify Cluster.",
-			"[Continue (続行)] を選択します。[Scheduling of Modifications (変更のスケジューリング)] で [Apply immediately (すぐに適用)] を選択し（停止は発生しません）、[Modify Cluster (クラスターの変更)] を選択します。"),
+			"[Continue (続行)] を選択します。[Scheduling of Modifications (変更のスケジュール)] で [Apply immediately (すぐに適用)] を選択し（停止は発生しません）、[Modify Cluster (クラスターの変更)] を選択します。"),
 	)
 	return steps
 }

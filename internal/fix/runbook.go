@@ -126,7 +126,7 @@ func Runbook(f ClusterFacts, o RunbookOptions) string {
 	w.li("Engine version: backtrack needs Aurora MySQL 2.06 or higher (v2), version 3 (the lowest 3.x minor is unconfirmed; 3.02.0 was rejected in 2022) or 8.4. Aurora MySQL v2 runs under paid Extended Support until 28 Feb 2027: consider restoring into version 3.",
 		"エンジンバージョン：バックトラックには Aurora MySQL 2.06 以上（v2）、バージョン 3（対応する最小マイナーは未確認。2022 年に 3.02.0 は拒否されました）、または 8.4 が必要です。Aurora MySQL v2 は 2027 年 2 月 28 日まで有料の延長サポートで稼働します。バージョン 3 への復元も検討してください。")
 	w.li("Not possible with: Aurora global databases, binlog replication sources or replicas, enhanced binlog (and so zero-ETL integrations), Serverless v1, Blue/Green deployments. Serverless v2 support is unconfirmed.",
-		"併用できないもの：Aurora グローバルデータベース、バイナリログレプリケーションのソースまたはレプリカ、拡張バイナリログ（したがってゼロ ETL 統合）、Serverless v1、Blue/Green デプロイ。Serverless v2 での対応は未確認です。")
+		"併用できないもの：Aurora グローバルデータベース、バイナリログレプリケーションのソースまたはレプリカ、拡張バイナリログ（したがってゼロ ETL 統合）、Serverless v1、ブルー/グリーンデプロイ。Serverless v2 での対応は未確認です。")
 	w.li("Region: some Regions do not offer backtrack (the public lists differ: Cape Town, Ningxia, Hong Kong, Milan, Stockholm, Bahrain, São Paulo per AWS re:Post).",
 		"リージョン：バックトラックを提供していないリージョンがあります（公開情報は一致しません。AWS re:Post ではケープタウン、寧夏、香港、ミラノ、ストックホルム、バーレーン、サンパウロ）。")
 	w.li("Cost: backtrack bills the change records it stores: USD 0.012 per 1 million change-record-hours in us-east-1 (stored records ≈ write rate × window).",

@@ -15,7 +15,7 @@ var KGBT000 = register(&Rule{
 		"読み取れない、または追跡できない入力内のクラスターは評価されません。kumoguard は合格とせず、その入力を報告します。"),
 	Help: model.T(
 		"Fix the input at the reported location (syntax, types, missing modules or parameters, permissions) and scan again.",
-		"報告された位置の入力（構文、型、モジュールやパラメーターの不足、権限）を修正し、再度スキャンしてください。"),
+		"報告された位置の入力（構文、型、モジュールやパラメータの不足、権限）を修正し、再度スキャンしてください。"),
 	HelpURI:          "https://github.com/kumoguard/kumoguard#rules",
 	SecuritySeverity: "4.0",
 })

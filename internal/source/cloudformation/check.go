@@ -29,7 +29,7 @@ func (t *template) check() {
 				t.diag(model.ReasonInvalidValue, d.def.pos, bi("the Default of %s (CloudFormation rejects the template)", "%s の Default です（CloudFormation はテンプレートを拒否します）", *why))
 			}
 		} else if d.def != nil {
-			t.diag(model.ReasonInvalidValue, d.def.pos, model.T("the Default of parameter %q is %s (expected a string or number)", "パラメーター %q の Default が %s です（文字列または数値が必要です）", name, d.def.describe()))
+			t.diag(model.ReasonInvalidValue, d.def.pos, model.T("the Default of parameter %q is %s (expected a string or number)", "パラメータ %q の Default が %s です（文字列または数値が必要です）", name, d.def.describe()))
 		}
 	}
 	for _, name := range sortedKeys(t.conditions) {
@@ -244,7 +244,7 @@ func (t *template) checkName(name string, p pos) {
 	if _, ok := t.resources[name]; ok || pseudoParameters[name] || t.pendingLoops {
 		return
 	}
-	t.diag(model.ReasonReferenceError, p, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメーターもリソースもテンプレートにありません", name))
+	t.diag(model.ReasonReferenceError, p, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメータもリソースもテンプレートにありません", name))
 }
 
 func (t *template) checkCondition(name string, p pos) {

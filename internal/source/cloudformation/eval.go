@@ -67,7 +67,7 @@ func (s *stack) evalIntrinsic(fn string, arg, n *node, w *world, depth int) resu
 	switch fn {
 	case "Ref":
 		if arg.kind != kindString {
-			return invalid(use, model.T("Ref takes a parameter or resource name, not %s", "Ref にはパラメーター名またはリソース名が必要です（%s ではなく）", arg.describe()))
+			return invalid(use, model.T("Ref takes a parameter or resource name, not %s", "Ref にはパラメータ名またはリソース名が必要です（%s ではなく）", arg.describe()))
 		}
 		return s.ref(arg.str, use, w, depth)
 	case "Condition":
@@ -196,7 +196,7 @@ func (s *stack) ref(name string, use model.Location, w *world, depth int) result
 	if r, ok := s.t.resources[name]; ok {
 		return s.refResource(r, use, w, depth)
 	}
-	return invalid(use, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメーターもリソースもテンプレートにありません", name))
+	return invalid(use, model.T("Ref to %q: the template declares no parameter or resource of that name", "%q への Ref：その名前のパラメータもリソースもテンプレートにありません", name))
 }
 
 func (s *stack) refParam(p *paramSlot, use model.Location, w *world, depth int) result {
@@ -210,7 +210,7 @@ func (s *stack) refParam(p *paramSlot, use model.Location, w *world, depth int) 
 	default:
 		if s.parent != nil {
 			return invalid(use, model.T("nested stack %s does not pass parameter %q, which has no Default: CloudFormation rejects the stack",
-				"ネストされたスタック %s はパラメーター %q を渡しておらず、Default もないため、CloudFormation はスタックを拒否します", strings.TrimSuffix(s.address, "/"), d.name))
+				"ネストされたスタック %s はパラメータ %q を渡しておらず、Default もないため、CloudFormation はスタックを拒否します", strings.TrimSuffix(s.address, "/"), d.name))
 		}
 		if len(d.allowed) == 0 || d.noEcho {
 			return unknown(use, p.missingWhy())
@@ -255,7 +255,7 @@ func (s *stack) parentValue(p *paramSlot, w *world, depth int) result {
 			return q.fixedValue()
 		}
 		return invalid(r.use, model.T("nested stack %s gets AWS::NoValue for parameter %q, which has no Default: CloudFormation rejects the stack",
-			"ネストされたスタック %s のパラメーター %q は AWS::NoValue で、Default もないため、CloudFormation はスタックを拒否します", strings.TrimSuffix(s.address, "/"), p.decl.name))
+			"ネストされたスタック %s のパラメータ %q は AWS::NoValue で、Default もないため、CloudFormation はスタックを拒否します", strings.TrimSuffix(s.address, "/"), p.decl.name))
 	case resUnknown:
 		r.prov = append([]model.Origin{step}, r.prov...)
 		return r
@@ -266,7 +266,7 @@ func (s *stack) parentValue(p *paramSlot, w *world, depth int) result {
 		size := int64(len(r.list))
 		for _, it := range r.list {
 			if !it.isScalar() {
-				return unknown(r.use, model.T("the value passed for parameter %q is not known", "パラメーター %q に渡される値が不明です", p.decl.name))
+				return unknown(r.use, model.T("the value passed for parameter %q is not known", "パラメータ %q に渡される値が不明です", p.decl.name))
 			}
 			parts = append(parts, it.s)
 			size += int64(len(it.s))
@@ -276,14 +276,14 @@ func (s *stack) parentValue(p *paramSlot, w *world, depth int) result {
 		}
 		text = strings.Join(parts, ",")
 	} else if !r.isScalar() {
-		return invalid(r.use, model.T("the parent passes %s for parameter %q (expected a string)", "親スタックがパラメーター %q に %s を渡しています（文字列が必要です）", "a "+r.sk.String(), p.decl.name))
+		return invalid(r.use, model.T("the parent passes %s for parameter %q (expected a string)", "親スタックがパラメータ %q に %s を渡しています（文字列が必要です）", "a "+r.sk.String(), p.decl.name))
 	}
 	if why := p.decl.checkValue(text); why != nil {
 		return invalid(r.use, *why)
 	}
 	if p.decl.isSSM() {
 		return unknown(r.use, model.T("parameter %q has type %s: its value is read from SSM Parameter Store (%s) when the stack is deployed",
-			"パラメーター %q の型は %s で、値はデプロイ時に SSM パラメータストア（%s）から読み込まれます", p.decl.name, p.decl.typ, text))
+			"パラメータ %q の型は %s で、値はデプロイ時に SSM パラメータストア（%s）から読み込まれます", p.decl.name, p.decl.typ, text))
 	}
 	out := knownString(text, r.use)
 	if p.decl.isList() {

@@ -196,7 +196,7 @@ func (e *expander) loop(name string, at pos, v *node, depth int) (*node, bool) {
 		if e.resolve != nil {
 			items, why, ok = e.resolve(coll)
 		} else {
-			why = model.T("the collection %s is known only with the stack's parameter values", "コレクション %s はスタックのパラメーター値がないと分かりません", coll.describe())
+			why = model.T("the collection %s is known only with the stack's parameter values", "コレクション %s はスタックのパラメータ値がないと分かりません", coll.describe())
 		}
 		if !ok {
 			e.problems = append(e.problems, forEachProblem{at: at, msg: why, unknown: true, loop: name})

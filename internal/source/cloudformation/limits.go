@@ -120,7 +120,7 @@ func (s *stack) over(k limitKind, l model.Location) result {
 // (maxSteps), reported once per location.
 func (s *stack) overValue(l model.Location) result {
 	what := model.T("expressions evaluated for one value (%d, every combination of parameter values included)",
-		"1 つの値のために評価する式の数（%d。パラメーター値のすべての組み合わせを含む）", maxSteps)
+		"1 つの値のために評価する式の数（%d。パラメータ値のすべての組み合わせを含む）", maxSteps)
 	return s.overText("value|"+l.String(), what, model.T("expressions evaluated for one value", "1 つの値のために評価する式の数"), l)
 }
 

@@ -241,7 +241,7 @@ func (t *template) readParameters(v *node) {
 		d := v.vals[i]
 		pd := &paramDecl{name: name, keyPos: v.keyPos[i], typ: "String"}
 		if d.kind != kindMap {
-			t.diag(model.ReasonParseError, d.pos, model.T("parameter %q is %s (expected a mapping with Type)", "パラメーター %q が %s です（Type を持つマッピングが必要です）", name, d.describe()))
+			t.diag(model.ReasonParseError, d.pos, model.T("parameter %q is %s (expected a mapping with Type)", "パラメータ %q が %s です（Type を持つマッピングが必要です）", name, d.describe()))
 			continue
 		}
 		if ty := d.get("Type"); ty != nil && ty.kind == kindString {
@@ -252,7 +252,7 @@ func (t *template) readParameters(v *node) {
 				p = ty.pos
 			}
 			t.diag(model.ReasonParseError, p, model.T("parameter %q has no Type (expected String, Number, CommaDelimitedList, List<Number> or an AWS type)",
-				"パラメーター %q に Type がありません（String、Number、CommaDelimitedList、List<Number> または AWS 固有の型が必要です）", name))
+				"パラメータ %q に Type がありません（String、Number、CommaDelimitedList、List<Number> または AWS 固有の型が必要です）", name))
 		}
 		pd.def = d.get("Default")
 		if av := d.get("AllowedValues"); av != nil {
@@ -260,7 +260,7 @@ func (t *template) readParameters(v *node) {
 			if av.kind == kindSeq {
 				pd.allowed = av.vals
 			} else {
-				t.diag(model.ReasonParseError, av.pos, model.T("AllowedValues of parameter %q is %s (expected a list)", "パラメーター %q の AllowedValues が %s です（リストが必要です）", name, av.describe()))
+				t.diag(model.ReasonParseError, av.pos, model.T("AllowedValues of parameter %q is %s (expected a list)", "パラメータ %q の AllowedValues が %s です（リストが必要です）", name, av.describe()))
 			}
 		}
 		if ne := d.get("NoEcho"); ne != nil && (ne.str == "true" || ne.str == "True" || ne.str == "TRUE") {

@@ -119,7 +119,7 @@ func (s *stack) child(r *resource) *stack {
 	}
 	if passed != nil && passed.kind != kindMap {
 		s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonInvalidValue, Location: s.t.loc(passed.pos), Resource: res,
-			Message: model.T("Parameters of nested stack %s is %s (expected a mapping of parameter names to values).", "ネストされたスタック %s の Parameters が %s です（パラメーター名と値のマッピングが必要です）。", address, passed.describe())})
+			Message: model.T("Parameters of nested stack %s is %s (expected a mapping of parameter names to values).", "ネストされたスタック %s の Parameters が %s です（パラメータ名と値のマッピングが必要です）。", address, passed.describe())})
 		passed = nil
 	}
 	if _, isIntrinsic := passed.intrinsicName(); isIntrinsic {
@@ -140,7 +140,7 @@ func (s *stack) child(r *resource) *stack {
 			if _, ok := t.params[k]; !ok {
 				s.diags = append(s.diags, model.Diagnostic{Status: model.StatusError, Reason: model.ReasonReferenceError, Location: s.t.loc(passed.keyPos[i]), Resource: res,
 					Message: model.T("Nested stack %s passes parameter %q, which template %s does not declare: CloudFormation rejects the stack.",
-						"ネストされたスタック %s はパラメーター %q を渡していますが、テンプレート %s に宣言されていないため、CloudFormation はスタックを拒否します。", address, k, t.file)})
+						"ネストされたスタック %s はパラメータ %q を渡していますが、テンプレート %s に宣言されていないため、CloudFormation はスタックを拒否します。", address, k, t.file)})
 			}
 		}
 	}

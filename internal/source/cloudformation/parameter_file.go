@@ -28,7 +28,7 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 	}
 	if err != nil {
 		return nil, []model.Diagnostic{{Status: model.StatusError, Reason: model.ReasonReadError, Resource: res, Location: model.Location{File: file},
-			Message: model.T("cannot read parameter file: %v", "パラメーターファイルを読み取れません：%v", err)}}
+			Message: model.T("cannot read parameter file: %v", "パラメータファイルを読み取れません：%v", err)}}
 	}
 	d := parseDocumentSafe(data)
 	root := d.n
@@ -40,7 +40,7 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 		return nil, []model.Diagnostic{limitDiag(model.Location{File: file, Line: int(p.line), Column: int(p.col)}, res, bi("%s; the file was not used", "%s。このファイルは使用していません", what))}
 	}
 	if !d.ok {
-		return nil, fail(model.ReasonParseError, d.p, bi("parameter file: %s", "パラメーターファイル：%s", d.msg))
+		return nil, fail(model.ReasonParseError, d.p, bi("parameter file: %s", "パラメータファイル：%s", d.msg))
 	}
 	loc := func(p pos) model.Location { return model.Location{File: file, Line: int(p.line), Column: int(p.col)} }
 	out := map[string]givenValue{}
@@ -49,11 +49,11 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 		switch {
 		case usePrevious:
 			out[key] = givenValue{src: srcUnknown, loc: loc(v.pos), unknownWhy: model.T("parameter %q uses the previous value of the deployed stack (UsePreviousValue), which kumoguard does not see",
-				"パラメーター %q はデプロイ済みスタックの以前の値（UsePreviousValue）を使いますが、kumoguard からは見えません", key)}
+				"パラメータ %q はデプロイ済みスタックの以前の値（UsePreviousValue）を使いますが、kumoguard からは見えません", key)}
 		default:
 			s, ok := scalarString(v)
 			if !ok {
-				diags = append(diags, fail(model.ReasonInvalidValue, v.pos, model.T("parameter file: the value of %q is %s (expected a string)", "パラメーターファイル：%q の値が %s です（文字列が必要です）", key, v.describe()))...)
+				diags = append(diags, fail(model.ReasonInvalidValue, v.pos, model.T("parameter file: the value of %q is %s (expected a string)", "パラメータファイル：%q の値が %s です（文字列が必要です）", key, v.describe()))...)
 				return
 			}
 			out[key] = givenValue{value: s, loc: loc(v.pos), src: srcFile}
@@ -64,13 +64,13 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 		for _, e := range root.vals {
 			k, v := e.get("ParameterKey"), e.get("ParameterValue")
 			if e.kind != kindMap || k == nil || k.kind != kindString {
-				diags = append(diags, fail(model.ReasonParseError, e.pos, model.T(`parameter file: entry is %s (expected {"ParameterKey": ..., "ParameterValue": ...})`, `パラメーターファイル：エントリーが %s です（{"ParameterKey": ..., "ParameterValue": ...} が必要です）`, e.describe()))...)
+				diags = append(diags, fail(model.ReasonParseError, e.pos, model.T(`parameter file: entry is %s (expected {"ParameterKey": ..., "ParameterValue": ...})`, `パラメータファイル：エントリーが %s です（{"ParameterKey": ..., "ParameterValue": ...} が必要です）`, e.describe()))...)
 				continue
 			}
 			up := e.get("UsePreviousValue")
 			usePrev := up != nil && strings.EqualFold(up.str, "true")
 			if v == nil && !usePrev {
-				diags = append(diags, fail(model.ReasonParseError, e.pos, model.T("parameter file: %q has no ParameterValue", "パラメーターファイル：%q に ParameterValue がありません", k.str))...)
+				diags = append(diags, fail(model.ReasonParseError, e.pos, model.T("parameter file: %q has no ParameterValue", "パラメータファイル：%q に ParameterValue がありません", k.str))...)
 				continue
 			}
 			if v == nil {
@@ -82,14 +82,14 @@ func (sc *scanner) readParameterFile(path string) (map[string]givenValue, []mode
 		ps := root.get("Parameters")
 		if ps == nil || ps.kind != kindMap {
 			return nil, fail(model.ReasonParseError, root.pos, model.T(`parameter file: expected a list of {"ParameterKey", "ParameterValue"} or an object with "Parameters"`,
-				`パラメーターファイル：{"ParameterKey", "ParameterValue"} のリスト、または "Parameters" を持つオブジェクトが必要です`))
+				`パラメータファイル：{"ParameterKey", "ParameterValue"} のリスト、または "Parameters" を持つオブジェクトが必要です`))
 		}
 		for i, k := range ps.keys {
 			add(k, ps.vals[i], false)
 		}
 	default:
 		return nil, fail(model.ReasonParseError, root.pos, model.T(`parameter file: expected a list of {"ParameterKey", "ParameterValue"} or an object with "Parameters", got %s`,
-			`パラメーターファイル：{"ParameterKey", "ParameterValue"} のリスト、または "Parameters" を持つオブジェクトが必要ですが、%s です`, root.describe()))
+			`パラメータファイル：{"ParameterKey", "ParameterValue"} のリスト、または "Parameters" を持つオブジェクトが必要ですが、%s です`, root.describe()))
 	}
 	return out, diags
 }

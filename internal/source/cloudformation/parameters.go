@@ -49,7 +49,7 @@ func (d *paramDecl) shown(v string) string {
 func (p *paramSlot) missingWhy() model.Text {
 	d := p.decl
 	why := model.T(`parameter "%[1]s" has no Default and no value was given: pass --parameter %[1]s=<value> or --parameter-file`,
-		`パラメーター "%[1]s" に Default がなく、値も指定されていません：--parameter %[1]s=<値> または --parameter-file で指定してください`, d.name)
+		`パラメータ "%[1]s" に Default がなく、値も指定されていません：--parameter %[1]s=<値> または --parameter-file で指定してください`, d.name)
 	if len(d.allowed) > 0 {
 		why.EN += fmt.Sprintf(" (AllowedValues: %s)", d.allowedText())
 		why.JA += fmt.Sprintf("（AllowedValues：%s）", d.allowedText())
@@ -74,7 +74,7 @@ func (p *paramSlot) sourceText() model.Text {
 	case srcFlag:
 		return model.T("--parameter", "--parameter")
 	case srcFile:
-		return model.T("the parameter file %s", "パラメーターファイル %s", p.rawLoc.String())
+		return model.T("the parameter file %s", "パラメータファイル %s", p.rawLoc.String())
 	case srcParent:
 		return model.T("the parent stack", "親スタック")
 	}
@@ -97,19 +97,19 @@ func (d *paramDecl) checkValue(v string) *model.Text {
 	for _, it := range items {
 		if d.typ == "Number" || d.typ == "List<Number>" {
 			if !numberPattern.MatchString(it) {
-				t := model.T("parameter %q has type %s but its value %s is not a number", "パラメーター %q の型は %s ですが、値 %s は数値ではありません", d.name, d.typ, d.shown(it))
+				t := model.T("parameter %q has type %s but its value %s is not a number", "パラメータ %q の型は %s ですが、値 %s は数値ではありません", d.name, d.typ, d.shown(it))
 				return &t
 			}
 			f, _ := strconv.ParseFloat(it, 64)
 			if d.minValue != nil {
 				if m, err := strconv.ParseFloat(d.minValue.str, 64); err == nil && f < m {
-					t := model.T("parameter %q value %s is below its MinValue %s", "パラメーター %q の値 %s は MinValue %s を下回っています", d.name, d.shown(it), d.minValue.str)
+					t := model.T("parameter %q value %s is below its MinValue %s", "パラメータ %q の値 %s は MinValue %s を下回っています", d.name, d.shown(it), d.minValue.str)
 					return &t
 				}
 			}
 			if d.maxValue != nil {
 				if m, err := strconv.ParseFloat(d.maxValue.str, 64); err == nil && f > m {
-					t := model.T("parameter %q value %s is above its MaxValue %s", "パラメーター %q の値 %s は MaxValue %s を上回っています", d.name, d.shown(it), d.maxValue.str)
+					t := model.T("parameter %q value %s is above its MaxValue %s", "パラメータ %q の値 %s は MaxValue %s を上回っています", d.name, d.shown(it), d.maxValue.str)
 					return &t
 				}
 			}
@@ -123,7 +123,7 @@ func (d *paramDecl) checkValue(v string) *model.Text {
 				}
 			}
 			if !ok {
-				t := model.T("parameter %q value %s is not one of its AllowedValues (%s)", "パラメーター %q の値 %s は AllowedValues（%s）のいずれでもありません", d.name, d.shown(it), d.allowedText())
+				t := model.T("parameter %q value %s is not one of its AllowedValues (%s)", "パラメータ %q の値 %s は AllowedValues（%s）のいずれでもありません", d.name, d.shown(it), d.allowedText())
 				return &t
 			}
 		}
@@ -131,7 +131,7 @@ func (d *paramDecl) checkValue(v string) *model.Text {
 			// CloudFormation matches the whole value against a Java regular
 			// expression; RE2 accepts the patterns templates use in practice.
 			if re, err := regexp.Compile(`^(?:` + d.allowedRegexp.str + `)$`); err == nil && !re.MatchString(it) {
-				t := model.T("parameter %q value %s does not match its AllowedPattern %s", "パラメーター %q の値 %s は AllowedPattern %s に一致しません", d.name, d.shown(it), d.allowedRegexp.str)
+				t := model.T("parameter %q value %s does not match its AllowedPattern %s", "パラメータ %q の値 %s は AllowedPattern %s に一致しません", d.name, d.shown(it), d.allowedRegexp.str)
 				return &t
 			}
 		}
@@ -202,7 +202,7 @@ func (p *paramSlot) fixedValue() result {
 		r = unknown(model.Location{}, p.unknownWhy)
 	case d.isSSM():
 		r = unknown(model.Location{}, model.T("parameter %q has type %s: its value is read from SSM Parameter Store (%s) when the stack is deployed",
-			"パラメーター %q の型は %s で、値はデプロイ時に SSM パラメータストア（%s）から読み込まれます", d.name, d.typ, p.raw))
+			"パラメータ %q の型は %s で、値はデプロイ時に SSM パラメータストア（%s）から読み込まれます", d.name, d.typ, p.raw))
 	default:
 		if why := d.checkValue(p.raw); why != nil {
 			r = invalid(model.Location{}, bi("%s (from %s)", "%s（指定元：%s）", *why, p.sourceText()))
