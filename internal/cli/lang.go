@@ -73,3 +73,12 @@ func translateCobraError(s string) string {
 	}
 	return s
 }
+
+// errIn is an error's text in the run's language when it carries both
+// (config problems, malformed directives), else its text.
+func errIn(err error) string {
+	if l, ok := err.(interface{ In(string) string }); ok {
+		return l.In(uiLang)
+	}
+	return err.Error()
+}

@@ -122,7 +122,7 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 	}
 	cfg, _, err := config.Load(path, explicit)
 	if err != nil {
-		return s, usageErr("%v", err)
+		return s, usageErr("%s", errIn(err))
 	}
 	s.suppressions = cfg.Suppressions
 

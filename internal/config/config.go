@@ -67,7 +67,7 @@ func Load(path string, explicit bool) (cfg Config, ok bool, err error) {
 		if errors.Is(err, os.ErrNotExist) && !explicit {
 			return Config{}, false, nil
 		}
-		return Config{}, false, fmt.Errorf("reading config: %w", err)
+		return Config{}, false, &Problems{List: []model.Text{model.T("reading config: %v", "設定ファイルを読み取れませんでした：%v", err)}}
 	}
 	cfg, err = Parse(path, data)
 	return cfg, err == nil, err
@@ -88,36 +88,54 @@ func Parse(path string, data []byte) (Config, error) {
 	if err := yaml.Load(data, &file); err != nil {
 		return Config{}, yamlError(path, err)
 	}
-	var problems []string
+	var problems []model.Text
 	for i := range cfg.Suppressions {
 		s := &cfg.Suppressions[i]
 		s.location = entryLocation(&file, path, i)
 		where := s.location.String()
 		s.Rule = strings.ToUpper(strings.TrimSpace(s.Rule))
 		if s.Rule == "" {
-			problems = append(problems, fmt.Sprintf("%s: suppression has no rule (expected e.g. rule: KG-BT-001, or \"*\" for every rule)", where))
+			problems = append(problems, model.T("%s: suppression has no rule (expected e.g. rule: KG-BT-001, or \"*\" for every rule)",
+				"%s：抑制に rule がありません（rule: KG-BT-001 のように、またはすべてのルールなら \"*\" を指定してください）", where))
 		} else if s.Rule != "*" && !validRuleID(s.Rule) {
-			problems = append(problems, fmt.Sprintf("%s: %q is not a rule ID (expected e.g. KG-BT-001)", where, s.Rule))
+			problems = append(problems, model.T("%s: %q is not a rule ID (expected e.g. KG-BT-001)", "%s：%q はルール ID ではありません（KG-BT-001 のように指定してください）", where, s.Rule))
 		}
 		if strings.TrimSpace(s.Reason) == "" {
-			problems = append(problems, fmt.Sprintf("%s: suppression of %s has no reason (expected reason: why this is accepted)", where, s.Rule))
+			problems = append(problems, model.T("%s: suppression of %s has no reason (expected reason: why this is accepted)",
+				"%s：%s の抑制に reason がありません（許容する理由を reason に記述してください）", where, s.Rule))
 		}
 		if s.Address == "" && s.File == "" && s.Account == "" && s.Region == "" {
-			problems = append(problems, fmt.Sprintf("%s: suppression of %s selects nothing (expected address, file, account or region)", where, s.Rule))
+			problems = append(problems, model.T("%s: suppression of %s selects nothing (expected address, file, account or region)",
+				"%s：%s の抑制が何も選んでいません（address、file、account、region のいずれかを指定してください）", where, s.Rule))
 		}
 		if s.Until != "" {
 			t, err := time.Parse("2006-01-02", s.Until)
 			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s: until %q is not a date (expected YYYY-MM-DD)", where, s.Until))
+				problems = append(problems, model.T("%s: until %q is not a date (expected YYYY-MM-DD)", "%s：until %q は日付ではありません（YYYY-MM-DD で指定してください）", where, s.Until))
 			} else {
 				s.until = &t
 			}
 		}
 	}
 	if len(problems) > 0 {
-		return Config{}, errors.New(strings.Join(problems, "\n"))
+		return Config{}, &Problems{List: problems}
 	}
 	return cfg, nil
+}
+
+// Problems are what is wrong in a config file, one a line, in both
+// languages; Error is the English.
+type Problems struct{ List []model.Text }
+
+func (p *Problems) Error() string { return p.In("en") }
+
+// In is the problems in a language.
+func (p *Problems) In(lang string) string {
+	lines := make([]string, len(p.List))
+	for i, t := range p.List {
+		lines[i] = t.In(lang)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func validRuleID(id string) bool {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -15,6 +14,15 @@ var (
 	ruleIDPattern = regexp.MustCompile(`^KG-[A-Z]+-\d{3}$`)
 	kvPattern     = regexp.MustCompile(`(\w+)=("(?:[^"\\]|\\.)*"|\S+)`)
 )
+
+// DirectiveError is a malformed suppression directive, said in both
+// languages: given to T, each language gets its own.
+type DirectiveError struct{ Text Text }
+
+func (e *DirectiveError) Error() string         { return e.Text.EN }
+func (e *DirectiveError) In(lang string) string { return e.Text.In(lang) }
+
+func directiveErr(en, ja string, args ...any) error { return &DirectiveError{Text: T(en, ja, args...)} }
 
 // ParseIgnoreComment reads an inline suppression from one comment's text
 // (with or without its "#", "//" or "/*" marker). found is false when the
@@ -33,14 +41,15 @@ func ParseIgnoreComment(comment string, loc Location) (sups []Suppression, found
 	}
 	rest := strings.TrimSpace(text[i+len(IgnoreDirective):])
 	if rest == "" {
-		return nil, true, fmt.Errorf(`%s: expected a rule ID, e.g. kumoguard:ignore KG-BT-001 reason="..."`, loc)
+		return nil, true, directiveErr(`%s: expected a rule ID, e.g. kumoguard:ignore KG-BT-001 reason="..."`,
+			`%s：ルール ID が必要です（例：kumoguard:ignore KG-BT-001 reason="..."）`, loc)
 	}
 	fields := strings.Fields(rest)
 	var ids []string
 	for _, id := range strings.Split(fields[0], ",") {
 		id = strings.ToUpper(strings.TrimSpace(id))
 		if !ruleIDPattern.MatchString(id) {
-			return nil, true, fmt.Errorf("%s: %q is not a rule ID (expected e.g. KG-BT-001)", loc, id)
+			return nil, true, directiveErr("%s: %q is not a rule ID (expected e.g. KG-BT-001)", "%s：%q はルール ID ではありません（KG-BT-001 のように指定してください）", loc, id)
 		}
 		ids = append(ids, id)
 	}
@@ -54,12 +63,13 @@ func ParseIgnoreComment(comment string, loc Location) (sups []Suppression, found
 	}
 	s := Suppression{Reason: strings.TrimSpace(attrs["reason"]), Source: "inline", Location: loc}
 	if s.Reason == "" {
-		return nil, true, fmt.Errorf(`%s: suppression of %s has no reason (expected reason="why this is accepted")`, loc, strings.Join(ids, ","))
+		return nil, true, directiveErr(`%s: suppression of %s has no reason (expected reason="why this is accepted")`,
+			`%s：%s の抑制に理由がありません（reason="許容する理由" を記述してください）`, loc, strings.Join(ids, ","))
 	}
 	if u, ok := attrs["until"]; ok {
 		t, err := time.Parse("2006-01-02", u)
 		if err != nil {
-			return nil, true, fmt.Errorf("%s: until=%q is not a date (expected YYYY-MM-DD)", loc, u)
+			return nil, true, directiveErr("%s: until=%q is not a date (expected YYYY-MM-DD)", "%s：until=%q は日付ではありません（YYYY-MM-DD で指定してください）", loc, u)
 		}
 		s.Until = &t
 	}

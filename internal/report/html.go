@@ -195,7 +195,12 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 		add(words.HTMLStarted, r.Scan.StartedAt.UTC().Format(time.RFC3339))
 	}
 	if r.Scan.Duration > 0 {
-		add(words.HTMLDuration, durationOf(r.Scan.Duration).Round(time.Millisecond).String())
+		d := durationOf(r.Scan.Duration).Round(time.Millisecond)
+		if lang == "ja" {
+			add(words.HTMLDuration, strconv.FormatFloat(d.Seconds(), 'f', -1, 64)+" 秒")
+		} else {
+			add(words.HTMLDuration, d.String())
+		}
 	}
 	if r.Scan.MinWindow > 0 {
 		add(words.HTMLMinWindow, fmt.Sprintf(words.HTMLSeconds.In(lang), model.Duration(r.Scan.MinWindow).In(lang), r.Scan.MinWindow))
@@ -208,7 +213,7 @@ func htmlMetaOf(r model.Report, lang string) []htmlMeta {
 		sort.Strings(keys)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("%s %d", k, r.Scan.Coverage[k])
+			parts[i] = fmt.Sprintf("%s %d", coverageLabel(k, lang), r.Scan.Coverage[k])
 		}
 		add(words.HTMLCoverage, strings.Join(parts, " · "))
 	}

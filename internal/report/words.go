@@ -1,6 +1,10 @@
 package report
 
-import "github.com/kumoguard/kumoguard/internal/model"
+import (
+	"strings"
+
+	"github.com/kumoguard/kumoguard/internal/model"
+)
 
 // words are the interface words of the human formats (table, markdown,
 // junit): headings, column names, labels. Rule and source messages are not
@@ -98,6 +102,31 @@ var words = struct {
 	HTMLHelp:        model.T("Reference", "参考資料"),
 	HTMLFingerprint: model.T("Fingerprint", "フィンガープリント"),
 	HTMLRuleLink:    model.T("about this rule", "このルールについて"),
+}
+
+// coverageLabels name the coverage counters of a report (the keys of
+// scan.coverage in JSON) for people.
+var coverageLabels = map[string]model.Text{
+	"terraform_files":          model.T("Terraform files", "Terraform ファイル"),
+	"terraform_modules":        model.T("Terraform modules", "Terraform モジュール"),
+	"terraform_plans":          model.T("Terraform plans", "Terraform プラン"),
+	"cloudformation_templates": model.T("CloudFormation templates", "CloudFormation テンプレート"),
+	"account_regions_scanned":  model.T("account-regions scanned", "スキャン済みのアカウント×リージョン"),
+	"account_regions_failed":   model.T("account-regions failed", "失敗したアカウント×リージョン"),
+	"account_regions_skipped":  model.T("account-regions skipped", "スキップしたアカウント×リージョン"),
+	"account_regions_partial":  model.T("account-regions partly scanned", "一部のみスキャンしたアカウント×リージョン"),
+	"accounts":                 model.T("accounts", "アカウント"),
+	"clusters":                 model.T("clusters", "クラスター"),
+	"not_evaluated":            model.T("not evaluated", "評価不能"),
+}
+
+// coverageLabel is a coverage counter's name for people; a counter this
+// version does not know is shown with spaces for its underscores.
+func coverageLabel(key, lang string) string {
+	if t, ok := coverageLabels[key]; ok {
+		return t.In(lang)
+	}
+	return strings.ReplaceAll(key, "_", " ")
 }
 
 // statusLabels name each status for people; the status codes themselves

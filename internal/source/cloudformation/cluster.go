@@ -116,20 +116,24 @@ func convPresent(r result) (bool, *model.Text) {
 	return true, nil
 }
 
-func describeResult(r result) string {
+// describeResult names a value in both languages ("number 1.5" / "数値 1.5"):
+// model.T gives each language its own.
+func describeResult(r result) model.Text {
 	switch {
 	case r.secret:
-		return "(sensitive value)"
+		return model.T("(sensitive value)", "（sensitive な値）")
 	case r.sk == kindSeq:
-		return "a list"
+		return model.T("a list", "リスト")
 	case r.sk == kindMap:
-		return "a mapping"
+		return model.T("a mapping", "マッピング")
 	case r.sk == kindNull:
-		return "an empty value"
+		return model.T("an empty value", "空の値")
 	case r.sk == kindString:
-		return strconv.Quote(r.s)
+		q := strconv.Quote(r.s)
+		return model.Text{EN: q, JA: q}
 	}
-	return r.sk.String() + " " + r.s
+	k := r.sk.text()
+	return model.Text{EN: k.EN + " " + r.s, JA: k.JA + " " + r.s}
 }
 
 // buildCluster reads one AWS::RDS::DBCluster. It returns false when the

@@ -50,7 +50,7 @@ func (s *stack) readSuppressions(r *resource) []model.Suppression {
 		id := e.get("id")
 		if id == nil || !id.isScalar() || !ruleIDPattern.MatchString(strings.ToUpper(strings.TrimSpace(id.str))) {
 			p := e.pos
-			got := "nothing"
+			got := model.T("nothing", "値なし")
 			if id != nil {
 				p, got = id.pos, id.describe()
 			}

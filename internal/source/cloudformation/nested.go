@@ -59,7 +59,7 @@ func (t *template) nestedLocation(r *resource) (abs string, remote string, at po
 			return "", "Serverless Application Repository " + id.str, at
 		}
 	}
-	return "", prop + " is " + u.describe(), at
+	return "", prop + " is " + u.describe().EN, at
 }
 
 // child returns the nested stack a resource creates, building it on first

@@ -1,7 +1,6 @@
 package cloudformation
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -45,6 +44,19 @@ func (k nodeKind) String() string {
 		return "list"
 	}
 	return "invalid node"
+}
+
+// kindJA names a node kind in Japanese, for the Japanese half of messages.
+var kindJA = map[nodeKind]string{kindNull: "null", kindString: "文字列", kindInt: "整数", kindFloat: "数値",
+	kindBool: "真偽値", kindMap: "マッピング", kindSeq: "リスト"}
+
+// text names a node kind in both languages.
+func (k nodeKind) text() model.Text {
+	ja, ok := kindJA[k]
+	if !ok {
+		ja = "読み取れないノード"
+	}
+	return model.Text{EN: k.String(), JA: ja}
 }
 
 // pos is a 1-based line and column in a template file.
@@ -150,18 +162,19 @@ func shortTagNames() string {
 const maxDepth = 200
 
 // describe renders a node briefly for messages: the scalar, or its kind.
-func (n *node) describe() string {
+func (n *node) describe() model.Text {
 	if n == nil {
-		return "nothing"
+		return model.T("nothing", "値なし")
 	}
 	if n.isScalar() {
 		if n.kind == kindString {
-			return fmt.Sprintf("%q", n.str)
+			return model.T("%q", "%q", n.str)
 		}
-		return n.str
+		return model.Text{EN: n.str, JA: n.str}
 	}
 	if name, _, ok := n.intrinsic(); ok {
-		return name
+		return model.Text{EN: name, JA: name}
 	}
-	return "a " + n.kind.String()
+	k := n.kind.text()
+	return model.Text{EN: "a " + k.EN, JA: k.JA}
 }

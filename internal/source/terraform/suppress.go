@@ -102,7 +102,7 @@ func (root *rootModule) suppressions(r *resourceDecl) []model.Suppression {
 					Location: l,
 					Resource: model.Resource{Kind: model.SourceTerraform, Type: r.typ, Address: r.addr()},
 					Message: model.T("Malformed kumoguard:ignore directive: %s",
-						"kumoguard:ignore ディレクティブの書式が不正です：%s", err.Error()),
+						"kumoguard:ignore ディレクティブの書式が不正です：%s", err), // a model.DirectiveError: each language its own
 					Remediation: model.T(`Write it as: # kumoguard:ignore KG-BT-001 reason="why this is accepted" until=2027-03-31 (until is optional).`,
 						`次の形式で記述してください：# kumoguard:ignore KG-BT-001 reason="許容する理由" until=2027-03-31（until は省略可）。`),
 				})
