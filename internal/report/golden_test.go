@@ -23,7 +23,7 @@ type goldenCase struct {
 // golden per report; TestJSONIgnoresLang checks that Lang changes nothing.
 func goldenCases() []goldenCase {
 	var cs []goldenCase
-	for _, format := range []string{"table", "sarif", "junit", "markdown", "csv", "html"} {
+	for _, format := range []string{"table", "sarif", "junit", "markdown", "csv", "html", "gitlab-sast", "checkstyle"} {
 		for _, lang := range []string{"en", "ja"} {
 			cs = append(cs, goldenCase{name: "fixture." + lang + "." + ext(format), format: format, report: fixtureReport, opts: Options{Lang: lang}})
 		}
@@ -32,7 +32,7 @@ func goldenCases() []goldenCase {
 		goldenCase{name: "fixture.json", format: "json", report: fixtureReport, opts: Options{Lang: "en"}},
 		goldenCase{name: "fixture.color.en.txt", format: "table", report: fixtureReport, opts: Options{Lang: "en", Color: true}},
 	)
-	for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv", "html"} {
+	for _, format := range []string{"table", "json", "sarif", "junit", "markdown", "csv", "html", "gitlab-sast", "checkstyle"} {
 		cs = append(cs, goldenCase{name: "empty.en." + ext(format), format: format, report: emptyReport, opts: Options{Lang: "en"}})
 	}
 	return cs
@@ -48,6 +48,10 @@ func ext(format string) string {
 		return "xml"
 	case "sarif":
 		return "sarif"
+	case "gitlab-sast":
+		return "gl-sast.json"
+	case "checkstyle":
+		return "checkstyle.xml"
 	}
 	return format
 }
@@ -83,6 +87,10 @@ func TestGolden(t *testing.T) {
 				parseJUnit(t, got)
 			case "html":
 				parseHTMLPage(t, got)
+			case "gitlab-sast":
+				validateGitLabSAST(t, got)
+			case "checkstyle":
+				parseCheckstyle(t, got)
 			}
 			if !bytes.HasSuffix(got, []byte("\n")) {
 				t.Errorf("output does not end with a newline")
@@ -95,7 +103,7 @@ func TestGolden(t *testing.T) {
 
 func TestFormatsRegistered(t *testing.T) {
 	got := strings.Join(Formats(), ",")
-	for _, f := range []string{"csv", "html", "json", "junit", "markdown", "sarif", "table"} {
+	for _, f := range []string{"checkstyle", "csv", "gitlab-sast", "html", "json", "junit", "markdown", "sarif", "table"} {
 		if _, err := ByName(f); err != nil {
 			t.Errorf("format %s is not registered (have %s)", f, got)
 		}
