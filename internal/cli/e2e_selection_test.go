@@ -293,6 +293,7 @@ func TestConventions(t *testing.T) {
 		{"--regions not a region", []string{"scan", "aws", "--regions", "us-east-1,mars-north-1", "--endpoint-url", "http://127.0.0.1:1"}, 2, `"mars-north-1" is not a Region of the aws partition`, ""},
 		{"--regions across partitions", []string{"scan", "aws", "--regions", "us-east-1,cn-north-1", "--endpoint-url", "http://127.0.0.1:1"}, 2, "scan each partition separately", ""},
 		{"--lookback in days", []string{"scan", "aws", "--lookback", "7x", "--endpoint-url", "http://127.0.0.1:1"}, 2, `invalid duration "7x" (expected e.g. 7d`, ""},
+		{"live SARIF is not for code scanning", []string{"scan", "aws", "--format", "sarif", "--regions", "us-east-1", "--endpoint-url", "http://127.0.0.1:1", "--call-timeout", "2s"}, 2, "GitHub code scanning does not accept it", ""},
 		{"Japanese usage error", []string{"scan", "iac", ".", "--lang", "ja", "--root", "/nope"}, 2, "--root /nope：ディレクトリがありません", ""},
 		{"Japanese flag error", []string{"scan", "iac", ".", "--lang=ja", "--bogus"}, 2, "不明なフラグです：--bogus", ""},
 		{"Japanese --fail-on", []string{"--lang", "ja", "scan", "iac", ".", "--fail-on", "none,FAIL"}, 2, "none だけを指定してください", ""},

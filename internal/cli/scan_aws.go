@@ -99,6 +99,12 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if err := checkRegions(f.regions); err != nil {
 		return err
 	}
+	if s.wants("sarif") && !s.selection.quiet {
+		// GitHub code scanning rejects results without a file
+		// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
+		fmt.Fprintln(cmd.ErrOrStderr(), msg("note: live SARIF places each finding by its ARN (a logical location), not in a file: GitHub code scanning does not accept it; use --format json, html or asff (--security-hub) for live scans.",
+			"注：ライブスキャンの SARIF は各検出結果を ARN（論理的な場所）で示し、ファイルを持ちません。GitHub コードスキャンには取り込めないため、ライブスキャンには --format json、html、asff（--security-hub）を使ってください。"))
+	}
 	ao, err := f.aws.options("")
 	if err != nil {
 		return err
