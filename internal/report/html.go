@@ -44,11 +44,29 @@ type htmlPage struct {
 	SuppressedNote      string
 	Groups              []htmlGroup
 	Rules               []htmlRule
+	// Overview is one row per group: its counts, linking to it.
+	Overview []htmlOverviewRow
 }
+
+// htmlOverviewRow counts one group's findings by status.
+type htmlOverviewRow struct {
+	Name, Anchor string
+	Counts       []int // in htmlOverviewStatuses order
+	Suppressed   int
+	Action       bool
+}
+
+// htmlOverviewStatuses are the overview's columns, most urgent first.
+var htmlOverviewStatuses = []model.Status{model.StatusFail, model.StatusError, model.StatusUnknown, model.StatusPass, model.StatusNotApplicable}
+
+// Href links an overview row to its group.
+func (o htmlOverviewRow) Href() template.URL { return template.URL("#" + o.Anchor) }
 
 // htmlWords are the interface words the template uses, in the language.
 type htmlWords struct {
 	Summary, Status, Count, Suppressed, Findings, NoFindings, Rules        string
+	Overview, Group, SameFix                                               string
+	OverviewCodes                                                          []htmlBadge
 	Resource, Location, Severity, Fingerprint, Note, Reason, Until, Source string
 	Fix, Console, CLI, Runbook, Code, Rationale, Help, RuleLink            string
 }
@@ -67,7 +85,10 @@ type htmlCount struct {
 type htmlBadge struct{ Class, Code string }
 
 type htmlGroup struct {
-	Name string
+	Name, Anchor string
+	// Open: the group holds something to act on, so it starts expanded.
+	Expanded bool
+	Counts   string
 	// Open are shown expanded; Folded (PASS, N/A) sit in a <details>.
 	Open, Folded []htmlFinding
 	FoldedLabel  string
@@ -83,6 +104,15 @@ type htmlFinding struct {
 	Notes                                    []string
 	Suppression                              *htmlSuppression
 	Fix                                      *htmlFix
+	// SameFix links to the finding of the same cluster whose remediation
+	// is this one's too (a disabled cluster fails two rules with one way
+	// out): the page shows each remediation once per cluster.
+	SameFix *htmlSameFix
+}
+
+type htmlSameFix struct {
+	RuleID string
+	Href   template.URL
 }
 
 type htmlSuppression struct{ Reason, Until, Declared string }
@@ -98,6 +128,19 @@ type htmlFix struct {
 }
 
 type htmlCode struct{ Description, Snippet string }
+
+// key is the remediation's whole text, to show it once per cluster.
+func (f *htmlFix) key() string {
+	var b strings.Builder
+	b.WriteString(f.Summary + "\x00" + f.CLI + "\x00" + f.Runbook)
+	for _, c := range f.Console {
+		b.WriteString("\x00" + c)
+	}
+	for _, c := range f.Code {
+		b.WriteString("\x00" + c.Description + "\x00" + c.Snippet)
+	}
+	return b.String()
+}
 
 type htmlRule struct {
 	Anchor, ID, Title, Severity, Rationale, HelpURI string
@@ -133,6 +176,7 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 			Reason: in(words.ColReason), Until: in(words.ColUntil), Source: in(words.ColSource),
 			Fix: in(words.Fix), Console: in(words.FixConsole), CLI: in(words.FixCLI), Runbook: in(words.FixRunbook),
 			Code: in(words.FixCode), Rationale: in(words.HTMLRationale), Help: in(words.HTMLHelp), RuleLink: in(words.HTMLRuleLink),
+			Overview: in(words.HTMLOverview), Group: in(words.HTMLGroup), SameFix: in(words.HTMLSameFix),
 		},
 		Meta: htmlMetaOf(r, lang),
 	}
@@ -147,14 +191,38 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 		p.SuppressedNote = fmt.Sprintf(in(words.SuppressedNotCounted), p.Suppressed)
 	}
 
+	for _, st := range htmlOverviewStatuses {
+		p.W.OverviewCodes = append(p.W.OverviewCodes, badgeOf(st))
+	}
 	ids := htmlIDs(r.Findings)
 	k := 0
-	for _, g := range groupFindings(r.Findings, lang) {
-		hg := htmlGroup{Name: htmlText(g.Name)}
+	for gi, g := range groupFindings(r.Findings, lang) {
+		hg := htmlGroup{Name: htmlText(g.Name), Anchor: "group-" + strconv.Itoa(gi+1)}
+		row := htmlOverviewRow{Name: hg.Name, Anchor: hg.Anchor, Counts: make([]int, len(htmlOverviewStatuses))}
+		// The first remediation shown for each cluster, by its text.
+		fixAt := map[string]htmlSameFix{}
 		for _, f := range g.Findings {
 			hf := htmlFindingOf(r.Rules, f, ids[k], lang)
 			hf.W = &p.W
 			k++
+			if hf.Fix != nil {
+				key := clusterKey(f) + "\x00" + hf.Fix.key()
+				if prev, ok := fixAt[key]; ok && clusterKey(f) != "" {
+					hf.Fix, hf.SameFix = nil, &prev
+				} else {
+					fixAt[key] = htmlSameFix{RuleID: hf.RuleID, Href: hf.Href()}
+				}
+			}
+			if f.Suppressed != nil {
+				row.Suppressed++
+			} else {
+				for i, st := range htmlOverviewStatuses {
+					if f.Status == st {
+						row.Counts[i]++
+					}
+				}
+				row.Action = row.Action || needsAction(f)
+			}
 			if f.Status == model.StatusPass || f.Status == model.StatusNotApplicable {
 				hg.Folded = append(hg.Folded, hf)
 			} else {
@@ -162,7 +230,19 @@ func htmlPageOf(r model.Report, lang string) htmlPage {
 			}
 		}
 		hg.FoldedLabel = fmt.Sprintf(in(words.HTMLFolded), len(hg.Folded))
+		hg.Expanded = row.Action
+		var counts []string
+		for i, st := range htmlOverviewStatuses {
+			if row.Counts[i] > 0 {
+				counts = append(counts, statusCode(st)+" "+strconv.Itoa(row.Counts[i]))
+			}
+		}
+		if row.Suppressed > 0 {
+			counts = append(counts, in(words.Suppressed)+" "+strconv.Itoa(row.Suppressed))
+		}
+		hg.Counts = strings.Join(counts, " · ")
 		p.Groups = append(p.Groups, hg)
+		p.Overview = append(p.Overview, row)
 	}
 
 	for _, rule := range r.Rules {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,6 +89,18 @@ func (n *htmlNode) within(name string) bool {
 	}
 	return false
 }
+
+// ancestorClass is the nearest ancestor element name with class c.
+func (n *htmlNode) ancestorClass(name, c string) *htmlNode {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Name == name && slices.Contains(strings.Fields(p.Attrs["class"]), c) {
+			return p
+		}
+	}
+	return nil
+}
+
+func (n *htmlNode) withinClass(name, c string) bool { return n.ancestorClass(name, c) != nil }
 
 func htmlCases(t *testing.T) map[string]struct {
 	report model.Report
@@ -266,12 +279,22 @@ func TestHTMLFindings(t *testing.T) {
 			}
 		}
 		folded := f.Status == model.StatusPass || f.Status == model.StatusNotApplicable
-		if a.within("details") != folded {
-			t.Errorf("%s %s (%s): folded = %v, want %v", f.RuleID, resourceLabel(f), f.Status, a.within("details"), folded)
+		if a.withinClass("details", "folded") != folded {
+			t.Errorf("%s %s (%s): folded = %v, want %v", f.RuleID, resourceLabel(f), f.Status, a.withinClass("details", "folded"), folded)
+		}
+		// Every finding sits in its group's <details>, open when the group
+		// holds something to act on.
+		if g := a.ancestorClass("details", "group"); g == nil {
+			t.Errorf("%s %s: not inside a collapsible group", f.RuleID, resourceLabel(f))
+		} else if needsAction(f) && g.Attrs["open"] != "open" {
+			t.Errorf("%s %s: its group starts collapsed though it needs action", f.RuleID, resourceLabel(f))
 		}
 		hasFix := false
 		for _, d := range a.find("div") {
 			hasFix = hasFix || d.Attrs["class"] == "fix"
+		}
+		for _, p := range a.find("p") {
+			hasFix = hasFix || p.Attrs["class"] == "fix-ref" // the cluster's remediation, shown once above
 		}
 		if !folded && !f.Remediation.IsZero() && !hasFix {
 			t.Errorf("%s %s (%s): no remediation", f.RuleID, resourceLabel(f), f.Status)

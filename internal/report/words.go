@@ -30,7 +30,7 @@ var words = struct {
 
 	HTMLTool, HTMLScan, HTMLRoot, HTMLStarted, HTMLDuration, HTMLMinWindow, HTMLCoverage model.Text
 	HTMLSeconds, HTMLFindings, HTMLFolded, HTMLRules, HTMLRationale, HTMLHelp            model.Text
-	HTMLFingerprint, HTMLRuleLink                                                        model.Text
+	HTMLFingerprint, HTMLRuleLink, HTMLOverview, HTMLGroup, HTMLSameFix                  model.Text
 }{
 	ColStatus:   model.T("Status", "状態"),
 	ColRule:     model.T("Rule", "ルール"),
@@ -102,6 +102,9 @@ var words = struct {
 	HTMLHelp:        model.T("Reference", "参考資料"),
 	HTMLFingerprint: model.T("Fingerprint", "フィンガープリント"),
 	HTMLRuleLink:    model.T("about this rule", "このルールについて"),
+	HTMLOverview:    model.T("Overview", "概要"),
+	HTMLGroup:       model.T("File or account", "ファイルまたはアカウント"),
+	HTMLSameFix:     model.T("the same as for", "対処は次と同じです："),
 }
 
 // coverageLabels name the coverage counters of a report (the keys of
