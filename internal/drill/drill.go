@@ -393,6 +393,7 @@ func MakePlan(ctx context.Context, cfg aws.Config, ref string, o Options) (Plan,
 }
 
 func buildPlan(pf Preflight, region string, o Options) Plan {
+	o.defaults()
 	id := o.newID()
 	clone, inst := Names(pf.Cluster.Name, id)
 	p := Plan{Source: pf, DrillID: id, Clone: clone, Instance: inst, InstanceClass: firstNonEmpty(o.InstanceClass, DefaultInstanceClass),

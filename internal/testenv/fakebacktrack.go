@@ -57,10 +57,9 @@ type FakeBacktrackOptions struct {
 type FakeRequest struct {
 	// Action is the IAM action ("rds:BacktrackDBCluster").
 	Action string
-	// Identifiers are the values of the request's identifier parameters:
-	// DBClusterIdentifier, SourceDBClusterIdentifier, DBInstanceIdentifier,
-	// ResourceName and every filter value.
-	Identifiers map[string]string
+	// Params are the request's Query-protocol parameters (first value of
+	// each), or for JSON protocols the SecretId.
+	Params map[string]string
 }
 
 type fakeBacktrack struct {
@@ -132,13 +131,13 @@ func (f *FakeBacktrack) Backtracks(cluster string) (statuses []string, to []time
 	return
 }
 
-var identifierParams = regexp.MustCompile(`^(DBClusterIdentifier|SourceDBClusterIdentifier|DBInstanceIdentifier|ResourceName|SourceIdentifier|SecretId|Filters\.Filter\.\d+\.Values\.Value\.\d+)$`)
+var secretIDRe = regexp.MustCompile(`"SecretId"\s*:\s*"([^"]*)"`)
 
 func (f *FakeBacktrack) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body.Close()
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	rec := FakeRequest{Identifiers: map[string]string{}}
+	rec := FakeRequest{Params: map[string]string{}}
 	service := ""
 	if m := credScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		service = m[3]
@@ -153,15 +152,15 @@ func (f *FakeBacktrack) serve(w http.ResponseWriter, r *http.Request) {
 		form, _ = url.ParseQuery(string(body))
 		action = form.Get("Action")
 		for k, v := range form {
-			if identifierParams.MatchString(k) && len(v) > 0 {
-				rec.Identifiers[k] = v[0]
+			if len(v) > 0 {
+				rec.Params[k] = v[0]
 			}
 		}
 	case r.Header.Get("X-Amz-Target") != "":
 		t := r.Header.Get("X-Amz-Target")
 		action = t[strings.LastIndex(t, ".")+1:]
-		if m := regexp.MustCompile(`"SecretId"\s*:\s*"([^"]*)"`).FindSubmatch(body); m != nil {
-			rec.Identifiers["SecretId"] = string(m[1])
+		if m := secretIDRe.FindSubmatch(body); m != nil {
+			rec.Params["SecretId"] = string(m[1])
 		}
 	case strings.Contains(r.URL.Path, "/operation/"):
 		action = r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
