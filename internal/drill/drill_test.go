@@ -466,7 +466,7 @@ func TestKilledDrillIsReaped(t *testing.T) {
 	ctx := testenv.WithTimeout(t, 30*time.Second)
 	past, future := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339), time.Now().UTC().Add(48*time.Hour).Format(time.RFC3339)
 	decoys := map[string][]types.Tag{
-		"kg-drill-untagged-0000aaaa": nil,
+		"kg-drill-untagged-0000aaaa":  nil,
 		"kg-drill-unexpired-0000bbbb": {{Key: aws.String(TagDrillID), Value: aws.String("bbbb")}, {Key: aws.String(TagExpiresAt), Value: aws.String(future)}},
 		"orders-copy":                 {{Key: aws.String(TagDrillID), Value: aws.String("cccc")}, {Key: aws.String(TagExpiresAt), Value: aws.String(past)}},
 		"kg-drill-badexpiry-0000dddd": {{Key: aws.String(TagDrillID), Value: aws.String("dddd")}, {Key: aws.String(TagExpiresAt), Value: aws.String("tomorrow")}},
