@@ -436,7 +436,11 @@ func buildPlan(pf Preflight, region string, o Options) Plan {
 	if p.Force {
 		force = ", Force"
 	}
-	change("rds:BacktrackDBCluster", clone, model.T("rewind the clone to before the marker%s", "クローンをマーカーより前に巻き戻す%s", force))
+	if o.DataCheck == DataCheckMarker {
+		change("rds:BacktrackDBCluster", clone, model.T("rewind the clone to before the marker%s", "クローンをマーカーより前に巻き戻す%s", force))
+	} else {
+		change("rds:BacktrackDBCluster", clone, model.T("rewind the clone by a few seconds (no data check)%s", "クローンを数秒巻き戻す（データチェックなし）%s", force))
+	}
 	read("rds:DescribeDBClusterBacktracks", clone, model.T("poll the backtrack every second until completed or failed", "完了または失敗まで毎秒バックトラックを確認"))
 	read("rds:DescribeDBClusters", clone, model.T("poll the clone's status", "クローンの状態を確認"))
 	if o.Forward {

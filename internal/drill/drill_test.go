@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -664,5 +663,52 @@ func TestDataCheckAgainstMariaDB(t *testing.T) {
 			checkPolicy(t, reqs)
 		})
 	}
-	_ = filepath.Join
+}
+
+// TestPanickingDrillRemovesItsClone: a panic inside the drill (here in the
+// output writer once the instance is being created) still writes the
+// evidence and deletes the clone before the panic goes on.
+func TestPanickingDrillRemovesItsClone(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createSource(t, sourceSpec{id: "orders-prod", window: 86400, instances: 1})
+	o := e.options(nil)
+	o.Out = panicOn("Waiting for instance")
+	var res Result
+	func() {
+		defer func() {
+			if p := recover(); p == nil {
+				t.Fatal("the panic did not reach the caller")
+			}
+		}()
+		res, _ = Run(testenv.WithTimeout(t, 60*time.Second), e.cfg, "orders-prod", o)
+	}()
+	var clones []string
+	for _, r := range e.fb.Requests() {
+		if r.Action == "rds:RestoreDBClusterToPointInTime" {
+			clones = append(clones, r.Params["DBClusterIdentifier"])
+		}
+	}
+	if len(clones) != 1 {
+		t.Fatalf("restores %v", clones)
+	}
+	if e.clusterExists(t, clones[0]) {
+		t.Errorf("the panicking drill left its clone %s behind", clones[0])
+	}
+	files, _ := evidence.Files(e.dir)
+	if len(files) != 1 {
+		t.Fatalf("evidence files %v", files)
+	}
+	if doc := verifyEvidence(t, files[0], e.pub); doc.Outcome != evidence.OutcomeFailed || !strings.Contains(doc.FailureReason, "panic") {
+		t.Errorf("outcome %s reason %q", doc.Outcome, doc.FailureReason)
+	}
+	_ = res
+}
+
+type panicOn string
+
+func (p panicOn) Write(b []byte) (int, error) {
+	if bytes.Contains(b, []byte(p)) {
+		panic("test panic at " + string(p))
+	}
+	return len(b), nil
 }

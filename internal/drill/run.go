@@ -175,7 +175,7 @@ func (r *runner) fail(err error) {
 func (r *runner) report(res *Result) {
 	d := r.doc
 	if res.Succeeded {
-		r.o.say(model.T("Drill %s of %s succeeded: measured recovery (backtrack) time %.1f s.", "%[2]s のドリル %[1]s は成功しました：計測した復旧（バックトラック）時間 %[3].1f 秒。",
+		r.o.say(model.T("Drill %s of %s succeeded: measured recovery (backtrack) time %.2f s.", "%[2]s のドリル %[1]s は成功しました：計測した復旧（バックトラック）時間 %[3].2f 秒。",
 			d.DrillID, d.Source.Identifier, d.RecoverySeconds))
 	} else {
 		r.o.say(model.T("Drill %s of %s FAILED: %s", "%[2]s のドリル %[1]s は失敗しました：%[3]s", d.DrillID, d.Source.Identifier, d.FailureReason))
