@@ -89,7 +89,7 @@ func checkDrill(c model.Cluster, o Options) *model.Finding {
 		maxAge = DefaultDrillMaxAge
 	}
 	details := map[string]any{
-		"evidence_dir":        ev.Dir,
+		"evidence_dir":          ev.Dir,
 		"drill_max_age_seconds": int64(maxAge / time.Second),
 		"drill_records":         len(ev.Records),
 		"verified_drill_file":   nil,
