@@ -173,3 +173,28 @@ func TestDrillCommandsGiveUpOnSilentEndpoint(t *testing.T) {
 		})
 	}
 }
+
+// TestDrillRunHelp: the documented flags are there; the test-only
+// --db-endpoint is accepted but hidden from help.
+func TestDrillRunHelp(t *testing.T) {
+	r := run(t, t.TempDir(), "drill", "run", "--help")
+	for _, flag := range []string{"--apply", "--evidence-dir", "--key", "--data-check", "--tables", "--forward", "--subnet-group",
+		"--security-groups", "--instance-class", "--ttl", "--db-auth", "--backtrack-timeout", "--profile", "--region", "--endpoint-url", "--call-timeout"} {
+		if !strings.Contains(r.stdout, flag+" ") {
+			t.Errorf("drill run --help lacks %s", flag)
+		}
+	}
+	if strings.Contains(r.stdout, "db-endpoint") {
+		t.Error("--db-endpoint is shown in help")
+	}
+	for _, bad := range [][]string{
+		{"drill", "run", "x", "--data-check", "rows"},
+		{"drill", "run", "x", "--tables", "orders"},
+		{"drill", "run", "x", "--data-check", "marker", "--tables", "a;drop"},
+		{"drill", "run", "x", "--db-auth", "kerberos", "--db-endpoint", "127.0.0.1:1"},
+	} {
+		if r := run(t, t.TempDir(), bad...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage)\n%s", bad, r.code, r.stderr)
+		}
+	}
+}
