@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -496,3 +497,48 @@ func TestRetryAfterParsing(t *testing.T) {
 		}
 	}
 }
+
+func TestClipBytes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 99, "short"},
+		{"abcdefghij", 8, "abcde…"},
+		{"新たな障害", 8, "新…"}, // 3-byte runes: never cut in the middle of one
+	} {
+		if got := clipBytes(tc.in, tc.n); got != tc.want || len(got) > tc.n {
+			t.Errorf("clipBytes(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
+
+// The dispatcher's log lines name the channel and the host, never the
+// secret part of a URL.
+func TestLogsWithoutSecrets(t *testing.T) {
+	rcv := newReceiver(t, answer{status: 500, body: "failed " + secretPath}, answer{status: 200})
+	ch, _ := NewSlack("slack", rcv.srv.URL+secretPath, "en")
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), nil))
+	d := NewDispatcher(NewMemoryLog(), []Route{{Channel: ch}}, Options{Sleep: (&sleeps{}).sleep, Logger: logger})
+	if _, err := d.Dispatch(context.Background(), sampleEvent()); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "notification attempt failed") || !strings.Contains(out, "notification delivered") {
+		t.Errorf("log lacks the attempt and the outcome:\n%s", out)
+	}
+	if strings.Contains(out, "XXXXsecretXXXX") {
+		t.Errorf("log shows the secret URL:\n%s", out)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

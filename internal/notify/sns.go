@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/kumoguard/kumoguard/internal/awsapi"
 )
 
 // SNSPublisher is the part of the SNS client the channel uses.
@@ -57,8 +60,9 @@ func TopicRegion(topicARN string) (string, error) {
 // Name implements Channel.
 func (s *SNS) Name() string { return s.name }
 
-// snsSubjectMax: subjects are under 100 characters, without line breaks
-// or control characters (API_Publish).
+// snsSubjectMax: subjects are UTF-8 "less than 100 characters long",
+// without line breaks or control characters (API_Publish); counted in
+// bytes here, so a Japanese subject is safe too.
 const snsSubjectMax = 99
 
 // Send implements Channel.
@@ -110,9 +114,37 @@ func SNSInput(ev Event, topicARN, lang string) (*sns.PublishInput, error) {
 	}
 	return &sns.PublishInput{
 		TopicArn:          aws.String(topicARN),
-		Subject:           aws.String(clip(subject, snsSubjectMax)),
+		Subject:           aws.String(clipBytes(subject, snsSubjectMax)),
 		Message:           aws.String(string(msg)),
 		MessageStructure:  aws.String("json"),
 		MessageAttributes: attrs,
 	}, nil
+}
+
+// clipBytes cuts s to at most n bytes on a character boundary.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const ell = "…"
+	cut := n - len(ell)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ell
+}
+
+// SNSFromAWS returns an Env.SNS that builds clients through the project's
+// AWS layer (credentials chain, endpoint override, retries, call timeout),
+// one per Region, with o's profile and endpoint.
+func SNSFromAWS(o awsapi.Options) func(ctx context.Context, region string) (SNSPublisher, error) {
+	return func(ctx context.Context, region string) (SNSPublisher, error) {
+		o := o
+		o.Region = region
+		cfg, err := awsapi.Load(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return sns.NewFromConfig(cfg), nil
+	}
 }

@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -46,14 +45,10 @@ func TestSNSToSQS(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	routes, err := Build(ctx, []ChannelConfig{{Name: "pager", Type: "sns", TopicARN: *topic.TopicArn, Lang: "ja"}}, Env{
-		SNS: func(_ context.Context, r string) (SNSPublisher, error) {
-			if r != region {
-				t.Errorf("SNS client asked for Region %q, want %q (from the topic ARN)", r, region)
-			}
-			return snsc, nil
-		},
-	})
+	// The production path: clients from the AWS layer, Region from the ARN.
+	testenv.SetFakeCredentials(t)
+	routes, err := Build(ctx, []ChannelConfig{{Name: "pager", Type: "sns", TopicARN: *topic.TopicArn, Lang: "ja"}},
+		Env{SNS: SNSFromAWS(awsapi.Options{EndpointURL: moto.URL, MaxAttempts: 1})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -160,5 +163,36 @@ func TestDetectOrigin(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Outside CI, the origin comes from git: the origin remote without its
+// credentials, HEAD and the branch.
+func TestDetectOriginFromGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q", "-b", "feature/upload")
+	git("remote", "add", "origin", "https://x-access-token:ghs_SECRET@github.com/acme/infra.git")
+	git("commit", "-q", "--allow-empty", "-m", "c")
+	head := git("rev-parse", "HEAD")
+	sub := filepath.Join(dir, "envs", "prod")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got := DetectOrigin(context.Background(), Origin{}, func(string) string { return "" }, sub)
+	if got != (Origin{"acme/infra", head, "feature/upload"}) {
+		t.Errorf("got %+v", got)
 	}
 }
