@@ -119,12 +119,16 @@ func stripTimes(t *testing.T, b []byte) []byte {
 		t.Fatalf("not JSON: %v", err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	stripped := 0
 	for i, l := range lines {
-		for _, k := range []string{`"started"`, `"finished"`, `"duration_ms"`, `"duration"`} {
-			if strings.HasPrefix(strings.TrimSpace(l), k+":") {
-				lines[i] = k
-			}
+		key, _, _ := strings.Cut(strings.TrimSpace(l), ":")
+		if key == `"started_at"` || key == `"finished_at"` || key == `"duration_seconds"` {
+			lines[i] = key
+			stripped++
 		}
+	}
+	if stripped == 0 {
+		t.Fatal("no scan time found to blank: the report's time fields were renamed")
 	}
 	return []byte(strings.Join(lines, "\n"))
 }
