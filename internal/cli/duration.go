@@ -32,11 +32,12 @@ func (f durationFlag) Set(s string) error {
 }
 
 // parseDuration reads a duration written as for --min-window (without its
-// 72-hour bound): "7d", "1d12h", "168h", "1m12s", "604800".
+// 72-hour bound) and --drill-max-age: "7d", "1w", "1d12h", "168h", "1m12s",
+// "604800".
 func parseDuration(s string) (time.Duration, error) {
 	in := strings.TrimSpace(strings.ToLower(s))
-	bad := fmt.Errorf(msg("invalid duration %q (expected e.g. 7d, 24h, 90m, 30s or a number of seconds)",
-		"期間 %q を読み取れません（7d、24h、90m、30s、秒数のいずれかで指定してください）"), s)
+	bad := fmt.Errorf(msg("invalid duration %q (expected e.g. 7d, 1w, 24h, 90m, 30s or a number of seconds)",
+		"期間 %q を読み取れません（7d、1w、24h、90m、30s、秒数のいずれかで指定してください）"), s)
 	if in == "" {
 		return 0, bad
 	}
@@ -48,12 +49,19 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	var days int64
 	rest := in
+	if i := strings.Index(rest, "w"); i > 0 {
+		w, err := strconv.ParseInt(rest[:i], 10, 64)
+		if err != nil || w < 0 || w > 10000 {
+			return 0, bad
+		}
+		days, rest = 7*w, rest[i+1:]
+	}
 	if i := strings.Index(rest, "d"); i > 0 {
 		d, err := strconv.ParseInt(rest[:i], 10, 64)
 		if err != nil || d < 0 || d > 100000 {
 			return 0, bad
 		}
-		days, rest = d, rest[i+1:]
+		days, rest = days+d, rest[i+1:]
 	}
 	var dur time.Duration
 	if rest != "" {
@@ -72,11 +80,12 @@ func formatFlagDuration(d time.Duration) string {
 	if d > 0 && d%(24*time.Hour) == 0 {
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
 	}
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	s = strings.TrimSuffix(s, "0m")
-	if s == "" {
-		return "0s"
+	s := d.String() // "2h0m0s", "1h30m0s", "30s"
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
 }
