@@ -128,8 +128,9 @@ func withWindow(c model.Cluster, w int64, en, ja string, first any, args ...any)
 	if c.BacktrackWindow.Sensitive {
 		shown = model.T("(sensitive value)", "（sensitive な値）")
 	}
-	return model.Text{EN: fmt.Sprintf(en, append([]any{first, shown.EN}, args...)...),
-		JA: fmt.Sprintf(ja, append([]any{first, shown.JA}, args...)...)}
+	// model.T gives each language its own rendering of the window (shown)
+	// and of any model.Duration in args.
+	return model.T(en, ja, append([]any{first, shown}, args...)...)
 }
 
 // planChange returns the FAIL outcome for plan changes AWS refuses or that

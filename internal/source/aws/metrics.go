@@ -160,7 +160,7 @@ func (s *Scanner) collectMetrics(ctx context.Context, cfg aws.Config, cs []model
 		}
 		noData := func(metric string) model.Text {
 			return model.T("CloudWatch has no %s datapoints for this cluster over the last %s.",
-				"過去 %[2]s の %[1]s のデータポイントが CloudWatch にありません。", metric, formatLookback(lookback))
+				"過去 %[2]s の %[1]s のデータポイントが CloudWatch にありません。", metric, model.Text{EN: formatLookback(lookback), JA: model.Duration(int64(lookback / time.Second)).In("ja")})
 		}
 		if a.seen[metricAlert] {
 			if len(a.alerts) == 0 {
