@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -86,11 +89,107 @@ func resolve(expr hcl.Expression, in *instance, r *rep, path []cty.Value, depth 
 				}
 			}
 		}
-		return here, nil
+		return here, computed(e, in, r, path, depth)
 	case *hclsyntax.ScopeTraversalExpr:
 		return here, traceReference(e.Traversal, in, r, path, depth)
+	case *hclsyntax.BinaryOpExpr, *hclsyntax.UnaryOpExpr, *hclsyntax.TemplateExpr,
+		*hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		if t, ok := e.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+			return here, nil
+		}
+		if u, ok := e.(*hclsyntax.UnaryOpExpr); ok {
+			if _, lit := unwrap(u.Val).(*hclsyntax.LiteralValueExpr); lit {
+				return here, nil // -1 is written as it is
+			}
+		}
+		if x, ok := e.(hclsyntax.Expression); ok {
+			return here, computed(x, in, r, path, depth)
+		}
 	}
 	return here, nil
+}
+
+// kindComputed marks, as the first origin resolve returns, that the range it
+// returns is an expression computing the value: the caller's own origin
+// takes the expression's text (model.Origin.Expression), see chainFrom.
+const kindComputed model.OriginKind = "\x00computed"
+
+// computed returns the marker for an expression that computes the value,
+// followed, when the expression has exactly one input (var.hours * 3600),
+// by where that input is defined: a person changes the input, not the
+// expression. Which value the input needs is for the fixer to work out.
+func computed(e hclsyntax.Expression, in *instance, r *rep, path []cty.Value, depth int) []model.Origin {
+	out := []model.Origin{{Kind: kindComputed, Expression: exprText(e, in)}}
+	if len(path) > 0 || in == nil {
+		return out
+	}
+	if vs := e.Variables(); len(vs) == 1 {
+		out = append(out, traceReference(vs[0], in, r, nil, depth+1)...)
+	}
+	return out
+}
+
+// chainFrom is the provenance from o on: o, then next (what resolve returned for
+// o's expression). When next starts with the computed marker, o is where
+// the value is computed and takes the expression's text.
+func chainFrom(o model.Origin, next []model.Origin) []model.Origin {
+	if len(next) > 0 && next[0].Kind == kindComputed {
+		o.Expression = next[0].Expression
+		next = next[1:]
+	}
+	return append([]model.Origin{o}, next...)
+}
+
+// valueWhere is the place a value's provenance leads a person to: where the
+// value is computed, when an expression computes it; else the place that
+// finally defines it, except that a module's variable default that the
+// module call leaves unset leads to that call (the caller sets the input
+// there; the default is shared by every caller). The fallback is where.
+func valueWhere(chain []model.Origin, where model.Location) model.Location {
+	for _, o := range chain {
+		if o.Expression != "" && o.Location.File != "" {
+			return o.Location
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if chain[i].Location.File == "" {
+			continue
+		}
+		if chain[i].Kind == model.OriginVariableDefault && i > 0 && chain[i-1].Kind == model.OriginModuleCall && chain[i-1].Location.File != "" {
+			return chain[i-1].Location
+		}
+		return chain[i].Location
+	}
+	return where
+}
+
+// exprText is the source text of an expression, as written, with runs of
+// white space made one space. An expression holding a sensitive() call is
+// not shown: its literal is a secret.
+func exprText(e hclsyntax.Expression, in *instance) string {
+	r := e.Range()
+	if r.Filename == "" || in == nil || r.End.Byte <= r.Start.Byte || r.End.Byte-r.Start.Byte > 4096 {
+		return "(expression)"
+	}
+	secret := false
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "sensitive" || fc.Name == "core::sensitive") {
+			secret = true
+		}
+		return nil
+	})
+	if secret {
+		return "(expression)"
+	}
+	p := r.Filename
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(in.s.rootAbs, filepath.FromSlash(p))
+	}
+	src, err := readBounded(p)
+	if err != nil || r.End.Byte > len(src) {
+		return "(expression)"
+	}
+	return strings.Join(strings.Fields(string(src[r.Start.Byte:r.End.Byte])), " ")
 }
 
 // traceReference follows var.*, local.*, each.value, resource arguments and
@@ -118,10 +217,16 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		switch vv.origin {
 		case model.OriginVariableDefault, model.OriginVarFile:
 			h, next := resolve(vv.expr, nil, nil, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
+			chain := chainFrom(model.Origin{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}, next)
+			if vv.origin == model.OriginVariableDefault && in.parent != nil && in.call != nil {
+				// The module call leaves the input unset: the caller is
+				// where this root (and only it) can set the value.
+				chain = append([]model.Origin{{Kind: model.OriginModuleCall, Name: name, Location: loc(in.call.decl)}}, chain...)
+			}
+			return chain
 		case model.OriginModuleArgument:
 			h, next := resolve(vv.expr, in.parent, &in.rep, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
+			return chainFrom(model.Origin{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}, next)
 		case model.OriginVarFlag, model.OriginEnvironment:
 			return []model.Origin{{Kind: vv.origin, Name: vv.name}}
 		}
@@ -137,7 +242,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		}
 		full := append(rest, path...)
 		h, next := resolve(a.Expr, in, nil, full, depth+1)
-		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Key: entryKey(a.Expr, h, full), Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginLocal, Name: name, Key: entryKey(a.Expr, h, full), Location: loc(h)}, next)
 	case "each":
 		if r == nil || r.kind != expandForEach || r.forEach == nil || name != "value" || !r.key.IsKnown() {
 			return nil
@@ -148,7 +253,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		}
 		k, _ := unmark(r.key)
 		h, next := resolve(r.forEach, r.owner, r.ownRep, append(append([]cty.Value{k}, rest...), path...), depth+1)
-		return append([]model.Origin{{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}, next)
 	case "module":
 		cc := in.child(name)
 		if cc == nil || cc.missing != nil || cc.keyed != expandNone || len(cc.insts) != 1 {
@@ -168,7 +273,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 			return nil
 		}
 		h, next := resolve(a.Expr, c, nil, append(rest, path...), depth+1)
-		return append([]model.Origin{{Kind: model.OriginReference, Name: "module." + name + "." + out, Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginReference, Name: "module." + name + "." + out, Location: loc(h)}, next)
 	}
 	res := in.def.byAddr[t.RootName()+"."+name]
 	if res == nil || res.count != nil || res.forEach != nil {
@@ -187,7 +292,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		return nil
 	}
 	h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
-	return append([]model.Origin{{Kind: model.OriginReference, Name: res.addr() + "." + arg, Location: loc(h)}}, next...)
+	return chainFrom(model.Origin{Kind: model.OriginReference, Name: res.addr() + "." + arg, Location: loc(h)}, next)
 }
 
 // possible enumerates the values an expression can take when it is unknown
