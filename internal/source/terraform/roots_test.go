@@ -40,7 +40,7 @@ func TestWindowLeadsToTheRoot(t *testing.T) {
 			where: at("environments/envs/qa/main.tf", 5, 1, 5, 12),
 			kinds: []model.OriginKind{model.OriginAttribute, model.OriginModuleCall, model.OriginVariableDefault}},
 		{root: "environments/envs/sbx", addr: "module.db.aws_rds_cluster.this", value: 7200,
-			where: at("environments/envs/sbx/main.tf", 10, 12, 10, 28),
+			where:      at("environments/envs/sbx/main.tf", 10, 12, 10, 28),
 			kinds:      []model.OriginKind{model.OriginAttribute, model.OriginModuleArgument, model.OriginLocal, model.OriginVarFile},
 			expression: "var.hours * 3600"},
 		// root → stack → aurora: the stack's own default, which the root's
