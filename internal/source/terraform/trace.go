@@ -1,7 +1,7 @@
 package terraform
 
 import (
-	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -119,7 +119,7 @@ const kindComputed model.OriginKind = "\x00computed"
 // by where that input is defined: a person changes the input, not the
 // expression. Which value the input needs is for the fixer to work out.
 func computed(e hclsyntax.Expression, in *instance, r *rep, path []cty.Value, depth int) []model.Origin {
-	out := []model.Origin{{Kind: kindComputed, Expression: exprText(e, in)}}
+	out := []model.Origin{{Kind: kindComputed, Expression: exprText(e)}}
 	if len(path) > 0 || in == nil {
 		return out
 	}
@@ -163,14 +163,10 @@ func valueWhere(chain []model.Origin, where model.Location) model.Location {
 	return where
 }
 
-// exprText is the source text of an expression, as written, with runs of
-// white space made one space. An expression holding a sensitive() call is
-// not shown: its literal is a secret.
-func exprText(e hclsyntax.Expression, in *instance) string {
-	r := e.Range()
-	if r.Filename == "" || in == nil || r.End.Byte <= r.Start.Byte || r.End.Byte-r.Start.Byte > 4096 {
-		return "(expression)"
-	}
+// exprText renders an expression as it reads in the configuration (without
+// reading the file again: the scan keeps no source text). An expression
+// holding a sensitive() call is not shown: its literal is a secret.
+func exprText(e hclsyntax.Expression) string {
 	secret := false
 	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
 		if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "sensitive" || fc.Name == "core::sensitive") {
@@ -181,15 +177,158 @@ func exprText(e hclsyntax.Expression, in *instance) string {
 	if secret {
 		return "(expression)"
 	}
-	p := r.Filename
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(in.s.rootAbs, filepath.FromSlash(p))
+	var b strings.Builder
+	renderExpr(&b, e, 0)
+	if b.Len() > 400 {
+		return b.String()[:400] + "…"
 	}
-	src, err := readBounded(p)
-	if err != nil || r.End.Byte > len(src) {
-		return "(expression)"
+	return b.String()
+}
+
+var opText = map[*hclsyntax.Operation]string{
+	hclsyntax.OpLogicalOr: "||", hclsyntax.OpLogicalAnd: "&&", hclsyntax.OpEqual: "==", hclsyntax.OpNotEqual: "!=",
+	hclsyntax.OpGreaterThan: ">", hclsyntax.OpGreaterThanOrEqual: ">=", hclsyntax.OpLessThan: "<",
+	hclsyntax.OpLessThanOrEqual: "<=", hclsyntax.OpAdd: "+", hclsyntax.OpSubtract: "-", hclsyntax.OpMultiply: "*",
+	hclsyntax.OpDivide: "/", hclsyntax.OpModulo: "%",
+}
+
+func renderExpr(b *strings.Builder, e hclsyntax.Expression, depth int) {
+	if depth > 16 || b.Len() > 400 {
+		b.WriteString("…")
+		return
 	}
-	return strings.Join(strings.Fields(string(src[r.Start.Byte:r.End.Byte])), " ")
+	switch x := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		renderLiteral(b, x.Val)
+	case *hclsyntax.ScopeTraversalExpr:
+		renderTraversal(b, x.Traversal)
+	case *hclsyntax.RelativeTraversalExpr:
+		renderExpr(b, x.Source, depth+1)
+		renderTraversal(b, x.Traversal)
+	case *hclsyntax.IndexExpr:
+		renderExpr(b, x.Collection, depth+1)
+		b.WriteString("[")
+		renderExpr(b, x.Key, depth+1)
+		b.WriteString("]")
+	case *hclsyntax.BinaryOpExpr:
+		renderExpr(b, x.LHS, depth+1)
+		b.WriteString(" " + opText[x.Op] + " ")
+		renderExpr(b, x.RHS, depth+1)
+	case *hclsyntax.UnaryOpExpr:
+		if x.Op == hclsyntax.OpLogicalNot {
+			b.WriteString("!")
+		} else {
+			b.WriteString("-")
+		}
+		renderExpr(b, x.Val, depth+1)
+	case *hclsyntax.ParenthesesExpr:
+		b.WriteString("(")
+		renderExpr(b, x.Expression, depth+1)
+		b.WriteString(")")
+	case *hclsyntax.FunctionCallExpr:
+		b.WriteString(x.Name + "(")
+		for i, a := range x.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, a, depth+1)
+		}
+		if x.ExpandFinal {
+			b.WriteString("...")
+		}
+		b.WriteString(")")
+	case *hclsyntax.ConditionalExpr:
+		renderExpr(b, x.Condition, depth+1)
+		b.WriteString(" ? ")
+		renderExpr(b, x.TrueResult, depth+1)
+		b.WriteString(" : ")
+		renderExpr(b, x.FalseResult, depth+1)
+	case *hclsyntax.TemplateWrapExpr:
+		b.WriteString("\"${")
+		renderExpr(b, x.Wrapped, depth+1)
+		b.WriteString("}\"")
+	case *hclsyntax.TemplateExpr:
+		b.WriteString("\"")
+		for _, p := range x.Parts {
+			if l, ok := p.(*hclsyntax.LiteralValueExpr); ok && l.Val.Type() == cty.String && l.Val.IsKnown() && !l.Val.IsNull() {
+				q := strconv.Quote(l.Val.AsString())
+				b.WriteString(strings.ReplaceAll(q[1:len(q)-1], "${", "$${"))
+				continue
+			}
+			b.WriteString("${")
+			renderExpr(b, p, depth+1)
+			b.WriteString("}")
+		}
+		b.WriteString("\"")
+	case *hclsyntax.TupleConsExpr:
+		b.WriteString("[")
+		for i, it := range x.Exprs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, it, depth+1)
+		}
+		b.WriteString("]")
+	case *hclsyntax.ObjectConsKeyExpr:
+		if kw := hcl.ExprAsKeyword(x.Wrapped); kw != "" && !x.ForceNonLiteral {
+			b.WriteString(kw)
+			return
+		}
+		renderExpr(b, x.Wrapped, depth+1)
+	case *hclsyntax.ObjectConsExpr:
+		b.WriteString("{")
+		for i, it := range x.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, it.KeyExpr, depth+1)
+			b.WriteString(" = ")
+			renderExpr(b, it.ValueExpr, depth+1)
+		}
+		b.WriteString("}")
+	case *hclsyntax.SplatExpr:
+		renderExpr(b, x.Source, depth+1)
+		b.WriteString("[*]")
+		if tr, ok := x.Each.(*hclsyntax.RelativeTraversalExpr); ok {
+			renderTraversal(b, tr.Traversal)
+		}
+	default:
+		b.WriteString("…")
+	}
+}
+
+func renderTraversal(b *strings.Builder, t hcl.Traversal) {
+	for _, s := range t {
+		switch st := s.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(st.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + st.Name)
+		case hcl.TraverseIndex:
+			b.WriteString("[")
+			renderLiteral(b, st.Key)
+			b.WriteString("]")
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+}
+
+func renderLiteral(b *strings.Builder, v cty.Value) {
+	switch {
+	case v.IsMarked() || !v.IsKnown():
+		b.WriteString("…")
+	case v.IsNull():
+		b.WriteString("null")
+	case v.Type() == cty.String:
+		b.WriteString(strconv.Quote(v.AsString()))
+	case v.Type() == cty.Number:
+		b.WriteString(v.AsBigFloat().Text('f', -1))
+	case v.Type() == cty.Bool:
+		b.WriteString(strconv.FormatBool(v.True()))
+	default:
+		b.WriteString("…")
+	}
 }
 
 // traceReference follows var.*, local.*, each.value, resource arguments and
