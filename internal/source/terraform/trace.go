@@ -123,7 +123,7 @@ func computed(e hclsyntax.Expression, in *instance, r *rep, path []cty.Value, de
 	if len(path) > 0 || in == nil {
 		return out
 	}
-	if vs := e.Variables(); len(vs) == 1 {
+	if vs := in.def.variablesOf(e); len(vs) == 1 {
 		out = append(out, traceReference(vs[0], in, r, nil, depth+1)...)
 	}
 	return out
@@ -167,23 +167,20 @@ func valueWhere(chain []model.Origin, where model.Location) model.Location {
 // reading the file again: the scan keeps no source text). An expression
 // holding a sensitive() call is not shown: its literal is a secret.
 func exprText(e hclsyntax.Expression) string {
-	secret := false
-	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
-		if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "sensitive" || fc.Name == "core::sensitive") {
-			secret = true
-		}
-		return nil
-	})
-	if secret {
-		return "(expression)"
-	}
 	var b strings.Builder
 	renderExpr(&b, e, 0)
+	if strings.Contains(b.String(), secretCall) {
+		return "(expression)"
+	}
 	if b.Len() > 400 {
 		return b.String()[:400] + "…"
 	}
 	return b.String()
 }
+
+// secretCall stands for a sensitive() call while an expression is
+// rendered: the whole text is then withheld.
+const secretCall = "\x00sensitive"
 
 var opText = map[*hclsyntax.Operation]string{
 	hclsyntax.OpLogicalOr: "||", hclsyntax.OpLogicalAnd: "&&", hclsyntax.OpEqual: "==", hclsyntax.OpNotEqual: "!=",
@@ -226,6 +223,10 @@ func renderExpr(b *strings.Builder, e hclsyntax.Expression, depth int) {
 		renderExpr(b, x.Expression, depth+1)
 		b.WriteString(")")
 	case *hclsyntax.FunctionCallExpr:
+		if x.Name == "sensitive" || x.Name == "core::sensitive" {
+			b.WriteString(secretCall)
+			return
+		}
 		b.WriteString(x.Name + "(")
 		for i, a := range x.Args {
 			if i > 0 {
