@@ -272,13 +272,13 @@ func computedChange(ch model.IaCChange, f model.Finding, prov []model.Origin, ta
 				ch.Location = in.def.Location
 				ch.Snippet = snippet
 				ch.Description = tr(
-					"The window is computed by %s (%s, %s), which kumoguard does not rewrite: %s, so it gives %d (%s). Change it by hand; only the root %s changes.",
-					"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されており、kumoguard は式を書き換えません：%[4]s。これで %[5]d（%[6]s）になります。手作業で変更してください。変わるのはルート %[7]s だけです。",
+					"The window is computed by %s (%s, %s): %s, so that it gives %d (%s). Make this change by hand (kumoguard fix does not rewrite an expression or its input, which other code may read); only the root %s changes.",
+					"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されています：%[4]s。これで %[5]d（%[6]s）になります。この変更は手作業で行ってください（kumoguard fix は式もその入力も書き換えません。入力は他のコードが読んでいる可能性があります）。変わるのはルート %[7]s だけです。",
 					at.Expression, label, at.Location, set, gives, model.FormatDuration(gives), rootName(f.Resource.Root))
 				if !inRoot(in.def.Location.File, f.Resource.Root) {
 					ch.Description = tr(
-						"The window is computed by %s (%s, %s), which kumoguard does not rewrite: %s, so it gives %d (%s). That input is set in a module shared by other roots; change it by hand where it changes this environment only.",
-						"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されており、kumoguard は式を書き換えません：%[4]s。これで %[5]d（%[6]s）になります。この入力は他のルートと共有されるモジュール内で設定されています。この環境だけが変わる場所で手作業で変更してください。",
+						"The window is computed by %s (%s, %s): %s would give %d (%s), but that input is set in a module shared by other roots. Change it by hand where it changes this environment only (kumoguard fix does not rewrite an expression or its input).",
+						"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されています：%[4]s。これで %[5]d（%[6]s）になりますが、この入力は他のルートと共有されるモジュール内で設定されています。この環境だけが変わる場所で手作業で変更してください（kumoguard fix は式もその入力も書き換えません）。",
 						at.Expression, label, at.Location, set, gives, model.FormatDuration(gives))
 				}
 				return ch
@@ -287,8 +287,8 @@ func computedChange(ch model.IaCChange, f model.Finding, prov []model.Origin, ta
 	}
 	ch.Snippet = fmt.Sprintf("# %s must give %d (%s)", label.EN, target, model.FormatDuration(target))
 	ch.Description = tr(
-		"The window is computed by the expression %s (%s, %s), which kumoguard does not rewrite: it must give %d (%s). Change the expression or its inputs by hand.",
-		"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されており、kumoguard は式を書き換えません。この式の結果が %[4]d（%[5]s）になる必要があります。式またはその入力を手作業で変更してください。",
+		"The window is computed by the expression %s (%s, %s): it must give %d (%s). Change the expression or its inputs by hand (kumoguard fix does not rewrite an expression).",
+		"ウィンドウは %[2]s（%[3]s）の式 %[1]s で計算されています。この式の結果が %[4]d（%[5]s）になる必要があります。式またはその入力を手作業で変更してください（kumoguard fix は式を書き換えません）。",
 		at.Expression, label, at.Location, target, model.FormatDuration(target))
 	return ch
 }
