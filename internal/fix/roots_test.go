@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/kumoguard/kumoguard/internal/model"
+	"github.com/kumoguard/kumoguard/internal/policy"
+	"github.com/kumoguard/kumoguard/internal/source/terraform"
 	"github.com/kumoguard/kumoguard/internal/testenv"
 )
 
@@ -251,5 +253,35 @@ func TestComputedWindowText(t *testing.T) {
 				t.Errorf("the change tells to write the window into the expression:\n%s", ch.Description.EN)
 			}
 		})
+	}
+}
+
+// TestFixVarFileFlag: with --var-file, the file given is what changes for
+// that environment; its terraform.tfvars (overridden) and the module stay.
+func TestFixVarFileFlag(t *testing.T) {
+	dir := t.TempDir()
+	testenv.CopyTree(t, environments, dir)
+	before := files(t, dir)
+	inv := terraform.Scan([]string{filepath.Join(dir, "envs", "stg")}, terraform.Options{Root: dir,
+		VarFiles: []string{filepath.Join(dir, "envs", "stg", "release.tfvars")}})
+	fs := policy.Evaluate(inv, policy.Options{MinWindowSeconds: model.DefaultMinWindowSeconds})
+	res, err := Patches(fs, inv, PatchOptions{Root: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fc := range res.Files {
+		if err := fc.Write(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := files(t, dir)
+	var changed []string
+	for p, b := range before {
+		if after[p] != b {
+			changed = append(changed, p)
+		}
+	}
+	if strings.Join(changed, " ") != "envs/stg/release.tfvars" || !strings.Contains(after["envs/stg/release.tfvars"], "window = 86400") {
+		t.Errorf("changed %v, want envs/stg/release.tfvars set to 86400:\n%s", changed, res.Render("en"))
 	}
 }

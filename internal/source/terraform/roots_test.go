@@ -88,3 +88,17 @@ func TestWindowLeadsToTheRoot(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowFromAVarFileFlag: a --var-file given for one environment is
+// where that environment's window leads.
+func TestWindowFromAVarFileFlag(t *testing.T) {
+	inv := Scan([]string{"testdata/environments/envs/stg"}, Options{Root: "testdata",
+		VarFiles: []string{"testdata/environments/envs/stg/release.tfvars"}})
+	v := cluster(t, inv, "environments/envs/stg", "module.db.aws_rds_cluster.this").BacktrackWindow
+	if got, ok := v.Get(); !ok || got != 43200 {
+		t.Fatalf("window = %+v, want known 43200", v)
+	}
+	if want := at("environments/envs/stg/release.tfvars", 2, 10, 2, 15); v.Where != want {
+		t.Errorf("where = %s, want %s", v.Where, want)
+	}
+}
