@@ -87,6 +87,11 @@ func (r *reportFlags) resolve(g *globalFlags, stdout io.Writer) (settings, error
 		}
 		s.policy.MinWindowSeconds = sec
 	}
+	if cfg.DrillMaxAge != "" { // validated by config.Parse
+		if d, err := config.ParseAge(cfg.DrillMaxAge); err == nil {
+			s.policy.DrillMaxAge = d
+		}
+	}
 
 	fo := r.failOn
 	if fo == "" && len(cfg.FailOn) > 0 {

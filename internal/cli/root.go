@@ -34,6 +34,7 @@ Rules:
   KG-BT-001  backtracking is enabled (target window > 0)
   KG-BT-002  target window >= --min-window (default 24h, at most 72h)
   KG-BT-003  the window actually achieved meets the target, no window alerts (live)
+  KG-BT-004  a recent, verified backtrack drill proves the rewind (live, with --evidence-dir)
 
 Messages are in English or Japanese (--lang ja, default from LANG).`,
 		SilenceUsage:  true,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kumoguard/kumoguard/internal/config"
+	"github.com/kumoguard/kumoguard/internal/drill/evidence"
 	"github.com/kumoguard/kumoguard/internal/i18n"
 	"github.com/kumoguard/kumoguard/internal/report"
 	"github.com/kumoguard/kumoguard/internal/scan"
@@ -31,6 +33,10 @@ type scanAWSFlags struct {
 	securityHub bool
 	shRegion    string
 	priceList   bool
+	// Drill evidence (KG-BT-004).
+	evidenceDir string
+	evidenceKey string
+	drillMaxAge string
 }
 
 func newScanAWSCommand(g *globalFlags) *cobra.Command {
@@ -47,7 +53,8 @@ account) and assumes arn:aws:iam::ACCOUNT:role/ROLE-NAME (session "kumoguard") i
 
 Per cluster: KG-BT-001/002 (scope and target window) and KG-BT-003, the window really achieved
 (now - EarliestBacktrackTime), BacktrackWindowAlert over --lookback, and the monthly cost of the stored
-change records. The backtrack price comes from kumoguard's built-in table (us-east-1 only; other regions are
+change records. With --evidence-dir, KG-BT-004: a verified successful backtrack drill (kumoguard drill run)
+younger than --drill-max-age, from the signed evidence in that directory. The backtrack price comes from kumoguard's built-in table (us-east-1 only; other regions are
 unknown), or with --price-list from the AWS Price List API (pricing:GetProducts, once per region per scan;
 if the API fails, the table is used and each finding says why). An account or region that cannot be scanned is an ERROR finding (KG-BT-000) with the
 AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the partial report.`,
@@ -78,6 +85,9 @@ AWS error code; the scan goes on. Ctrl-C stops the scan and still writes the par
 	fl.DurationVar(&f.lookback, "lookback", scan.AWSDefaultLookback, "CloudWatch look-back period for KG-BT-003 (e.g. 168h)")
 	fl.BoolVar(&f.securityHub, "security-hub", false, "also import the findings into AWS Security Hub (BatchImportFindings, batches of 100)")
 	fl.BoolVar(&f.priceList, "price-list", false, "look each region's backtrack price up in the AWS Price List API (pricing:GetProducts; default: the built-in table, us-east-1 only)")
+	fl.StringVar(&f.evidenceDir, "evidence-dir", "", "drill evidence directory (kumoguard drill run --evidence-dir): adds KG-BT-004 per in-scope cluster (needs --evidence-public-key)")
+	fl.StringVar(&f.evidenceKey, "evidence-public-key", "", "public key the drill evidence must be signed with (PEM, from kumoguard drill keygen)")
+	fl.StringVar(&f.drillMaxAge, "drill-max-age", "", "how old the newest successful drill may be for KG-BT-004: 90d, 12w, 2160h (default 90d, or drill_max_age in kumoguard.yaml)")
 	fl.StringVar(&f.shRegion, "security-hub-region", "", "import every finding into this region's Security Hub (default: each resource's own region)")
 	return cmd
 }
@@ -95,6 +105,10 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 		return usageErr("--lookback must be at least 1m")
 	}
 	ao, err := f.aws.options("")
+	if err != nil {
+		return err
+	}
+	drills, err := f.loadDrillEvidence(&s)
 	if err != nil {
 		return err
 	}
@@ -122,6 +136,7 @@ func runScanAWS(cmd *cobra.Command, g *globalFlags, f *scanAWSFlags) error {
 	if err != nil {
 		return fatalErr("%v", err)
 	}
+	drills.Attach(&inv)
 	fmt.Fprintln(cmd.ErrOrStderr(), coverageLine(inv.Coverage, s.lang))
 	if err := scanner.PriceListError(); err != nil {
 		if s.lang == i18n.JA {
@@ -174,4 +189,33 @@ func coverageLine(c map[string]int, lang string) string {
 	}
 	return fmt.Sprintf("account-regions: %d scanned, %d failed, %d skipped (%d accounts, %d clusters)",
 		c[scan.CoverageScanned], c[scan.CoverageFailed], c[scan.CoverageSkipped], c[scan.CoverageAccounts], c[scan.CoverageClusters])
+}
+
+// loadDrillEvidence verifies the evidence directory before any AWS call, so
+// a wrong directory or key stops the scan at once; nil without --evidence-dir.
+func (f *scanAWSFlags) loadDrillEvidence(s *settings) (*scan.DrillEvidence, error) {
+	if f.drillMaxAge != "" {
+		d, err := config.ParseAge(f.drillMaxAge)
+		if err != nil {
+			return nil, usageErr("--drill-max-age: %v", err)
+		}
+		s.policy.DrillMaxAge = d
+	}
+	switch {
+	case f.evidenceDir == "" && f.evidenceKey == "":
+		return nil, nil
+	case f.evidenceDir == "":
+		return nil, usageErr("--evidence-public-key needs --evidence-dir")
+	case f.evidenceKey == "":
+		return nil, usageErr("--evidence-dir needs --evidence-public-key (the public key from kumoguard drill keygen): unverified evidence proves nothing")
+	}
+	pub, err := evidence.LoadPublicKey(f.evidenceKey)
+	if err != nil {
+		return nil, usageErr("--evidence-public-key: %v", err)
+	}
+	d, err := scan.LoadDrillEvidence(f.evidenceDir, pub)
+	if err != nil {
+		return nil, usageErr("--evidence-dir: %v", err)
+	}
+	return d, nil
 }

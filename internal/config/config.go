@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ type Config struct {
 	MinWindow string `yaml:"min_window"`
 	// FailOn lists the statuses that make a scan exit 1.
 	FailOn []string `yaml:"fail_on"`
+	// DrillMaxAge is how old the newest verified successful drill may be
+	// (KG-BT-004): "90d", "12w", "2160h" (ParseAge).
+	DrillMaxAge string `yaml:"drill_max_age"`
 	// Suppressions silence findings by rule and resource.
 	Suppressions []Suppression `yaml:"suppressions"`
 
@@ -89,6 +93,11 @@ func Parse(path string, data []byte) (Config, error) {
 		return Config{}, yamlError(path, err)
 	}
 	var problems []string
+	if cfg.DrillMaxAge != "" {
+		if _, err := ParseAge(cfg.DrillMaxAge); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: drill_max_age: %v", path, err))
+		}
+	}
 	for i := range cfg.Suppressions {
 		s := &cfg.Suppressions[i]
 		s.location = entryLocation(&file, path, i)
@@ -171,4 +180,33 @@ func entryLocation(doc *yaml.Node, path string, i int) model.Location {
 		loc.Line, loc.Column = n.Line, n.Column
 	}
 	return loc
+}
+
+// ParseAge reads a drill's maximum age: a whole number of days ("90d"),
+// weeks ("12w") or hours ("2160h"), or any Go duration ("2160h30m"). It must
+// be positive.
+func ParseAge(s string) (time.Duration, error) {
+	v := strings.TrimSpace(s)
+	var d time.Duration
+	if n := len(v); n > 1 && (v[n-1] == 'd' || v[n-1] == 'w') {
+		num, err := strconv.ParseInt(v[:n-1], 10, 64)
+		if err != nil || num <= 0 || num > 100000 {
+			return 0, fmt.Errorf("%q is not an age (expected e.g. 90d, 12w or 2160h)", s)
+		}
+		unit := 24 * time.Hour
+		if v[n-1] == 'w' {
+			unit *= 7
+		}
+		d = time.Duration(num) * unit
+	} else {
+		var err error
+		d, err = time.ParseDuration(v)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not an age (expected e.g. 90d, 12w or 2160h)", s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: the age must be positive", s)
+	}
+	return d, nil
 }

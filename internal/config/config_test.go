@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -73,5 +74,37 @@ func TestLoadMissing(t *testing.T) {
 	cfg, ok, err := Load(p, false)
 	if err != nil || !ok || cfg.MinWindow != "1d" {
 		t.Fatalf("cfg=%+v ok=%v err=%v", cfg, ok, err)
+	}
+}
+
+func TestDrillMaxAge(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  bool
+	}{
+		{"90d", 90 * 24 * time.Hour, false},
+		{"12w", 12 * 7 * 24 * time.Hour, false},
+		{"2160h", 2160 * time.Hour, false},
+		{" 30d ", 30 * 24 * time.Hour, false},
+		{"0d", 0, true},
+		{"-5d", 0, true},
+		{"-1h", 0, true},
+		{"ninety", 0, true},
+		{"d", 0, true},
+		{"1.5d", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseAge(tt.in)
+		if (err != nil) != tt.err || got != tt.want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.err)
+		}
+	}
+	cfg, err := Parse("kumoguard.yaml", []byte("drill_max_age: 30d\n"))
+	if err != nil || cfg.DrillMaxAge != "30d" {
+		t.Errorf("drill_max_age: %+v %v", cfg, err)
+	}
+	if _, err := Parse("kumoguard.yaml", []byte("drill_max_age: soon\n")); err == nil || !strings.Contains(err.Error(), "drill_max_age") {
+		t.Errorf("a bad drill_max_age: %v", err)
 	}
 }

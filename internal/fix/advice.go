@@ -28,6 +28,11 @@ func advice(f model.Finding, res model.Resolution) model.Text {
 			"スキャン用ロールに rds:DescribeDBClusterParameters と rds:DescribeIntegrations を許可して再スキャンしてください。kumoguard は aurora_enhanced_binlog とゼロ ETL 統合を読み取り、バックトラックが適用対象かを判断します。")
 	case model.StepReduceWrites:
 		return reduceWrites(f, res.Window, res.Actual, res.Minimum)
+	case model.StepRunDrill:
+		return runDrill(f)
+	case model.StepCheckEvidence:
+		return model.T("Run kumoguard drill verify on the evidence directory with the expected public key, find out why the named documents do not verify, and restore the originals from a copy: evidence is never edited, and a deleted or changed document breaks the chain of the ones after it.",
+			"想定する公開鍵を指定して証跡ディレクトリに kumoguard drill verify を実行し、名前の挙がった文書が検証できない理由を調べ、コピーから元の文書を復元してください。証跡は編集しないでください。文書を削除・変更すると、その後の文書のチェーンが壊れます。")
 	case model.StepGrantDescribe:
 		return model.T("Allow rds:DescribeDBClusters and cloudwatch:GetMetricData to the scanning role and scan again; a newly enabled cluster reports EarliestBacktrackTime once change records accrue.",
 			"スキャン用ロールに rds:DescribeDBClusters と cloudwatch:GetMetricData を許可して再スキャンしてください。有効化直後のクラスターは、変更レコードが蓄積されると EarliestBacktrackTime を返します。")
@@ -118,4 +123,18 @@ func upgradeEngine(minimum int64) model.Text {
 	return model.T("Use an engine version that supports backtrack (Aurora MySQL 2.06.0 or later, a version 3 release after 3.02.0 such as the long-term support 3.04 or 3.10, or 8.4) and give the cluster a target window of at least %d seconds (%s) when it is created. A cluster not created yet can change its engine version and window in code; an existing cluster does not gain backtrack by an upgrade, so restore its snapshot into a new cluster on such a version with --backtrack-window and cut over. kumoguard does not write the window into the code while the version does not support it.",
 		"バックトラックに対応したエンジンバージョン（Aurora MySQL 2.06.0 以降、3.02.0 より後のバージョン 3 のリリース（長期サポートの 3.04 や 3.10 など）、または 8.4）を使い、クラスター作成時に %d 秒（%s）以上のターゲットウィンドウを設定してください。未作成のクラスターはコードでエンジンバージョンとウィンドウを変更できます。既存のクラスターはアップグレードしてもバックトラックは有効にならないため、そのバージョンで --backtrack-window を指定してスナップショットを新しいクラスターに復元し、切り替えてください。バージョンが対応していない間、kumoguard はウィンドウをコードに書き込みません。",
 		minimum, model.FormatDuration(minimum))
+}
+
+// runDrill is the way out of a missing, stale or failed drill (KG-BT-004).
+func runDrill(f model.Finding) model.Text {
+	ref := f.Resource.ARN
+	if ref == "" {
+		ref = f.Resource.Name
+	}
+	if ref == "" {
+		ref = "<cluster>"
+	}
+	cmd := "kumoguard drill run " + shellQuote(ref) + " --apply --evidence-dir <dir>"
+	return model.T("Run a backtrack drill on a copy-on-write clone (%s; the source cluster is only read), keep the signed evidence in the directory the scan reads, and scan again.",
+		"コピーオンライトクローンでバックトラックの訓練を実行し（%s。ソースクラスターは読み取るだけです）、署名付きの証跡をスキャンが読むディレクトリに保存して、再スキャンしてください。", cmd)
 }

@@ -139,6 +139,12 @@ const (
 	StepKeep ResolutionStep = "keep"
 	// StepReduceWrites: the achieved window falls short of the target.
 	StepReduceWrites ResolutionStep = "reduce_writes"
+	// StepRunDrill: run a backtrack drill that keeps signed evidence
+	// (KG-BT-004: none, stale or failed).
+	StepRunDrill ResolutionStep = "run_drill"
+	// StepCheckEvidence: evidence does not verify; find out why and restore
+	// the original documents.
+	StepCheckEvidence ResolutionStep = "check_evidence"
 	// StepGrantDescribe: the achieved window could not be measured.
 	StepGrantDescribe ResolutionStep = "grant_describe"
 	// StepGrantMetrics: BacktrackWindowAlert could not be read.

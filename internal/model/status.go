@@ -72,6 +72,21 @@ const (
 	// window, so the window cannot be full yet.
 	ReasonWindowStillFilling Reason = "WINDOW_STILL_FILLING"
 
+	// Drills (KG-BT-004): verified, signed drill evidence.
+	// ReasonDrillRecent: the newest verified drill succeeded within the
+	// maximum age.
+	ReasonDrillRecent Reason = "DRILL_RECENT"
+	// ReasonDrillStale: the newest verified drill succeeded, longer ago than
+	// the maximum age.
+	ReasonDrillStale Reason = "DRILL_STALE"
+	// ReasonDrillFailed: the newest verified drill failed.
+	ReasonDrillFailed Reason = "DRILL_FAILED"
+	// ReasonDrillEvidenceMissing: no drill evidence for the cluster.
+	ReasonDrillEvidenceMissing Reason = "DRILL_EVIDENCE_MISSING"
+	// ReasonDrillEvidenceUnverified (ERROR): an evidence document does not
+	// verify (signature, key, chain, schema or contents).
+	ReasonDrillEvidenceUnverified Reason = "DRILL_EVIDENCE_UNVERIFIED"
+
 	// Out of scope (NOT_APPLICABLE), each an AWS limit stated with its source
 	// in docs/backtrack-rules.md (Scope, Global databases, Aurora Serverless, Regions).
 	ReasonEngineNotAuroraMySQL  Reason = "ENGINE_NOT_AURORA_MYSQL"
