@@ -121,3 +121,28 @@ func TestDrillVerifyCommand(t *testing.T) {
 		t.Errorf("empty directory: exit %d %s", code, e)
 	}
 }
+
+func TestDrillReportCommand(t *testing.T) {
+	keys, files := drillChain(t)
+	pub := filepath.Join(keys, evidence.PublicKeyFile)
+	out := filepath.Join(t.TempDir(), "drills.html")
+	if code, _, e := runCLI("drill", "report", filepath.Dir(files[0]), "--public-key", pub, "--format", "html", "--output", out, "--lang", "ja"); code != 0 {
+		t.Fatalf("report: exit %d %s", code, e)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`<html lang="ja">`, "訓練 a3", "検証済み", "CP-9(1)"} {
+		if !strings.Contains(string(data), w) {
+			t.Errorf("HTML report lacks %q", w)
+		}
+	}
+	code, md, e := runCLI("drill", "report", files[0], files[1], files[2])
+	if code != 0 || !strings.Contains(md, "# Backtrack drill evidence report") || !strings.Contains(md, "no expected key was given") {
+		t.Errorf("markdown without a key: exit %d %s\n%s", code, e, md)
+	}
+	if code, _, _ := runCLI("drill", "report", files[0], "--format", "pdf"); code != cli.ExitFatal {
+		t.Errorf("--format pdf: exit %d", code)
+	}
+}

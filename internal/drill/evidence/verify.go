@@ -27,6 +27,9 @@ const (
 	CheckName      = "name"      // the file name is not <start>-<drill id>.json
 )
 
+// noExpectedKey is the key problem of a Verify without an expected key.
+const noExpectedKey = "no expected public key to verify against"
+
 // Problem is one failed check of one file.
 type Problem struct {
 	Check  string `json:"check"`
@@ -146,7 +149,7 @@ func verifySignature(r *Result, doc *Document, pub ed25519.PublicKey) {
 		return
 	}
 	if len(pub) != ed25519.PublicKeySize {
-		r.add(CheckKey, "no expected public key to verify against")
+		r.add(CheckKey, "%s", noExpectedKey)
 	} else if !bytes.Equal(signer, pub) {
 		r.add(CheckKey, "signed by key %s, expected key %s", KeyID(signer), KeyID(pub))
 	}
