@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -21,6 +22,7 @@ func init() { scanCommands = append(scanCommands, newScanIaCCommand) }
 type scanIaCFlags struct {
 	reportFlags
 	iacInputFlags
+	uploadFlags
 	accountID string
 }
 
@@ -59,6 +61,7 @@ Paths in reports are relative to --root (default: the current directory), as cod
 	}
 	addReportFlags(cmd, &f.reportFlags)
 	addIaCInputFlags(cmd, &f.iacInputFlags)
+	addUploadFlags(cmd, &f.uploadFlags)
 	cmd.Flags().StringVar(&f.accountID, "account-id", "", "with --format asff: the AWS account the findings are imported into (with --region)")
 	return cmd
 }
@@ -71,6 +74,9 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	}
 	if len(args) == 0 {
 		args = []string{"."}
+	}
+	if err := f.uploadFlags.check(); err != nil {
+		return err
 	}
 	// Security Hub needs an account, a Region and a product ARN on every
 	// finding; code has none of its own, so the user names them.
@@ -90,6 +96,16 @@ func runScanIaC(cmd *cobra.Command, g *globalFlags, f *scanIaCFlags, args []stri
 	if len(inv.Clusters) == 0 && len(inv.Diagnostics) == 0 {
 		fmt.Fprintf(cmd.ErrOrStderr(), "kumoguard: no Aurora/RDS clusters found in Terraform, plan JSON or CloudFormation under %s\n", strings.Join(args, ", "))
 	}
-	rep := scan.Report(inv, s.scanSettings(), scan.Scope{Kind: "iac", Root: root, Started: started})
-	return f.emit(cmd, s, rep)
+	ss := s.scanSettings()
+	ss.Edits = ss.Edits || (f.uploadFlags.wants() && report.NeedsOf("json").Edits)
+	rep := scan.Report(inv, ss, scan.Scope{Kind: "iac", Root: root, Started: started})
+	err = f.emit(cmd, s, rep)
+	// Upload what was written; not a partial report, nor after a failed write.
+	var ee *ExitError
+	if f.uploadFlags.wants() && !rep.Scan.Interrupted && !(errors.As(err, &ee) && ee.Code == ExitFatal) {
+		if uerr := f.uploadFlags.run(cmd, ctx, s, rep, args[0]); uerr != nil {
+			return uerr
+		}
+	}
+	return err
 }
