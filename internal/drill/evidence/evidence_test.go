@@ -379,3 +379,30 @@ func TestSchemaRejectsNull(t *testing.T) {
 		t.Error("phases: null validated")
 	}
 }
+
+func TestAppendRefusesInvalid(t *testing.T) {
+	key := newKey(t)
+	tests := []struct {
+		name string
+		edit func(*Document)
+		want string
+	}{
+		{"unknown outcome", func(d *Document) { d.Outcome = "passed" }, "JSON Schema"},
+		{"succeeded with a failed phase", func(d *Document) { d.Phases[1].Outcome = OutcomeFailed }, "contradicts"},
+		{"failed without a reason", func(d *Document) { d.Outcome = OutcomeFailed }, "failure_reason"},
+		{"bad account", func(d *Document) { d.Account = "12" }, "JSON Schema"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d := Sample(testARN, "d1", t0, OutcomeSucceeded)
+			tt.edit(d)
+			if _, err := Append(dir, d, key); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Append: %v, want an error with %q", err, tt.want)
+			}
+			if files, _ := Files(dir); len(files) != 0 {
+				t.Errorf("wrote %v", files)
+			}
+		})
+	}
+}
