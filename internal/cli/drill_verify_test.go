@@ -112,12 +112,32 @@ func TestDrillVerifyCommand(t *testing.T) {
 			}
 		})
 	}
+	// An anchor catches the newest document deleted, which the chain cannot.
+	keys, files := drillChain(t)
+	pub := filepath.Join(keys, evidence.PublicKeyFile)
+	_, out, _ := runCLI("drill", "verify", "--public-key", pub, "--format", "json", filepath.Dir(files[0]))
+	var rep struct{ Heads map[string]string }
+	json.Unmarshal([]byte(out), &rep)
+	arn := "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+	anchor := arn + "=" + rep.Heads[arn]
+	if code, out, e := runCLI("drill", "verify", "--public-key", pub, "--anchor", anchor, filepath.Dir(files[0])); code != 0 {
+		t.Errorf("anchored, intact: exit %d\n%s%s", code, out, e)
+	}
+	os.Remove(files[2])
+	if code, out, _ := runCLI("drill", "verify", "--public-key", pub, filepath.Dir(files[0])); code != 0 {
+		t.Errorf("newest deleted, no anchor: exit %d (a chain alone cannot tell)\n%s", code, out)
+	}
+	if code, out, _ := runCLI("drill", "verify", "--public-key", pub, "--anchor", anchor, filepath.Dir(files[0])); code != 1 || !strings.Contains(out, "FAIL  anchor "+arn) {
+		t.Errorf("newest deleted, anchored: exit %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI("drill", "verify", "--public-key", pub, "--anchor", "nonsense", filepath.Dir(files[0])); code != cli.ExitFatal {
+		t.Errorf("a bad --anchor: exit %d", code)
+	}
 	// Usage.
 	if code, _, e := runCLI("drill", "verify", t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "--public-key") {
 		t.Errorf("no key: exit %d %s", code, e)
 	}
-	keys, _ := drillChain(t)
-	if code, _, e := runCLI("drill", "verify", "--public-key", filepath.Join(keys, evidence.PublicKeyFile), t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "no evidence documents") {
+	if code, _, e := runCLI("drill", "verify", "--public-key", pub, t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "no evidence documents") {
 		t.Errorf("empty directory: exit %d %s", code, e)
 	}
 }

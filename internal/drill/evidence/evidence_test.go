@@ -406,3 +406,28 @@ func TestAppendRefusesInvalid(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAnchors(t *testing.T) {
+	key := newKey(t)
+	paths := chain(t, t.TempDir(), key, 3)
+	results := Verify(paths, pubOf(key))
+	head := results[2].Hash
+	if p := CheckAnchors(results, map[string]string{testARN: head}); len(p) != 0 {
+		t.Errorf("intact: %v", p)
+	}
+	// A newer drill since the anchor is fine.
+	if p := CheckAnchors(results, map[string]string{testARN: results[1].Hash}); len(p) != 0 {
+		t.Errorf("anchor older than the head: %v", p)
+	}
+	// The newest deleted: the chain alone cannot tell, the anchor can.
+	os.Remove(paths[2])
+	shorter := Verify(paths[:2], pubOf(key))
+	for _, r := range shorter {
+		if !r.OK() {
+			t.Fatalf("%s: %s", r.File, r.Error())
+		}
+	}
+	if p := CheckAnchors(shorter, map[string]string{testARN: head}); len(p) != 1 || !strings.Contains(p[0], testARN) {
+		t.Errorf("newest deleted: %v", p)
+	}
+}

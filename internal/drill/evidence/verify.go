@@ -324,3 +324,30 @@ func oneLine(s string) string {
 // finish minus its start: a drill measures durations on the monotonic clock
 // while the timestamps are wall-clock, and the two drift apart slightly.
 const durationTolerance = 1.0
+
+// CheckAnchors checks the head hashes kept elsewhere (source ARN → the
+// "sha256:…" hash drill verify printed as that chain's head, at some earlier
+// time): the anchored document must still be among the results. With the
+// chain intact, nothing up to it was deleted; only documents newer than the
+// anchor can still disappear unseen. It returns one problem per anchor that
+// fails, in ARN order.
+func CheckAnchors(results []Result, anchors map[string]string) []string {
+	have := map[string]bool{}
+	for _, r := range results {
+		if r.Doc != nil {
+			have[r.Doc.Source.ARN+"\x00"+r.Hash] = true
+		}
+	}
+	arns := make([]string, 0, len(anchors))
+	for a := range anchors {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	var out []string
+	for _, a := range arns {
+		if !have[a+"\x00"+anchors[a]] {
+			out = append(out, fmt.Sprintf("%s: the anchored document %s is not among the files: documents up to it were deleted or changed", a, short(anchors[a])))
+		}
+	}
+	return out
+}
