@@ -19,6 +19,7 @@ func init() { drillCommands = append(drillCommands, newDrillVerifyCommand) }
 
 func newDrillVerifyCommand(g *globalFlags) *cobra.Command {
 	var pubPath, format string
+	var anchors []string
 	cmd := &cobra.Command{
 		Use:   "verify FILE|DIR... --public-key FILE",
 		Short: "Check drill evidence offline: signature, key, chain, schema, contents",
@@ -29,7 +30,8 @@ one source cluster, ordered by start time, must each name the SHA-256 of the one
 none): an edited, deleted, reordered or missing document breaks the chain at the next one.
 
 A chain cannot show that its newest documents were deleted. Keep the head hash this command prints for
-each cluster somewhere the evidence directory's writers cannot change (the service stores it) and compare.
+each cluster somewhere the evidence directory's writers cannot change (the service stores it) and give it
+back with --anchor ARN=HASH: the anchored document must still be there.
 
 Exit status: 0 every document verifies, 1 any does not (each named with what failed), 2 usage or error.`,
 		Example: `  kumoguard drill verify evidence/ --public-key kumoguard-drill.pub
@@ -51,8 +53,20 @@ Exit status: 0 every document verifies, 1 any does not (each named with what fai
 			if err != nil {
 				return fatalErr("drill verify: %v", err)
 			}
+			want := map[string]string{}
+			for _, a := range anchors {
+				arn, hash, ok := strings.Cut(a, "=")
+				if !ok || !strings.HasPrefix(arn, "arn:") || !strings.HasPrefix(hash, "sha256:") {
+					return usageErr("--anchor %q: expected ARN=sha256:HEX (a head hash drill verify printed)", a)
+				}
+				want[arn] = hash
+			}
 			results := evidence.Verify(files, pub)
 			rep := verifyReport(results, evidence.KeyID(pub))
+			rep.AnchorProblems = evidence.CheckAnchors(results, want)
+			if rep.AnchorProblems == nil {
+				rep.AnchorProblems = []string{}
+			}
 			w := cmd.OutOrStdout()
 			switch strings.ToLower(format) {
 			case "json":
@@ -67,7 +81,7 @@ Exit status: 0 every document verifies, 1 any does not (each named with what fai
 			default:
 				return usageErr("--format: unknown format %q (expected text or json)", format)
 			}
-			if rep.Failed > 0 {
+			if rep.Failed > 0 || len(rep.AnchorProblems) > 0 {
 				return &ExitError{Code: ExitFindings}
 			}
 			return nil
@@ -75,6 +89,7 @@ Exit status: 0 every document verifies, 1 any does not (each named with what fai
 	}
 	cmd.Flags().StringVar(&pubPath, "public-key", "", "the expected signer's public key (PEM, from kumoguard drill keygen)")
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "text or json")
+	cmd.Flags().StringArrayVar(&anchors, "anchor", nil, "ARN=sha256:HEX, a head hash kept elsewhere: that document must still be there (repeatable)")
 	return cmd
 }
 
@@ -137,6 +152,8 @@ type verifyOutput struct {
 	// Heads is each source cluster's newest document hash: the value to keep
 	// elsewhere, since a chain cannot show its newest documents deleted.
 	Heads map[string]string `json:"heads"`
+	// AnchorProblems are the --anchor hashes not found.
+	AnchorProblems []string `json:"anchor_problems"`
 }
 
 func verifyReport(results []evidence.Result, keyID string) verifyOutput {
@@ -192,6 +209,9 @@ func writeVerifyText(w interface{ Write([]byte) (int, error) }, rep verifyOutput
 		for _, a := range arns {
 			fmt.Fprintf(w, "  %s  %s\n", a, rep.Heads[a])
 		}
+	}
+	for _, p := range rep.AnchorProblems {
+		fmt.Fprintf(w, "FAIL  anchor %s\n", p)
 	}
 	fmt.Fprintln(w, model.T("%d verified, %d failed (public key %s).", "検証成功 %d 件、失敗 %d 件（公開鍵 %s）。",
 		rep.Verified, rep.Failed, rep.PublicKeyID).In(lang))

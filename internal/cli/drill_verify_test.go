@@ -112,12 +112,57 @@ func TestDrillVerifyCommand(t *testing.T) {
 			}
 		})
 	}
+	// An anchor catches the newest document deleted, which the chain cannot.
+	keys, files := drillChain(t)
+	pub := filepath.Join(keys, evidence.PublicKeyFile)
+	_, out, _ := runCLI("drill", "verify", "--public-key", pub, "--format", "json", filepath.Dir(files[0]))
+	var rep struct{ Heads map[string]string }
+	json.Unmarshal([]byte(out), &rep)
+	arn := "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+	anchor := arn + "=" + rep.Heads[arn]
+	if code, out, e := runCLI("drill", "verify", "--public-key", pub, "--anchor", anchor, filepath.Dir(files[0])); code != 0 {
+		t.Errorf("anchored, intact: exit %d\n%s%s", code, out, e)
+	}
+	os.Remove(files[2])
+	if code, out, _ := runCLI("drill", "verify", "--public-key", pub, filepath.Dir(files[0])); code != 0 {
+		t.Errorf("newest deleted, no anchor: exit %d (a chain alone cannot tell)\n%s", code, out)
+	}
+	if code, out, _ := runCLI("drill", "verify", "--public-key", pub, "--anchor", anchor, filepath.Dir(files[0])); code != 1 || !strings.Contains(out, "FAIL  anchor "+arn) {
+		t.Errorf("newest deleted, anchored: exit %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI("drill", "verify", "--public-key", pub, "--anchor", "nonsense", filepath.Dir(files[0])); code != cli.ExitFatal {
+		t.Errorf("a bad --anchor: exit %d", code)
+	}
 	// Usage.
 	if code, _, e := runCLI("drill", "verify", t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "--public-key") {
 		t.Errorf("no key: exit %d %s", code, e)
 	}
-	keys, _ := drillChain(t)
-	if code, _, e := runCLI("drill", "verify", "--public-key", filepath.Join(keys, evidence.PublicKeyFile), t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "no evidence documents") {
+	if code, _, e := runCLI("drill", "verify", "--public-key", pub, t.TempDir()); code != cli.ExitFatal || !strings.Contains(e, "no evidence documents") {
 		t.Errorf("empty directory: exit %d %s", code, e)
+	}
+}
+
+func TestDrillReportCommand(t *testing.T) {
+	keys, files := drillChain(t)
+	pub := filepath.Join(keys, evidence.PublicKeyFile)
+	out := filepath.Join(t.TempDir(), "drills.html")
+	if code, _, e := runCLI("drill", "report", filepath.Dir(files[0]), "--public-key", pub, "--format", "html", "--output", out, "--lang", "ja"); code != 0 {
+		t.Fatalf("report: exit %d %s", code, e)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`<html lang="ja">`, "訓練 a3", "検証済み", "CP-9(1)"} {
+		if !strings.Contains(string(data), w) {
+			t.Errorf("HTML report lacks %q", w)
+		}
+	}
+	code, md, e := runCLI("drill", "report", files[0], files[1], files[2])
+	if code != 0 || !strings.Contains(md, "# Backtrack drill evidence report") || !strings.Contains(md, "no expected key was given") {
+		t.Errorf("markdown without a key: exit %d %s\n%s", code, e, md)
+	}
+	if code, _, _ := runCLI("drill", "report", files[0], "--format", "pdf"); code != cli.ExitFatal {
+		t.Errorf("--format pdf: exit %d", code)
 	}
 }

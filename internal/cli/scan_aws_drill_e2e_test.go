@@ -95,6 +95,7 @@ func TestCLIScanAWSDrillEvidence(t *testing.T) {
 				Status   string
 				Reason   string
 				Message  struct{ EN string }
+				Fix      *struct{ Summary struct{ EN string } }
 				Resource struct{ ARN string }
 			}
 		}
@@ -106,6 +107,9 @@ func TestCLIScanAWSDrillEvidence(t *testing.T) {
 			if f.RuleID == "KG-BT-004" {
 				name := f.Resource.ARN[strings.LastIndex(f.Resource.ARN, ":")+1:]
 				got[name] = f.Status + " " + f.Reason + " " + f.Message.EN
+				if f.Fix != nil {
+					got[name] += " FIX: " + f.Fix.Summary.EN
+				}
 			}
 		}
 		return code, got, stderr.String()
@@ -117,9 +121,9 @@ func TestCLIScanAWSDrillEvidence(t *testing.T) {
 	}
 	want := map[string][]string{
 		"fresh":    {"PASS DRILL_RECENT", "f2"},
-		"stale":    {"FAIL DRILL_STALE", "s1", "maximum age of 90 days"},
-		"none":     {"FAIL DRILL_EVIDENCE_MISSING", ev},
-		"tampered": {"ERROR DRILL_EVIDENCE_UNVERIFIED", edited, "signature"},
+		"stale":    {"FAIL DRILL_STALE", "s1", "maximum age of 90 days", "FIX: Run a backtrack drill", "kumoguard drill run " + arns["stale"] + " --apply"},
+		"none":     {"FAIL DRILL_EVIDENCE_MISSING", ev, "FIX: Run a backtrack drill"},
+		"tampered": {"ERROR DRILL_EVIDENCE_UNVERIFIED", edited, "signature", "FIX: Run kumoguard drill verify"},
 		"pg":       {"NOT_APPLICABLE ENGINE_NOT_AURORA_MYSQL"},
 	}
 	for name, parts := range want {

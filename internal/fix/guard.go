@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -203,8 +204,22 @@ func sharedBy(p *planned, users clusterUsers, kind model.SourceKind) []model.Tex
 	seen := map[string]bool{}
 	l := p.change.Location
 	k := useKey{kind: kind, file: l.File, line: l.Line, column: l.Column}
-	if p.change.insert {
+	if p.change.insert && !p.change.call {
 		k = useKey{kind: kind, insert: true, file: l.File, line: l.Line}
+	}
+	var roots []string
+	for _, c := range users[k] {
+		if kind == model.SourceTerraform && !inRoot(l.File, c.Root) {
+			roots = appendUniq(roots, rootName(c.Root))
+		}
+	}
+	if len(roots) > 1 {
+		// A module's own code, used by several roots: a change there would
+		// change every one of those environments at once. kumoguard changes
+		// one environment at a time, in that root's files.
+		sort.Strings(roots)
+		out = append(out, model.T("the place is in a module that the roots %s all use, so changing it would change each of those environments; kumoguard changes an environment in its own root's files only",
+			"この場所はルート %s がすべて使うモジュールの中にあり、変更するとそれぞれの環境が変わります。kumoguard は各環境をそのルート自身のファイルでだけ変更します", strings.Join(roots, ", ")))
 	}
 	for _, c := range users[k] {
 		key := c.Root + "\x00" + c.Address

@@ -59,6 +59,9 @@ type Change struct {
 	insert   bool
 	resource string // logical ID or block, for insertions
 	module   string // module call to add the argument to
+	// call: add the argument to the module call whose header is at
+	// Location (model.OriginModuleCall).
+	call bool
 }
 
 // Refusal is a finding kumoguard will not patch in place, and why.
@@ -134,7 +137,6 @@ type planned struct {
 func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Result, error) {
 	var res Result
 	existing := existingWithoutBacktrack(inv)
-	calls := moduleCalls{}
 	byKey := map[string]*planned{}
 	var order []string
 	refused := map[string]bool{}
@@ -177,7 +179,8 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			}
 			continue
 		}
-		def, has := definition(f.Provenance)
+		pl := placeOf(f.Provenance)
+		def, has := pl.def, pl.has
 		p := planned{sensitive: res0.Sensitive, change: Change{Addresses: []string{f.Resource.Address}, RuleIDs: []string{f.RuleID},
 			Fingerprints: []string{f.Fingerprint}, Reason: f.Reason, To: r.TargetWindowSeconds}}
 		p.change.Why = targetWhy(res0)
@@ -191,17 +194,13 @@ func Patches(findings []model.Finding, inv model.Inventory, o PatchOptions) (Res
 			p.change.resource = lastSegment(f.Resource.Address)
 			p.key = fmt.Sprintf("%s:%d:insert", f.Location.File, f.Location.Line)
 		}
-		// A variable of a module that the caller does not set: the caller sets
-		// it, rather than the module's default changing for every caller.
-		if has && def.Kind == model.OriginVariableDefault && c != nil && f.Resource.Kind == model.SourceTerraform {
-			if mod, ok := singleModule(f.Resource.Address); ok {
-				if file, line, found := calls.find(o.Root, c.Root, mod); found {
-					p.file = file
-					p.change.Kind, p.change.Name, p.change.module, p.change.insert = model.OriginModuleArgument, def.Name, mod, true
-					p.change.Location = model.Location{File: file, Line: line, Column: 1}
-					p.key = fmt.Sprintf("%s:module:%s:%s", file, mod, def.Name)
-				}
-			}
+		// A variable of a module that the call does not set (the source
+		// says which call: model.OriginModuleCall): the call gets the
+		// argument, so that environment changes, rather than the module's
+		// default changing for every caller.
+		if has && def.Kind == model.OriginModuleCall && f.Resource.Kind == model.SourceTerraform {
+			p.change.Kind, p.change.Name, p.change.insert, p.change.call = model.OriginModuleArgument, def.Name, true, true
+			p.key = fmt.Sprintf("%s:%d:%d:call:%s", def.Location.File, def.Location.Line, def.Location.Column, def.Name)
 		}
 		p.change.What = what(f.Resource.Kind, p.change)
 		p.kind = f.Resource.Kind
@@ -458,6 +457,8 @@ func patchBytesIn(file string, src []byte, ps []*planned, sensitiveVars map[stri
 		var old string
 		var err error
 		switch {
+		case kind == "hcl" && p.change.insert && p.change.call:
+			e, err = hclInsertCallArgument(sf, p.change.Location, p.change.Name, p.change.To)
 		case kind == "hcl" && p.change.insert && p.change.module != "":
 			e, err = hclInsertModuleArgument(sf, p.change.module, p.change.Name, p.change.To)
 		case kind == "hcl" && p.change.insert:
@@ -590,49 +591,4 @@ func MarkApplied(findings []model.Finding, rems []model.Remediation, res Result)
 			}
 		}
 	}
-}
-
-// singleModule returns the module name of an address inside exactly one
-// module call ("module.db.aws_rds_cluster.this" or "module.db[0]...").
-func singleModule(addr string) (string, bool) {
-	if !strings.HasPrefix(addr, "module.") || strings.Count(addr, "module.") != 1 {
-		return "", false
-	}
-	rest := strings.TrimPrefix(addr, "module.")
-	i := strings.IndexAny(rest, ".[")
-	if i <= 0 {
-		return "", false
-	}
-	return rest[:i], true
-}
-
-// findModuleCall finds the .tf file of the root module rootRel (relative to
-// the scan root) that calls module mod, and the line of the call.
-// moduleCalls remembers findModuleCall's answers for one Patches call: a
-// module shared by many clusters of one root is looked up once, not once per
-// finding (each lookup reads and parses the root's files).
-type moduleCalls map[[3]string]moduleCall
-
-type moduleCall struct {
-	file  string
-	line  int
-	found bool
-}
-
-func (m moduleCalls) find(scanRoot, rootRel, mod string) (string, int, bool) {
-	k := [3]string{scanRoot, rootRel, mod}
-	if c, ok := m[k]; ok {
-		return c.file, c.line, c.found
-	}
-	file, line, found := findModuleCall(scanRoot, rootRel, mod)
-	m[k] = moduleCall{file, line, found}
-	return file, line, found
-}
-
-func findModuleCall(scanRoot, rootRel, mod string) (string, int, bool) {
-	b, ok := moduleBlock(dirBlocks(filepath.Join(scanRoot, filepath.FromSlash(rootRel))), mod)
-	if !ok {
-		return "", 0, false
-	}
-	return path.Join(filepath.ToSlash(rootRel), b.file), b.block.TypeRange.Start.Line, true
 }

@@ -169,6 +169,16 @@ func hclInsertModuleArgument(s *source, mod, name string, value int64) (edit, er
 	}, fmt.Sprintf("%s: no module %q block", file, mod), name, value)
 }
 
+// hclInsertCallArgument returns the edit that adds name = value to the
+// module call whose header is at loc (the call that leaves the module's
+// input unset, as the scan found it).
+func hclInsertCallArgument(s *source, loc model.Location, name string, value int64) (edit, error) {
+	file := s.name
+	return hclInsertAttribute(s, func(b *hclsyntax.Block) bool {
+		return b.Type == "module" && len(b.Labels) == 1 && b.TypeRange.Start.Line == loc.Line && b.TypeRange.Start.Column == loc.Column
+	}, fmt.Sprintf("%s:%d: no module call starts here (the file changed since the scan?)", file, loc.Line), name, value)
+}
+
 // hclInsertAttribute adds name = value to the first top-level block match
 // accepts. The line goes after the block's last attribute before any nested
 // block, with that attribute's indentation, and its "=" aligned with it when

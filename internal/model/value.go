@@ -51,6 +51,12 @@ const (
 	OriginReference        OriginKind = "reference"         // another resource's configured argument
 )
 
+// OriginModuleCall is a module call that does not set the input, so the
+// module's variable default (the next step) applies. Location is the call's
+// header in the calling module: setting the input there changes that caller
+// (that root) only, where editing the default would change every caller.
+const OriginModuleCall OriginKind = "module_call"
+
 // Origin is one step in a value's provenance: the place it was written and
 // what that place is. Provenance runs from the attribute that uses the value
 // to the place that finally defines it, so a fixer edits the last step.
@@ -62,6 +68,12 @@ type Origin struct {
 	// (backtrack_windows = { staging = 72 }: Name backtrack_windows, Key staging).
 	Key      string   `json:"key,omitempty"`
 	Location Location `json:"location"`
+	// Expression is the source text of the expression at Location when the
+	// value is computed there (var.hours * 3600, max(var.w, 3600)) rather
+	// than written as it is. The steps after it, if any, are where the
+	// expression's one input is defined: they hold the input's value, not
+	// the value itself, so a fixer must not write the value there.
+	Expression string `json:"expression,omitempty"`
 }
 
 // Value is an attribute as a source saw it: its value if known, where it was

@@ -114,6 +114,7 @@ type sarifResult struct {
 	Level               string             `json:"level"`
 	Message             sarifMessage       `json:"message"`
 	Locations           []sarifLocation    `json:"locations"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Fixes               []sarifFix         `json:"fixes,omitempty"`
@@ -128,6 +129,8 @@ type sarifResultProps struct {
 }
 
 type sarifLocation struct {
+	ID               int                    `json:"id,omitempty"`
+	Message          *sarifMessage          `json:"message,omitempty"`
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
 }
@@ -285,6 +288,7 @@ func sarifResultOf(f model.Finding, root, lang string) sarifResult {
 		PartialFingerprints: map[string]string{sarifFingerprintKey: f.Fingerprint},
 		Properties:          sarifResultProps{Status: f.Status, Reason: f.Reason, Severity: f.Severity, Resource: f.Resource},
 		Fixes:               sarifFixesOf(f, lang),
+		RelatedLocations:    sarifRelatedOf(f, lang),
 	}
 	if s := f.Suppressed; s != nil {
 		sup := sarifSuppression{
@@ -336,6 +340,51 @@ func sarifMessageOf(f model.Finding, lang string) sarifMessage {
 		md += "\n\n_" + words.Note.In(lang) + ":_ " + markdownText(n.In(lang))
 	}
 	return sarifMessage{Text: text, Markdown: md}
+}
+
+// sarifRelatedOf lists the other places of a Terraform finding's
+// provenance (where the module uses the value, the module call it enters
+// by, the module default that applies), so a reader sees both the root's
+// definition (the result's location) and the module's side.
+func sarifRelatedOf(f model.Finding, lang string) []sarifLocation {
+	if f.Resource.Kind != model.SourceTerraform {
+		return nil
+	}
+	var out []sarifLocation
+	for _, o := range f.Provenance {
+		l := o.Location
+		if l.File == "" || (l.File == f.Location.File && l.Line == f.Location.Line && l.Column == f.Location.Column) {
+			continue
+		}
+		out = append(out, sarifLocation{ID: len(out) + 1, Message: &sarifMessage{Text: originStep(o).In(lang)},
+			PhysicalLocation: physicalLocation(l)})
+	}
+	return out
+}
+
+// originStep names one provenance step.
+func originStep(o model.Origin) model.Text {
+	var t model.Text
+	switch o.Kind {
+	case model.OriginAttribute:
+		t = model.T("used as %s", "%s として使用", o.Name)
+	case model.OriginModuleArgument:
+		t = model.T("module argument %s", "モジュール引数 %s", o.Name)
+	case model.OriginModuleCall:
+		t = model.T("module call that does not set %s", "%s を設定していないモジュール呼び出し", o.Name)
+	case model.OriginVariableDefault:
+		t = model.T("default of variable %q", "変数 %q の既定値", o.Name)
+	case model.OriginVarFile:
+		t = model.T("%s in a variable file", "変数ファイルの %s", o.Name)
+	case model.OriginLocal:
+		t = model.T("local.%s", "local.%s", o.Name)
+	default:
+		t = model.T("%s %s", "%s %s", o.Kind, o.Name)
+	}
+	if o.Expression != "" {
+		t = model.Text{EN: t.EN + " = " + o.Expression, JA: t.JA + " = " + o.Expression}
+	}
+	return t
 }
 
 // sarifLocationOf places a finding: a file region for IaC, a logical

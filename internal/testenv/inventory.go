@@ -111,11 +111,15 @@ func renderValue[T comparable](b *strings.Builder, name string, v model.Value[T]
 		fmt.Fprintf(b, "    why en: %s\n    why ja: %s\n", v.Why.EN, v.Why.JA)
 	}
 	for _, o := range v.Provenance {
+		expr := ""
+		if o.Expression != "" {
+			expr = " computed: " + o.Expression
+		}
 		if o.Key != "" {
-			fmt.Fprintf(b, "    <- %s %s[%q] %s\n", o.Kind, o.Name, o.Key, fullLoc(o.Location))
+			fmt.Fprintf(b, "    <- %s %s[%q] %s%s\n", o.Kind, o.Name, o.Key, fullLoc(o.Location), expr)
 			continue
 		}
-		fmt.Fprintf(b, "    <- %s %s %s\n", o.Kind, o.Name, fullLoc(o.Location))
+		fmt.Fprintf(b, "    <- %s %s %s%s\n", o.Kind, o.Name, fullLoc(o.Location), expr)
 	}
 }
 

@@ -98,6 +98,9 @@ func normalize(doc *Document) {
 // same directory and then linked into place (mode 0644): it never replaces an
 // existing file and never writes through a symbolic link.
 //
+// A document that does not match the JSON Schema, or whose outcome its
+// contents contradict (Consistency), is refused with an error naming why.
+//
 // Drills of one cluster must not append concurrently: two documents naming the
 // same previous hash fork the chain, and Verify reports the later one.
 func Append(dir string, doc *Document, key ed25519.PrivateKey) (string, error) {
@@ -148,6 +151,14 @@ func Append(dir string, doc *Document, key ed25519.PrivateKey) (string, error) {
 	data, err := Encode(doc)
 	if err != nil {
 		return "", err
+	}
+	// What would not verify is refused before it is written: a drill's
+	// contract mistake shows at once, not at the next audit.
+	if err := ValidateJSON(data); err != nil {
+		return "", fmt.Errorf("evidence: the document does not match its JSON Schema: %v", oneLine(err.Error()))
+	}
+	if c := Consistency(doc); len(c) > 0 {
+		return "", fmt.Errorf("evidence: the document contradicts itself: %s", strings.Join(c, "; "))
 	}
 	path := filepath.Join(dir, rel)
 	if err := writeAtomic(path, data); err != nil {

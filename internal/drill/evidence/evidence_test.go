@@ -379,3 +379,55 @@ func TestSchemaRejectsNull(t *testing.T) {
 		t.Error("phases: null validated")
 	}
 }
+
+func TestAppendRefusesInvalid(t *testing.T) {
+	key := newKey(t)
+	tests := []struct {
+		name string
+		edit func(*Document)
+		want string
+	}{
+		{"unknown outcome", func(d *Document) { d.Outcome = "passed" }, "JSON Schema"},
+		{"succeeded with a failed phase", func(d *Document) { d.Phases[1].Outcome = OutcomeFailed }, "contradicts"},
+		{"failed without a reason", func(d *Document) { d.Outcome = OutcomeFailed }, "failure_reason"},
+		{"bad account", func(d *Document) { d.Account = "12" }, "JSON Schema"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d := Sample(testARN, "d1", t0, OutcomeSucceeded)
+			tt.edit(d)
+			if _, err := Append(dir, d, key); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Append: %v, want an error with %q", err, tt.want)
+			}
+			if files, _ := Files(dir); len(files) != 0 {
+				t.Errorf("wrote %v", files)
+			}
+		})
+	}
+}
+
+func TestCheckAnchors(t *testing.T) {
+	key := newKey(t)
+	paths := chain(t, t.TempDir(), key, 3)
+	results := Verify(paths, pubOf(key))
+	head := results[2].Hash
+	if p := CheckAnchors(results, map[string]string{testARN: head}); len(p) != 0 {
+		t.Errorf("intact: %v", p)
+	}
+	// A newer drill since the anchor is fine.
+	if p := CheckAnchors(results, map[string]string{testARN: results[1].Hash}); len(p) != 0 {
+		t.Errorf("anchor older than the head: %v", p)
+	}
+	// The newest deleted: the chain alone cannot tell, the anchor can.
+	os.Remove(paths[2])
+	shorter := Verify(paths[:2], pubOf(key))
+	for _, r := range shorter {
+		if !r.OK() {
+			t.Fatalf("%s: %s", r.File, r.Error())
+		}
+	}
+	if p := CheckAnchors(shorter, map[string]string{testARN: head}); len(p) != 1 || !strings.Contains(p[0], testARN) {
+		t.Errorf("newest deleted: %v", p)
+	}
+}

@@ -27,6 +27,9 @@ const (
 	CheckName      = "name"      // the file name is not <start>-<drill id>.json
 )
 
+// noExpectedKey is the key problem of a Verify without an expected key.
+const noExpectedKey = "no expected public key to verify against"
+
 // Problem is one failed check of one file.
 type Problem struct {
 	Check  string `json:"check"`
@@ -146,7 +149,7 @@ func verifySignature(r *Result, doc *Document, pub ed25519.PublicKey) {
 		return
 	}
 	if len(pub) != ed25519.PublicKeySize {
-		r.add(CheckKey, "no expected public key to verify against")
+		r.add(CheckKey, "%s", noExpectedKey)
 	} else if !bytes.Equal(signer, pub) {
 		r.add(CheckKey, "signed by key %s, expected key %s", KeyID(signer), KeyID(pub))
 	}
@@ -219,7 +222,7 @@ func Consistency(d *Document) []string {
 	for _, p := range d.Phases {
 		if p.Finished.Before(p.Started) {
 			out = append(out, fmt.Sprintf("phase %s finished before it started", p.Name))
-		} else if got := p.Finished.Sub(p.Started).Seconds(); math.Abs(got-p.DurationSeconds) > 0.001 {
+		} else if got := p.Finished.Sub(p.Started).Seconds(); math.Abs(got-p.DurationSeconds) > durationTolerance {
 			out = append(out, fmt.Sprintf("phase %s lasted %.3fs by its times but says %.3fs", p.Name, got, p.DurationSeconds))
 		}
 	}
@@ -315,4 +318,36 @@ func short(h string) string {
 func oneLine(s string) string {
 	f := strings.Fields(s)
 	return strings.Join(f, " ")
+}
+
+// durationTolerance is how far a phase's duration_seconds may be from its
+// finish minus its start: a drill measures durations on the monotonic clock
+// while the timestamps are wall-clock, and the two drift apart slightly.
+const durationTolerance = 1.0
+
+// CheckAnchors checks the head hashes kept elsewhere (source ARN → the
+// "sha256:…" hash drill verify printed as that chain's head, at some earlier
+// time): the anchored document must still be among the results. With the
+// chain intact, nothing up to it was deleted; only documents newer than the
+// anchor can still disappear unseen. It returns one problem per anchor that
+// fails, in ARN order.
+func CheckAnchors(results []Result, anchors map[string]string) []string {
+	have := map[string]bool{}
+	for _, r := range results {
+		if r.Doc != nil {
+			have[r.Doc.Source.ARN+"\x00"+r.Hash] = true
+		}
+	}
+	arns := make([]string, 0, len(anchors))
+	for a := range anchors {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	var out []string
+	for _, a := range arns {
+		if !have[a+"\x00"+anchors[a]] {
+			out = append(out, fmt.Sprintf("%s: the anchored document %s is not among the files: documents up to it were deleted or changed", a, short(anchors[a])))
+		}
+	}
+	return out
 }

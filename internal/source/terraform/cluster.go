@@ -35,14 +35,8 @@ func (in *instance) argument(res *resourceDecl, r *rep, name string) *evaluated 
 func (in *instance) evaluate(a *hcl.Attribute, raw cty.Value, r *rep) *evaluated {
 	v, ms := unmark(raw)
 	h, next := resolve(a.Expr, in, r, nil, 0)
-	chain := append([]model.Origin{{Kind: model.OriginAttribute, Name: a.Name, Location: loc(h)}}, next...)
-	where := loc(h)
-	for i := len(chain) - 1; i >= 0; i-- {
-		if chain[i].Location.File != "" {
-			where = chain[i].Location
-			break
-		}
-	}
+	chain := chainFrom(model.Origin{Kind: model.OriginAttribute, Name: a.Name, Location: loc(h)}, next)
+	where := valueWhere(chain, loc(h))
 	return &evaluated{attr: a, val: v, rs: collectReasons(ms), chain: chain, where: where, in: in, rep: r}
 }
 

@@ -44,6 +44,7 @@ func TestGolden(t *testing.T) {
 		{name: "workspace_selected", paths: []string{"workspace"}},
 		{name: "workspace_env", paths: []string{"workspace"}, opts: Options{Env: []string{"TF_WORKSPACE=staging"}}},
 		{name: "cycle", paths: []string{"cycle"}},
+		{name: "environments", paths: []string{"environments"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

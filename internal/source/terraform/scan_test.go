@@ -77,6 +77,8 @@ func TestBacktrackWindow(t *testing.T) {
 			chain: []step{
 				{model.OriginAttribute, "backtrack_window", at("multienv/modules/aurora/main.tf", 14, 29, 14, 49)},
 				{model.OriginModuleArgument, "backtrack_window", at("multienv/envs/prod/main.tf", 15, 22, 15, 48)},
+				// The expression's one input, where the root sets it.
+				{model.OriginVarFile, "backtrack_hours", at("multienv/envs/prod/terraform.tfvars", 1, 19, 1, 21)},
 			},
 		},
 		{

@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -86,11 +89,247 @@ func resolve(expr hcl.Expression, in *instance, r *rep, path []cty.Value, depth 
 				}
 			}
 		}
-		return here, nil
+		return here, computed(e, in, r, path, depth)
 	case *hclsyntax.ScopeTraversalExpr:
 		return here, traceReference(e.Traversal, in, r, path, depth)
+	case *hclsyntax.BinaryOpExpr, *hclsyntax.UnaryOpExpr, *hclsyntax.TemplateExpr,
+		*hclsyntax.ForExpr, *hclsyntax.SplatExpr:
+		if t, ok := e.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+			return here, nil
+		}
+		if u, ok := e.(*hclsyntax.UnaryOpExpr); ok {
+			if _, lit := unwrap(u.Val).(*hclsyntax.LiteralValueExpr); lit {
+				return here, nil // -1 is written as it is
+			}
+		}
+		if x, ok := e.(hclsyntax.Expression); ok {
+			return here, computed(x, in, r, path, depth)
+		}
 	}
 	return here, nil
+}
+
+// kindComputed marks, as the first origin resolve returns, that the range it
+// returns is an expression computing the value: the caller's own origin
+// takes the expression's text (model.Origin.Expression), see chainFrom.
+const kindComputed model.OriginKind = "\x00computed"
+
+// computed returns the marker for an expression that computes the value,
+// followed, when the expression has exactly one input (var.hours * 3600),
+// by where that input is defined: a person changes the input, not the
+// expression. Which value the input needs is for the fixer to work out.
+func computed(e hclsyntax.Expression, in *instance, r *rep, path []cty.Value, depth int) []model.Origin {
+	out := []model.Origin{{Kind: kindComputed, Expression: exprText(e)}}
+	if len(path) > 0 || in == nil {
+		return out
+	}
+	if vs := in.def.variablesOf(e); len(vs) == 1 {
+		out = append(out, traceReference(vs[0], in, r, nil, depth+1)...)
+	}
+	return out
+}
+
+// chainFrom is the provenance from o on: o, then next (what resolve returned for
+// o's expression). When next starts with the computed marker, o is where
+// the value is computed and takes the expression's text.
+func chainFrom(o model.Origin, next []model.Origin) []model.Origin {
+	if len(next) > 0 && next[0].Kind == kindComputed {
+		o.Expression = next[0].Expression
+		next = next[1:]
+	}
+	return append([]model.Origin{o}, next...)
+}
+
+// valueWhere is the place a value's provenance leads a person to: where the
+// value is computed, when an expression computes it; else the place that
+// finally defines it, except that a module's variable default that the
+// module call leaves unset leads to that call (the caller sets the input
+// there; the default is shared by every caller). The fallback is where.
+func valueWhere(chain []model.Origin, where model.Location) model.Location {
+	for _, o := range chain {
+		if o.Expression != "" && o.Location.File != "" {
+			return o.Location
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if chain[i].Location.File == "" {
+			continue
+		}
+		if chain[i].Kind == model.OriginVariableDefault && i > 0 && chain[i-1].Kind == model.OriginModuleCall && chain[i-1].Location.File != "" {
+			return chain[i-1].Location
+		}
+		return chain[i].Location
+	}
+	return where
+}
+
+// exprText renders an expression as it reads in the configuration (without
+// reading the file again: the scan keeps no source text). An expression
+// holding a sensitive() call is not shown: its literal is a secret.
+func exprText(e hclsyntax.Expression) string {
+	var b strings.Builder
+	renderExpr(&b, e, 0)
+	if strings.Contains(b.String(), secretCall) {
+		return "(expression)"
+	}
+	if b.Len() > 400 {
+		return b.String()[:400] + "…"
+	}
+	return b.String()
+}
+
+// secretCall stands for a sensitive() call while an expression is
+// rendered: the whole text is then withheld.
+const secretCall = "\x00sensitive"
+
+var opText = map[*hclsyntax.Operation]string{
+	hclsyntax.OpLogicalOr: "||", hclsyntax.OpLogicalAnd: "&&", hclsyntax.OpEqual: "==", hclsyntax.OpNotEqual: "!=",
+	hclsyntax.OpGreaterThan: ">", hclsyntax.OpGreaterThanOrEqual: ">=", hclsyntax.OpLessThan: "<",
+	hclsyntax.OpLessThanOrEqual: "<=", hclsyntax.OpAdd: "+", hclsyntax.OpSubtract: "-", hclsyntax.OpMultiply: "*",
+	hclsyntax.OpDivide: "/", hclsyntax.OpModulo: "%",
+}
+
+func renderExpr(b *strings.Builder, e hclsyntax.Expression, depth int) {
+	if depth > 16 || b.Len() > 400 {
+		b.WriteString("…")
+		return
+	}
+	switch x := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		renderLiteral(b, x.Val)
+	case *hclsyntax.ScopeTraversalExpr:
+		renderTraversal(b, x.Traversal)
+	case *hclsyntax.RelativeTraversalExpr:
+		renderExpr(b, x.Source, depth+1)
+		renderTraversal(b, x.Traversal)
+	case *hclsyntax.IndexExpr:
+		renderExpr(b, x.Collection, depth+1)
+		b.WriteString("[")
+		renderExpr(b, x.Key, depth+1)
+		b.WriteString("]")
+	case *hclsyntax.BinaryOpExpr:
+		renderExpr(b, x.LHS, depth+1)
+		b.WriteString(" " + opText[x.Op] + " ")
+		renderExpr(b, x.RHS, depth+1)
+	case *hclsyntax.UnaryOpExpr:
+		if x.Op == hclsyntax.OpLogicalNot {
+			b.WriteString("!")
+		} else {
+			b.WriteString("-")
+		}
+		renderExpr(b, x.Val, depth+1)
+	case *hclsyntax.ParenthesesExpr:
+		b.WriteString("(")
+		renderExpr(b, x.Expression, depth+1)
+		b.WriteString(")")
+	case *hclsyntax.FunctionCallExpr:
+		if x.Name == "sensitive" || x.Name == "core::sensitive" {
+			b.WriteString(secretCall)
+			return
+		}
+		b.WriteString(x.Name + "(")
+		for i, a := range x.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, a, depth+1)
+		}
+		if x.ExpandFinal {
+			b.WriteString("...")
+		}
+		b.WriteString(")")
+	case *hclsyntax.ConditionalExpr:
+		renderExpr(b, x.Condition, depth+1)
+		b.WriteString(" ? ")
+		renderExpr(b, x.TrueResult, depth+1)
+		b.WriteString(" : ")
+		renderExpr(b, x.FalseResult, depth+1)
+	case *hclsyntax.TemplateWrapExpr:
+		b.WriteString("\"${")
+		renderExpr(b, x.Wrapped, depth+1)
+		b.WriteString("}\"")
+	case *hclsyntax.TemplateExpr:
+		b.WriteString("\"")
+		for _, p := range x.Parts {
+			if l, ok := p.(*hclsyntax.LiteralValueExpr); ok && l.Val.Type() == cty.String && l.Val.IsKnown() && !l.Val.IsNull() {
+				q := strconv.Quote(l.Val.AsString())
+				b.WriteString(strings.ReplaceAll(q[1:len(q)-1], "${", "$${"))
+				continue
+			}
+			b.WriteString("${")
+			renderExpr(b, p, depth+1)
+			b.WriteString("}")
+		}
+		b.WriteString("\"")
+	case *hclsyntax.TupleConsExpr:
+		b.WriteString("[")
+		for i, it := range x.Exprs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, it, depth+1)
+		}
+		b.WriteString("]")
+	case *hclsyntax.ObjectConsKeyExpr:
+		if kw := hcl.ExprAsKeyword(x.Wrapped); kw != "" && !x.ForceNonLiteral {
+			b.WriteString(kw)
+			return
+		}
+		renderExpr(b, x.Wrapped, depth+1)
+	case *hclsyntax.ObjectConsExpr:
+		b.WriteString("{")
+		for i, it := range x.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			renderExpr(b, it.KeyExpr, depth+1)
+			b.WriteString(" = ")
+			renderExpr(b, it.ValueExpr, depth+1)
+		}
+		b.WriteString("}")
+	case *hclsyntax.SplatExpr:
+		renderExpr(b, x.Source, depth+1)
+		b.WriteString("[*]")
+		if tr, ok := x.Each.(*hclsyntax.RelativeTraversalExpr); ok {
+			renderTraversal(b, tr.Traversal)
+		}
+	default:
+		b.WriteString("…")
+	}
+}
+
+func renderTraversal(b *strings.Builder, t hcl.Traversal) {
+	for _, s := range t {
+		switch st := s.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(st.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + st.Name)
+		case hcl.TraverseIndex:
+			b.WriteString("[")
+			renderLiteral(b, st.Key)
+			b.WriteString("]")
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+}
+
+func renderLiteral(b *strings.Builder, v cty.Value) {
+	switch {
+	case v.IsMarked() || !v.IsKnown():
+		b.WriteString("…")
+	case v.IsNull():
+		b.WriteString("null")
+	case v.Type() == cty.String:
+		b.WriteString(strconv.Quote(v.AsString()))
+	case v.Type() == cty.Number:
+		b.WriteString(v.AsBigFloat().Text('f', -1))
+	case v.Type() == cty.Bool:
+		b.WriteString(strconv.FormatBool(v.True()))
+	default:
+		b.WriteString("…")
+	}
 }
 
 // traceReference follows var.*, local.*, each.value, resource arguments and
@@ -118,10 +357,16 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		switch vv.origin {
 		case model.OriginVariableDefault, model.OriginVarFile:
 			h, next := resolve(vv.expr, nil, nil, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
+			chain := chainFrom(model.Origin{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}, next)
+			if vv.origin == model.OriginVariableDefault && in.parent != nil && in.call != nil {
+				// The module call leaves the input unset: the caller is
+				// where this root (and only it) can set the value.
+				chain = append([]model.Origin{{Kind: model.OriginModuleCall, Name: name, Location: loc(in.call.decl)}}, chain...)
+			}
+			return chain
 		case model.OriginModuleArgument:
 			h, next := resolve(vv.expr, in.parent, &in.rep, full, depth+1)
-			return append([]model.Origin{{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}}, next...)
+			return chainFrom(model.Origin{Kind: vv.origin, Name: name, Key: entryKey(vv.expr, h, full), Location: loc(h)}, next)
 		case model.OriginVarFlag, model.OriginEnvironment:
 			return []model.Origin{{Kind: vv.origin, Name: vv.name}}
 		}
@@ -137,7 +382,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		}
 		full := append(rest, path...)
 		h, next := resolve(a.Expr, in, nil, full, depth+1)
-		return append([]model.Origin{{Kind: model.OriginLocal, Name: name, Key: entryKey(a.Expr, h, full), Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginLocal, Name: name, Key: entryKey(a.Expr, h, full), Location: loc(h)}, next)
 	case "each":
 		if r == nil || r.kind != expandForEach || r.forEach == nil || name != "value" || !r.key.IsKnown() {
 			return nil
@@ -148,7 +393,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		}
 		k, _ := unmark(r.key)
 		h, next := resolve(r.forEach, r.owner, r.ownRep, append(append([]cty.Value{k}, rest...), path...), depth+1)
-		return append([]model.Origin{{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginAttribute, Name: "for_each", Location: loc(h)}, next)
 	case "module":
 		cc := in.child(name)
 		if cc == nil || cc.missing != nil || cc.keyed != expandNone || len(cc.insts) != 1 {
@@ -168,7 +413,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 			return nil
 		}
 		h, next := resolve(a.Expr, c, nil, append(rest, path...), depth+1)
-		return append([]model.Origin{{Kind: model.OriginReference, Name: "module." + name + "." + out, Location: loc(h)}}, next...)
+		return chainFrom(model.Origin{Kind: model.OriginReference, Name: "module." + name + "." + out, Location: loc(h)}, next)
 	}
 	res := in.def.byAddr[t.RootName()+"."+name]
 	if res == nil || res.count != nil || res.forEach != nil {
@@ -187,7 +432,7 @@ func traceReference(t hcl.Traversal, in *instance, r *rep, path []cty.Value, dep
 		return nil
 	}
 	h, next := resolve(a.Expr, in, nil, append(rest, path...), depth+1)
-	return append([]model.Origin{{Kind: model.OriginReference, Name: res.addr() + "." + arg, Location: loc(h)}}, next...)
+	return chainFrom(model.Origin{Kind: model.OriginReference, Name: res.addr() + "." + arg, Location: loc(h)}, next)
 }
 
 // possible enumerates the values an expression can take when it is unknown

@@ -1,0 +1,2 @@
+# Passed with -var-file=release.tfvars for release rehearsals
+window = 43200

@@ -1,0 +1,2 @@
+# Staging settings
+window = 600
